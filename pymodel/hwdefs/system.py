@@ -1,0 +1,16 @@
+"""System physical memory map, as QEMU's arm `virt` machine lays it out, so that
+runs line up with a Linux guest booted there (hw/arm/virt.c memmap)."""
+
+VH_PREFIX = "SYS_"
+VH_FILE = "system_defs.vh"
+
+GICV2M_BASE = 0x0802_0000      # VIRT_GIC_V2M: one 4 KiB MSI frame
+GICV2M_SIZE = 0x0000_1000
+GICV2M_SPI_BASE = 80           # first SPI of the frame (QEMU: NUM_GICV2M_SPIS=64 from 80)
+GICV2M_SPI_COUNT = 64
+ITS_BASE = 0x0808_0000         # VIRT_GIC_ITS: control frame; translation frame at +64 KiB
+ITS_SIZE = 0x0002_0000
+SMMU_BASE = 0x0905_0000        # VIRT_SMMU register space
+SMMU_SIZE = 0x0002_0000
+RAM_BASE = 0x4000_0000         # VIRT_MEM
+RAM_SIZE = 0x4000_0000         # 1 GiB modelled

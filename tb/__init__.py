@@ -1,0 +1,1 @@
+"""Reusable cocotb verification components (drivers, monitors, scoreboards, envs)."""
