@@ -1,0 +1,19 @@
+"""Kernel constants the model shares with the tests, with the kernel's values
+(include/linux/iommu.h and include/uapi/asm-generic/errno*.h, v4.9 era)."""
+
+# include/linux/iommu.h: mapping protection flags
+IOMMU_READ = 1 << 0
+IOMMU_WRITE = 1 << 1
+IOMMU_CACHE = 1 << 2      # DMA cache coherency
+IOMMU_NOEXEC = 1 << 3
+IOMMU_MMIO = 1 << 4       # e.g. things like MSI doorbells
+
+# errno values the dma-iommu paths return (negated), asm-generic numbering
+ENOMEM = 12
+EFAULT = 14
+EEXIST = 17
+EINVAL = 22
+ENOSPC = 28
+
+# arm64's DMA_ERROR_CODE in the v4.9 era: (~(dma_addr_t)0)
+DMA_ERROR_CODE = (1 << 64) - 1
