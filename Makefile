@@ -8,9 +8,10 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST  := $(PY) -m pytest
+SYNTH_TOPS ?= smmu_tlb its_doorbell gicv2m_frame
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all test sim model lint gen check-gen tools venv clean help
+.PHONY: all test sim model lint gen tools venv clean help synth
 
 all: test
 
@@ -46,3 +47,7 @@ lint:
 
 clean:
 	rm -rf sim_build results .pytest_cache .hypothesis
+
+# Synthesis report (yosys generic synth): cell count, fails on an inferred latch.
+synth:
+	@for top in $(SYNTH_TOPS); do scripts/synth_report.sh $$top || exit 1; done
