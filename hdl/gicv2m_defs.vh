@@ -5,4 +5,13 @@
 `define V2M_MSI_TYPER 'h8
 `define V2M_MSI_SETSPI_NS 'h40
 `define V2M_MSI_IIDR 'hfcc
+`define V2M_MSI_DROPPED 'hf00
+`define V2M_MSI_DELIVERED 'hf04
+`define V2M_MSI_TYPER_BASE_LSB 'h10
+`define V2M_MSI_TYPER_BASE_W 'ha
+`define V2M_MSI_TYPER_NUMBER_LSB 'h0
+`define V2M_MSI_TYPER_NUMBER_W 'ha
+`define V2M_MSI_SETSPI_LSB 'h0
+`define V2M_MSI_SETSPI_W 'ha
+`define V2M_MSI_IIDR_VALUE 'h43b
 `endif
