@@ -1,0 +1,652 @@
+"""Model of Linux v4.9 drivers/iommu/io-pgtable-arm.c (ARM_64_LPAE_S1, 4 KiB granule)
+and an architectural VMSAv8-64 stage-1 reference walker (the SMMU oracle).
+
+Read `ArmLpaeS1` beside io-pgtable-arm.c: the private methods carry the kernel's
+function names (`_arm_lpae_map` is `__arm_lpae_map`, ...) and the same arithmetic
+(`ARM_LPAE_LVL_SHIFT`, `ARM_LPAE_LVL_IDX`, `ARM_LPAE_BLOCK_SIZE`). The tables live
+in a `MemoryImage` at addresses a `TablePageAllocator` hands out, so the cocotb RAM
+models (and the SMMU's walker port) read exactly what the model wrote.
+
+`ArmLpaeS1.map` / `.unmap` are the iommu core's `iommu_map` / `iommu_unmap` loops
+(drivers/iommu/iommu.c) over the io-pgtable ops `arm_lpae_map` / `arm_lpae_unmap`,
+which are also exposed under those names for one-pgsize calls.
+
+Departures from v4.9 (see docs/pgtable.md):
+- an iova or paddr outside ias / oas bits gives -EINVAL (v4.9 silently aliases the
+  iova through the masked table index and truncates paddr to 48 bits);
+- mapping a smaller size inside an existing block gives -EEXIST (v4.9 dereferences
+  the block's output address as if it were a table; a 2017 fix made it -EEXIST).
+
+`walk()` is independent of the class: it decodes TTBR/TCR/MAIR and the descriptors
+as the ARM ARM (AArch64.TranslationTableWalk, AArch64.FirstStageTranslate) does.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Callable, Iterator, Optional, Protocol
+
+from pymodel.hwdefs import lpae as L
+from pymodel.kernel import (EEXIST, EINVAL, ENOMEM, IOMMU_CACHE, IOMMU_MMIO,
+                            IOMMU_NOEXEC, IOMMU_READ, IOMMU_WRITE)
+from pymodel.memory import (MemoryAccessError, MemoryImage, OutOfTablePages,
+                            TablePageAllocator)
+
+SZ_4K = 1 << 12
+SZ_2M = 1 << 21
+SZ_1G = 1 << 30
+
+ARM_LPAE_MAX_ADDR_BITS = 48
+ARM_LPAE_MAX_LEVELS = L.MAX_LEVELS
+_PTE_SIZE_SHIFT = 3                       # ilog2(sizeof(arm_lpae_iopte))
+_ADDR_BITS_MASK = (1 << ARM_LPAE_MAX_ADDR_BITS) - 1
+_U64 = (1 << 64) - 1
+
+# io-pgtable-arm.c descriptor bits, from the shared hwdefs table
+ARM_LPAE_PTE_TYPE_BLOCK = L.PTE_TYPE_BLOCK
+ARM_LPAE_PTE_TYPE_TABLE = L.PTE_TYPE_TABLE
+ARM_LPAE_PTE_TYPE_PAGE = L.PTE_TYPE_PAGE
+ARM_LPAE_PTE_XN = L.PTE_XN_MASK
+ARM_LPAE_PTE_AF = 1 << L.PTE_AF_BIT
+ARM_LPAE_PTE_SH_IS = L.PTE_SH_IS << L.PTE_SH_SHIFT
+ARM_LPAE_PTE_AP_UNPRIV = 1 << L.PTE_AP_UNPRIV_BIT
+ARM_LPAE_PTE_AP_RDONLY = 1 << L.PTE_AP_RDONLY_BIT
+ARM_LPAE_PTE_nG = 1 << L.PTE_NG_BIT
+ARM_LPAE_PTE_ATTR_MASK = L.PTE_ATTR_MASK
+
+# the IPS encodings arm_64_lpae_alloc_pgtable_s1 accepts for cfg->oas
+_OAS_TO_IPS = {32: L.IPS_32BIT, 36: L.IPS_36BIT, 40: L.IPS_40BIT,
+               42: L.IPS_42BIT, 44: L.IPS_44BIT, 48: L.IPS_48BIT}
+_IPS_TO_OAS = {v: k for k, v in _OAS_TO_IPS.items()}
+
+
+class PgtableConfigError(ValueError):
+    """An io-pgtable configuration this model (or v4.9) does not support."""
+
+
+class TlbOps(Protocol):
+    """The io_pgtable iommu_gather_ops the model calls where the kernel does."""
+
+    def tlb_add_flush(self, iova: int, size: int, granule: int, leaf: bool) -> None: ...
+
+    def tlb_sync(self) -> None: ...
+
+
+def _ffs(x: int) -> int:
+    return (x & -x).bit_length() - 1
+
+
+def _fls(x: int) -> int:
+    return x.bit_length() - 1
+
+
+def iommu_pgsize(pgsize_bitmap: int, addr_merge: int, size: int) -> int:
+    """iommu_pgsize (iommu.c): the largest supported page size that fits `size`
+    and the alignment of `addr_merge` (iova | paddr)."""
+    pgsize_idx = _fls(size)
+    if addr_merge:
+        pgsize_idx = min(pgsize_idx, _ffs(addr_merge))
+    pgsize = ((1 << (pgsize_idx + 1)) - 1) & pgsize_bitmap
+    if not pgsize:
+        raise ValueError(f"no page size in bitmap {pgsize_bitmap:#x} fits size {size:#x} "
+                         f"at alignment of {addr_merge:#x}")
+    return 1 << _fls(pgsize)
+
+
+class _MemSlot:
+    """A descriptor in table memory (`arm_lpae_iopte *ptep`)."""
+
+    __slots__ = ("mem", "addr")
+
+    def __init__(self, mem: MemoryImage, addr: int):
+        self.mem, self.addr = mem, addr
+
+    def get(self) -> int:
+        return self.mem.read_u64(self.addr)
+
+    def set(self, pte: int) -> None:
+        self.mem.write_u64(self.addr, pte)
+
+
+class _LocalSlot:
+    """The on-stack `arm_lpae_iopte table` arm_lpae_split_blk_unmap builds into."""
+
+    __slots__ = ("pte",)
+
+    def __init__(self) -> None:
+        self.pte = 0
+
+    def get(self) -> int:
+        return self.pte
+
+    def set(self, pte: int) -> None:
+        self.pte = pte
+
+
+class ArmLpaeS1:
+    """struct arm_lpae_io_pgtable for ARM_64_LPAE_S1 with pgsize_bitmap 4K|2M|1G,
+    allocated by arm_64_lpae_alloc_pgtable_s1 (no quirks: IO_PGTABLE_QUIRK_ARM_NS off).
+
+    Attributes: `ttbr` (arm_lpae_s1_cfg.ttbr[0], the PGD's physical address), `tcr`,
+    `mair` (mair[0]; mair[1] is 0), `pgsize_bitmap`, `ias`, `oas`, `levels`,
+    `start_level`, `pgd`, `pgd_size`.
+    """
+
+    def __init__(self, memory: MemoryImage, table_alloc: TablePageAllocator,
+                 ias: int = 48, oas: int = 48, tlb: Optional[TlbOps] = None):
+        if not 32 <= ias <= ARM_LPAE_MAX_ADDR_BITS:
+            raise PgtableConfigError(f"ias {ias} outside the modelled 32..48 bits")
+        if oas not in _OAS_TO_IPS:
+            raise PgtableConfigError(f"oas {oas} has no TCR.IPS encoding")
+        self.memory = memory
+        self.table_alloc = table_alloc
+        self.tlb = tlb
+        self.ias, self.oas = ias, oas
+        # arm_lpae_restrict_pgsizes with a 4K PAGE_SIZE
+        self.pgsize_bitmap = SZ_4K | SZ_2M | SZ_1G
+        # arm_lpae_alloc_pgtable
+        self.pg_shift = _ffs(self.pgsize_bitmap)
+        self.bits_per_level = self.pg_shift - _PTE_SIZE_SHIFT
+        va_bits = ias - self.pg_shift
+        self.levels = -(-va_bits // self.bits_per_level)
+        pgd_bits = va_bits - self.bits_per_level * (self.levels - 1)
+        self.pgd_size = 1 << (pgd_bits + _PTE_SIZE_SHIFT)
+        self.start_level = ARM_LPAE_MAX_LEVELS - self.levels
+        # arm_64_lpae_alloc_pgtable_s1: TCR
+        tcr = ((L.PTE_SH_IS << L.TCR_SH0_SHIFT)
+               | (L.TCR_RGN_WBWA << L.TCR_IRGN0_SHIFT)
+               | (L.TCR_RGN_WBWA << L.TCR_ORGN0_SHIFT)
+               | (L.TCR_TG0_4K << L.TCR_TG0_SHIFT)
+               | (_OAS_TO_IPS[oas] << L.TCR_IPS_SHIFT)
+               | ((64 - ias) << L.TCR_T0SZ_SHIFT)
+               | (1 << L.TCR_EPD1_BIT))           # no speculative walks via TTBR1
+        self.tcr = tcr
+        # MAIRs
+        self.mair = ((L.MAIR_ATTR_NC << (L.MAIR_ATTR_BITS * L.MAIR_ATTR_IDX_NC))
+                     | (L.MAIR_ATTR_WBRWA << (L.MAIR_ATTR_BITS * L.MAIR_ATTR_IDX_CACHE))
+                     | (L.MAIR_ATTR_DEVICE << (L.MAIR_ATTR_BITS * L.MAIR_ATTR_IDX_DEV)))
+        # the pgd, then TTBRs
+        self.pgd = table_alloc.alloc(self.pgd_size)
+        self.ttbr = self.pgd
+        self.ttbr1 = 0
+
+    # --- the io-pgtable-arm.c macros --------------------------------------------
+    def lvl_shift(self, lvl: int) -> int:
+        """ARM_LPAE_LVL_SHIFT"""
+        return ((self.levels - (lvl - self.start_level + 1)) * self.bits_per_level
+                + self.pg_shift)
+
+    def lvl_idx(self, iova: int, lvl: int) -> int:
+        """ARM_LPAE_LVL_IDX (ARM_LPAE_PGD_IDX is 0 with a 4K granule: the PGD never
+        spans more than one page, so the start-level index is masked to 9 bits too)."""
+        return (iova >> self.lvl_shift(lvl)) & ((1 << self.bits_per_level) - 1)
+
+    def block_size(self, lvl: int) -> int:
+        """ARM_LPAE_BLOCK_SIZE"""
+        return 1 << (_PTE_SIZE_SHIFT + (ARM_LPAE_MAX_LEVELS - lvl) * self.bits_per_level)
+
+    @staticmethod
+    def iopte_leaf(pte: int, lvl: int) -> bool:
+        ptype = pte & L.PTE_TYPE_MASK
+        if lvl == ARM_LPAE_MAX_LEVELS - 1:
+            return ptype == ARM_LPAE_PTE_TYPE_PAGE
+        return ptype == ARM_LPAE_PTE_TYPE_BLOCK
+
+    def iopte_deref(self, pte: int) -> int:
+        return pte & _ADDR_BITS_MASK & ~((1 << self.pg_shift) - 1)
+
+    def iopte_to_paddr(self, pte: int) -> int:
+        """iopte_to_pfn(pte) << pg_shift"""
+        return ((pte & _ADDR_BITS_MASK) >> self.pg_shift) << self.pg_shift
+
+    def _slot(self, table: int, iova: int, lvl: int) -> _MemSlot:
+        return _MemSlot(self.memory, table + (self.lvl_idx(iova, lvl) << _PTE_SIZE_SHIFT))
+
+    def _tlb_add_flush(self, iova: int, size: int, granule: int, leaf: bool) -> None:
+        if self.tlb is not None:
+            self.tlb.tlb_add_flush(iova, size, granule, leaf)
+
+    def _tlb_sync(self) -> None:
+        if self.tlb is not None:
+            self.tlb.tlb_sync()
+
+    # --- prot -> pte ---------------------------------------------------------------
+    @staticmethod
+    def prot_to_pte(prot: int) -> int:
+        """arm_lpae_prot_to_pte (stage 1)."""
+        pte = ARM_LPAE_PTE_AP_UNPRIV | ARM_LPAE_PTE_nG
+        if not (prot & IOMMU_WRITE) and (prot & IOMMU_READ):
+            pte |= ARM_LPAE_PTE_AP_RDONLY
+        if prot & IOMMU_MMIO:
+            pte |= L.MAIR_ATTR_IDX_DEV << L.PTE_ATTRINDX_SHIFT
+        elif prot & IOMMU_CACHE:
+            pte |= L.MAIR_ATTR_IDX_CACHE << L.PTE_ATTRINDX_SHIFT
+        # else AttrIndx 0 = ARM_LPAE_MAIR_ATTR_IDX_NC
+        if prot & IOMMU_NOEXEC:
+            pte |= ARM_LPAE_PTE_XN
+        return pte
+
+    # --- map -----------------------------------------------------------------------
+    def _arm_lpae_init_pte(self, iova: int, paddr: int, prot: int, lvl: int,
+                           slot) -> int:
+        """arm_lpae_init_pte"""
+        old = slot.get()
+        if self.iopte_leaf(old, lvl):
+            return -EEXIST                      # "We require an unmap first"
+        if (old & L.PTE_TYPE_MASK) == ARM_LPAE_PTE_TYPE_TABLE:
+            # a (possibly non-empty) table is replaced by the block: unmap + free it
+            sz = self.block_size(lvl)
+            if self._unmap_slot(iova, sz, lvl, slot) != sz:
+                return -EINVAL
+        pte = prot
+        pte |= ARM_LPAE_PTE_TYPE_PAGE if lvl == ARM_LPAE_MAX_LEVELS - 1 \
+            else ARM_LPAE_PTE_TYPE_BLOCK
+        pte |= ARM_LPAE_PTE_AF | ARM_LPAE_PTE_SH_IS
+        pte |= ((paddr >> self.pg_shift) << self.pg_shift) & _ADDR_BITS_MASK
+        slot.set(pte)
+        return 0
+
+    def _arm_lpae_map(self, iova: int, paddr: int, size: int, prot: int, lvl: int,
+                      table: int) -> int:
+        """__arm_lpae_map, with ptep = table + ARM_LPAE_LVL_IDX(iova, lvl)."""
+        return self._map_slot(iova, paddr, size, prot, lvl, self._slot(table, iova, lvl))
+
+    def _map_slot(self, iova: int, paddr: int, size: int, prot: int, lvl: int,
+                  slot) -> int:
+        block_size = self.block_size(lvl)
+        # a leaf at this level if the size is this level's and supported
+        if size == block_size and (size & self.pgsize_bitmap):
+            return self._arm_lpae_init_pte(iova, paddr, prot, lvl, slot)
+        # no tables below the last level
+        if lvl >= ARM_LPAE_MAX_LEVELS - 1:
+            return -EINVAL
+        pte = slot.get()
+        if not pte:
+            try:
+                cptep = self.table_alloc.alloc(1 << self.pg_shift)
+            except OutOfTablePages:
+                return -ENOMEM
+            slot.set(cptep | ARM_LPAE_PTE_TYPE_TABLE)
+        elif self.iopte_leaf(pte, lvl):
+            # DEPARTURE: v4.9 would iopte_deref() the block and write into the
+            # memory it maps; later kernels (and this model) refuse with -EEXIST.
+            return -EEXIST
+        else:
+            cptep = self.iopte_deref(pte)
+        return self._arm_lpae_map(iova, paddr, size, prot, lvl + 1, cptep)
+
+    def _in_range(self, iova: int, paddr: int, size: int) -> bool:
+        return (0 <= iova and iova + size <= (1 << self.ias)
+                and 0 <= paddr and paddr + size <= (1 << self.oas))
+
+    def arm_lpae_map(self, iova: int, paddr: int, size: int, prot: int) -> int:
+        """arm_lpae_map (io_pgtable_ops->map): one mapping of one pgsize."""
+        if not (prot & (IOMMU_READ | IOMMU_WRITE)):
+            return 0                             # no access: nothing to do
+        if not self._in_range(iova, paddr, size):
+            return -EINVAL                       # DEPARTURE: v4.9 has no range check
+        return self._arm_lpae_map(iova, paddr, size, self.prot_to_pte(prot),
+                                  self.start_level, self.pgd)
+
+    def map(self, iova: int, paddr: int, size: int, prot: int) -> int:
+        """iommu_map (iommu.c) over arm_lpae_map: split [iova, iova+size) into the
+        largest page sizes that iova|paddr alignment allows; on failure unmap what
+        this call mapped and return the error. Returns 0 or -errno."""
+        min_pagesz = 1 << _ffs(self.pgsize_bitmap)
+        if (iova | paddr | size) & (min_pagesz - 1) or size < 0:
+            return -EINVAL
+        if not self._in_range(iova, paddr, size):
+            return -EINVAL
+        orig_iova, orig_size = iova, size
+        ret = 0
+        while size:
+            pgsize = iommu_pgsize(self.pgsize_bitmap, iova | paddr, size)
+            ret = self.arm_lpae_map(iova, paddr, pgsize, prot)
+            if ret:
+                break
+            iova += pgsize
+            paddr += pgsize
+            size -= pgsize
+        if ret:                                  # unroll the partial mapping
+            self.unmap(orig_iova, orig_size - size)
+        return ret
+
+    # --- unmap ---------------------------------------------------------------------
+    def _arm_lpae_free_pgtable(self, lvl: int, table: int) -> None:
+        """__arm_lpae_free_pgtable: free `table` and every table below it."""
+        table_size = self.pgd_size if lvl == self.start_level else 1 << self.pg_shift
+        if lvl != ARM_LPAE_MAX_LEVELS - 1:      # only leaves at the last level
+            for off in range(0, table_size, 8):
+                pte = self.memory.read_u64(table + off)
+                if not pte or self.iopte_leaf(pte, lvl):
+                    continue
+                self._arm_lpae_free_pgtable(lvl + 1, self.iopte_deref(pte))
+        self.table_alloc.free(table)
+
+    def free_pgtable(self) -> None:
+        """arm_lpae_free_pgtable (free_io_pgtable_ops): free every table page."""
+        self._arm_lpae_free_pgtable(self.start_level, self.pgd)
+        self.pgd = 0
+
+    def _arm_lpae_split_blk_unmap(self, iova: int, size: int, prot: int, lvl: int,
+                                  slot, blk_size: int) -> int:
+        """arm_lpae_split_blk_unmap: rebuild the block at `slot` as a table of
+        `size` mappings (recursing to smaller levels as __arm_lpae_map does), minus
+        the one at `iova`, then swap the table in."""
+        blk_start = iova & ~(blk_size - 1)
+        blk_end = blk_start + blk_size
+        blk_paddr = self.iopte_to_paddr(slot.get())
+        table = _LocalSlot()
+        while blk_start < blk_end:
+            if blk_start != iova:                # Unmap!
+                if self._map_slot(blk_start, blk_paddr, size, prot, lvl, table) < 0:
+                    if table.get():
+                        self._arm_lpae_free_pgtable(lvl + 1, self.iopte_deref(table.get()))
+                    return 0                     # bytes unmapped
+            blk_start += size
+            blk_paddr += size
+        slot.set(table.get())
+        self._tlb_add_flush(iova & ~(blk_size - 1), blk_size, blk_size, True)
+        return size
+
+    def _arm_lpae_unmap(self, iova: int, size: int, lvl: int, table: int) -> int:
+        """__arm_lpae_unmap"""
+        if lvl == ARM_LPAE_MAX_LEVELS:           # ran out of page table
+            return 0
+        return self._unmap_slot(iova, size, lvl, self._slot(table, iova, lvl))
+
+    def _unmap_slot(self, iova: int, size: int, lvl: int, slot) -> int:
+        blk_size = self.block_size(lvl)
+        pte = slot.get()
+        if not pte:
+            return 0                             # WARN_ON(!pte)
+        if size == blk_size:
+            slot.set(0)
+            if not self.iopte_leaf(pte, lvl):
+                # also flush any partial walks, then free the table below
+                self._tlb_add_flush(iova, size, 1 << self.pg_shift, False)
+                self._tlb_sync()
+                self._arm_lpae_free_pgtable(lvl + 1, self.iopte_deref(pte))
+            else:
+                self._tlb_add_flush(iova, size, size, True)
+            return size
+        if self.iopte_leaf(pte, lvl):
+            # insert a table mapping the old region minus the part to unmap
+            return self._arm_lpae_split_blk_unmap(iova, size, pte & ARM_LPAE_PTE_ATTR_MASK,
+                                                  lvl, slot, blk_size)
+        return self._arm_lpae_unmap(iova, size, lvl + 1, self.iopte_deref(pte))
+
+    def arm_lpae_unmap(self, iova: int, size: int) -> int:
+        """arm_lpae_unmap (io_pgtable_ops->unmap): one pgsize; bytes unmapped."""
+        if not (0 <= iova and iova + size <= (1 << self.ias)):
+            return 0
+        unmapped = self._arm_lpae_unmap(iova, size, self.start_level, self.pgd)
+        if unmapped:
+            self._tlb_sync()
+        return unmapped
+
+    def unmap(self, iova: int, size: int) -> int:
+        """iommu_unmap (iommu.c) over arm_lpae_unmap: bytes unmapped, stopping at
+        the first hole; -EINVAL (as the kernel's pre-cast value) if iova or size
+        is not 4K aligned."""
+        min_pagesz = 1 << _ffs(self.pgsize_bitmap)
+        if (iova | size) & (min_pagesz - 1) or size < 0:
+            return -EINVAL
+        unmapped = 0
+        while unmapped < size:
+            pgsize = iommu_pgsize(self.pgsize_bitmap, iova, size - unmapped)
+            unmapped_page = self.arm_lpae_unmap(iova, pgsize)
+            if not unmapped_page:
+                break
+            iova += unmapped_page
+            unmapped += unmapped_page
+        return unmapped
+
+    # --- lookups -------------------------------------------------------------------
+    def _find_leaf(self, iova: int) -> Optional[tuple[int, int, int]]:
+        """The walk arm_lpae_iova_to_phys does: (level, pte, pte address) or None."""
+        if not 0 <= iova < (1 << self.ias):
+            return None
+        table, lvl = self.pgd, self.start_level
+        while lvl < ARM_LPAE_MAX_LEVELS:
+            if not table:
+                return None
+            addr = table + (self.lvl_idx(iova, lvl) << _PTE_SIZE_SHIFT)
+            pte = self.memory.read_u64(addr)
+            if not pte:
+                return None
+            if self.iopte_leaf(pte, lvl):
+                return lvl, pte, addr
+            table = self.iopte_deref(pte)
+            lvl += 1
+        return None
+
+    def iova_to_phys(self, iova: int) -> int:
+        """arm_lpae_iova_to_phys: the physical address, 0 if unmapped."""
+        found = self._find_leaf(iova)
+        if found is None:
+            return 0
+        lvl, pte, _ = found
+        return self.iopte_to_paddr(pte) | (iova & (self.block_size(lvl) - 1))
+
+    def leaf_pte(self, iova: int) -> Optional[tuple[int, int]]:
+        """(level, raw 64-bit descriptor) of the leaf that maps iova, or None."""
+        found = self._find_leaf(iova)
+        return None if found is None else (found[0], found[1])
+
+    def leaf_pte_addr(self, iova: int) -> Optional[int]:
+        """Physical address of the leaf descriptor that maps iova, or None."""
+        found = self._find_leaf(iova)
+        return None if found is None else found[2]
+
+    def leaves(self) -> Iterator[tuple[int, int, int, int]]:
+        """Every leaf, in iova order: (iova, level, descriptor address, descriptor)."""
+        def visit(table: int, lvl: int, base: int, nbytes: int):
+            for off in range(0, nbytes, 8):
+                pte = self.memory.read_u64(table + off)
+                if not pte:
+                    continue
+                iova = base + ((off >> 3) << self.lvl_shift(lvl))
+                if self.iopte_leaf(pte, lvl):
+                    yield iova, lvl, table + off, pte
+                elif lvl < ARM_LPAE_MAX_LEVELS - 1:
+                    yield from visit(self.iopte_deref(pte), lvl + 1, iova, 1 << self.pg_shift)
+        if self.pgd:
+            yield from visit(self.pgd, self.start_level, 0, self.pgd_size)
+
+    def table_pages(self) -> list[int]:
+        """Physical addresses of every table page currently in the tree (pgd first)."""
+        out: list[int] = []
+
+        def visit(table: int, lvl: int, nbytes: int) -> None:
+            out.append(table)
+            if lvl == ARM_LPAE_MAX_LEVELS - 1:
+                return
+            for off in range(0, nbytes, 8):
+                pte = self.memory.read_u64(table + off)
+                if pte and not self.iopte_leaf(pte, lvl):
+                    visit(self.iopte_deref(pte), lvl + 1, 1 << self.pg_shift)
+        if self.pgd:
+            visit(self.pgd, self.start_level, self.pgd_size)
+        return out
+
+
+# =====================================================================================
+# Reference stage-1 walker (VMSAv8-64, 4 KiB granule, AArch64 descriptors)
+# =====================================================================================
+
+class FaultKind(enum.Enum):
+    TRANSLATION = "translation"
+    ACCESS_FLAG = "access flag"
+    PERMISSION = "permission"
+    ADDRESS_SIZE = "address size"
+    EXTERNAL = "external"
+
+
+class WalkConfigError(ValueError):
+    """TCR/TTBR values outside what the walker models (T0SZ 16..39, TG0 4 KiB)."""
+
+
+@dataclass(frozen=True)
+class WalkFault:
+    kind: FaultKind
+    level: int
+    iova: int
+    write: bool
+    exec_: bool
+    reads: tuple[int, ...]
+
+
+def axcache(attr: int, write: bool) -> int:
+    """Downstream AxCACHE (AMBA AXI4 memory types) for an 8-bit MAIR attribute.
+
+    Device-nGnRnE -> device non-bufferable; other Device types (early write
+    acknowledgement allowed) -> device bufferable; Normal memory takes the OUTER
+    attribute Attr[7:4] (the AXI port sits outside the inner domain): NC ->
+    normal non-cacheable bufferable, write-through / write-back with the
+    read/write-allocate hints mapped to ARCACHE[2] / AWCACHE[3].
+    """
+    attr &= L.MAIR_ATTR_MASK
+    if attr >> 4 == 0:
+        return L.AXCACHE_DEVICE_NB if (attr & 0xC) == L.MAIR_DEVICE_NGNRNE \
+            else L.AXCACHE_DEVICE_B
+    outer = attr >> 4
+    if outer == L.MAIR_NORMAL_NC_NIBBLE:
+        return L.AXCACHE_NORMAL_NC
+    ra, wa = bool(outer & 0b10), bool(outer & 0b01)
+    write_back = (outer & 0b0100) != 0   # 01RW (RW != 00) / 11RW = write-back
+    if write:
+        base = L.AXCACHE_WB_NOALLOC_W if write_back else L.AXCACHE_WT_NOALLOC_W
+        return base | (L.AXCACHE_WALLOC_W if wa else 0)
+    base = L.AXCACHE_WB_NOALLOC_R if write_back else L.AXCACHE_WT_NOALLOC_R
+    return base | (L.AXCACHE_RALLOC_R if ra else 0)
+
+
+@dataclass(frozen=True)
+class Translation:
+    pa: int
+    level: int
+    pte: int
+    block_size: int
+    attr_index: int
+    attr: int            # MAIR attribute byte selected by attr_index
+    device: bool         # Device memory type (Attr[7:4] == 0)
+    readonly: bool       # AP[2] (or APTable[1]) forbids writes
+    xn: bool             # execute-never for this access's privilege
+    ng: bool
+    reads: tuple[int, ...]
+
+    def cache_attr(self, write: bool = False) -> int:
+        """AxCACHE for the downstream transaction (see `axcache`)."""
+        return axcache(self.attr, write)
+
+
+def start_level_for(ias: int) -> int:
+    """First lookup level for a 4 KiB granule and `ias` input bits."""
+    return ARM_LPAE_MAX_LEVELS - (-(-(ias - L.GRANULE_SHIFT) // L.BITS_PER_LEVEL))
+
+
+def decode_oas(tcr: int) -> int:
+    """Output address size TCR.IPS selects (reserved encodings -> 48, the maximum
+    the modelled implementation supports; sizes above 48 are capped at 48)."""
+    ips = (tcr >> L.TCR_IPS_SHIFT) & ((1 << L.TCR_IPS_BITS) - 1)
+    return min(_IPS_TO_OAS.get(ips, L.OAS_BITS), L.OAS_BITS)
+
+
+def walk(memory: MemoryImage, ttbr: int, tcr: int, mair: int, iova: int, *,
+         write: bool = False, exec_: bool = False,
+         read_error: Optional[Callable[[int], bool]] = None,
+         priv: bool = False) -> Translation | WalkFault:
+    """Translate `iova` through the TTBR0 tables the way VMSAv8-64 stage 1 does.
+
+    `read_error(desc_addr)` returning True means that descriptor read got a bus
+    error. `priv` marks a privileged access (AxPROT[0]); the default is
+    unprivileged. Fault order: input range / EPD0 (translation, level 0), TTBR
+    address size (level 0), then per level in walk order: external, translation,
+    address size; then access flag; then permission.
+    """
+    t0sz = (tcr >> L.TCR_T0SZ_SHIFT) & ((1 << L.TCR_T0SZ_BITS) - 1)
+    if not L.T0SZ_MIN <= t0sz <= L.T0SZ_MAX:
+        raise WalkConfigError(f"TCR.T0SZ {t0sz} outside {L.T0SZ_MIN}..{L.T0SZ_MAX}")
+    tg0 = (tcr >> L.TCR_TG0_SHIFT) & ((1 << L.TCR_TG0_BITS) - 1)
+    if tg0 != L.TCR_TG0_4K:
+        raise WalkConfigError(f"TCR.TG0 {tg0} is not the modelled 4 KiB granule")
+    ias = 64 - t0sz
+    level = start_level_for(ias)
+    reads: list[int] = []
+
+    def fault(kind: FaultKind, lvl: int) -> WalkFault:
+        return WalkFault(kind, lvl, iova, write, exec_, tuple(reads))
+
+    # out of TTBR0's range (TTBR1 is not modelled: EPD1) or TTBR0 walks disabled:
+    # the ARM ARM reports this as a level 0 translation fault
+    if iova < 0 or iova >> ias or (tcr >> L.TCR_EPD0_BIT) & 1:
+        return fault(FaultKind.TRANSLATION, 0)
+    oas = decode_oas(tcr)
+    first_bits = ias - L.GRANULE_SHIFT - L.BITS_PER_LEVEL * (ARM_LPAE_MAX_LEVELS - 1 - level)
+    align = max(L.TTBR_BADDR_ALIGN_MIN, 8 << first_bits)
+    baddr = ttbr & ((1 << L.TTBR_ASID_SHIFT) - 1)       # ASID in [63:48] ignored
+    if baddr >> oas:
+        return fault(FaultKind.ADDRESS_SIZE, 0)
+    table = baddr & ~(align - 1)
+    idx_bits = first_bits
+    rdonly_tbl = nounpriv_tbl = uxn_tbl = pxn_tbl = False
+    while True:
+        shift = L.GRANULE_SHIFT + L.BITS_PER_LEVEL * (ARM_LPAE_MAX_LEVELS - 1 - level)
+        addr = table + (((iova >> shift) & ((1 << idx_bits) - 1)) << _PTE_SIZE_SHIFT)
+        reads.append(addr)
+        if read_error is not None and read_error(addr):
+            return fault(FaultKind.EXTERNAL, level)
+        try:
+            desc = memory.read_u64(addr)
+        except MemoryAccessError:
+            return fault(FaultKind.EXTERNAL, level)
+        dtype = desc & L.PTE_TYPE_MASK
+        if not desc & 1 or (level == ARM_LPAE_MAX_LEVELS - 1
+                            and dtype == L.PTE_TYPE_BLOCK):
+            return fault(FaultKind.TRANSLATION, level)
+        if level < ARM_LPAE_MAX_LEVELS - 1 and dtype == L.PTE_TYPE_TABLE:
+            if (desc & L.PTE_ADDR_MASK) >> oas:
+                return fault(FaultKind.ADDRESS_SIZE, level)
+            rdonly_tbl |= bool((desc >> L.PTE_APTABLE_RDONLY_BIT) & 1)
+            nounpriv_tbl |= bool((desc >> L.PTE_APTABLE_NOUNPRIV_BIT) & 1)
+            uxn_tbl |= bool((desc >> L.PTE_UXNTABLE_BIT) & 1)
+            pxn_tbl |= bool((desc >> L.PTE_PXNTABLE_BIT) & 1)
+            table = desc & L.PTE_ADDR_MASK
+            level += 1
+            idx_bits = L.BITS_PER_LEVEL
+            continue
+        break
+    # a block or page descriptor
+    if level < L.BLOCK_LEVEL_MIN:
+        return fault(FaultKind.TRANSLATION, level)     # no level-0 blocks with 4 KiB
+    block_size = 1 << (L.GRANULE_SHIFT + L.BITS_PER_LEVEL * (ARM_LPAE_MAX_LEVELS - 1 - level))
+    oa = desc & L.PTE_ADDR_MASK & ~(block_size - 1)
+    if oa >> oas:
+        return fault(FaultKind.ADDRESS_SIZE, level)
+    if not (desc >> L.PTE_AF_BIT) & 1:
+        return fault(FaultKind.ACCESS_FLAG, level)
+    ap_rdonly = bool((desc >> L.PTE_AP_RDONLY_BIT) & 1) or rdonly_tbl
+    ap_unpriv = bool((desc >> L.PTE_AP_UNPRIV_BIT) & 1) and not nounpriv_tbl
+    uxn = bool((desc >> L.PTE_XN_BIT) & 1) or uxn_tbl
+    # privileged execute-never: PXN, PXNTable, or the page is writable unprivileged
+    pxn = bool((desc >> L.PTE_PXN_BIT) & 1) or pxn_tbl or (ap_unpriv and not ap_rdonly)
+    xn = pxn if priv else uxn
+    if not priv and not ap_unpriv:
+        return fault(FaultKind.PERMISSION, level)
+    if write and ap_rdonly:
+        return fault(FaultKind.PERMISSION, level)
+    if exec_ and xn:
+        return fault(FaultKind.PERMISSION, level)
+    attr_index = (desc >> L.PTE_ATTRINDX_SHIFT) & ((1 << L.PTE_ATTRINDX_BITS) - 1)
+    attr = (mair >> (L.MAIR_ATTR_BITS * attr_index)) & L.MAIR_ATTR_MASK
+    return Translation(pa=oa | (iova & (block_size - 1)), level=level, pte=desc,
+                       block_size=block_size, attr_index=attr_index, attr=attr,
+                       device=(attr >> 4) == 0, readonly=ap_rdonly, xn=xn,
+                       ng=bool((desc >> L.PTE_NG_BIT) & 1), reads=tuple(reads))
+
+
+__all__ = ["ArmLpaeS1", "PgtableConfigError", "TlbOps", "iommu_pgsize", "walk",
+           "Translation", "WalkFault", "FaultKind", "WalkConfigError", "axcache",
+           "start_level_for", "decode_oas", "SZ_4K", "SZ_2M", "SZ_1G"]
