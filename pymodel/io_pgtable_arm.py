@@ -585,7 +585,7 @@ def walk(memory: MemoryImage, ttbr: int, tcr: int, mair: int, iova: int, *,
         return fault(FaultKind.TRANSLATION, 0)
     oas = decode_oas(tcr)
     first_bits = ias - L.GRANULE_SHIFT - L.BITS_PER_LEVEL * (ARM_LPAE_MAX_LEVELS - 1 - level)
-    align = max(L.TTBR_BADDR_ALIGN_MIN, 8 << first_bits)
+    align = max(L.TTBR_BADDR_ALIGN_MIN, 8 << first_bits)   # aligned to the table size
     baddr = ttbr & ((1 << L.TTBR_ASID_SHIFT) - 1)       # ASID in [63:48] ignored
     if baddr >> oas:
         return fault(FaultKind.ADDRESS_SIZE, 0)
@@ -627,17 +627,24 @@ def walk(memory: MemoryImage, ttbr: int, tcr: int, mair: int, iova: int, *,
         return fault(FaultKind.ADDRESS_SIZE, level)
     if not (desc >> L.PTE_AF_BIT) & 1:
         return fault(FaultKind.ACCESS_FLAG, level)
+    # AArch64.CheckPermission for an EL1&0 regime, SCTLR.WXN = 0, no PAN
     ap_rdonly = bool((desc >> L.PTE_AP_RDONLY_BIT) & 1) or rdonly_tbl
     ap_unpriv = bool((desc >> L.PTE_AP_UNPRIV_BIT) & 1) and not nounpriv_tbl
-    uxn = bool((desc >> L.PTE_XN_BIT) & 1) or uxn_tbl
-    # privileged execute-never: PXN, PXNTable, or the page is writable unprivileged
-    pxn = bool((desc >> L.PTE_PXN_BIT) & 1) or pxn_tbl or (ap_unpriv and not ap_rdonly)
-    xn = pxn if priv else uxn
-    if not priv and not ap_unpriv:
-        return fault(FaultKind.PERMISSION, level)
-    if write and ap_rdonly:
-        return fault(FaultKind.PERMISSION, level)
-    if exec_ and xn:
+    user_w = ap_unpriv and not ap_rdonly
+    if priv:
+        can_read, can_write = True, not ap_rdonly
+        # PXN, PXNTable, or memory writable unprivileged is privileged-execute-never
+        xn = bool((desc >> L.PTE_PXN_BIT) & 1) or pxn_tbl or user_w
+    else:
+        can_read, can_write = ap_unpriv, user_w
+        xn = bool((desc >> L.PTE_XN_BIT) & 1) or uxn_tbl   # UXN; execute-only is legal
+    if exec_:
+        denied = xn
+    elif write:
+        denied = not can_write
+    else:
+        denied = not can_read
+    if denied:
         return fault(FaultKind.PERMISSION, level)
     attr_index = (desc >> L.PTE_ATTRINDX_SHIFT) & ((1 << L.PTE_ATTRINDX_BITS) - 1)
     attr = (mair >> (L.MAIR_ATTR_BITS * attr_index)) & L.MAIR_ATTR_MASK

@@ -97,7 +97,8 @@ IPS_40BIT = 2
 IPS_42BIT = 3
 IPS_44BIT = 4
 TTBR_ASID_SHIFT = 48      # TTBR0[63:48] = ASID (arm-smmu writes it there)
-TTBR_BADDR_ALIGN_MIN = 64 # a start table under 8 entries is still 64-byte aligned
+TTBR_BADDR_ALIGN_MIN = 8  # TTBR BADDR is aligned to the start table's size (ARMv8.0
+                          # pseudocode: baselowerbound = 3 + log2(entries)); no other minimum
 
 # Downstream AXI AxCACHE for a translation's memory type (AMBA AXI4, table A4-5).
 # AxCACHE[0] Bufferable, [1] Modifiable; ARCACHE[2] / AWCACHE[3] = allocate for the
