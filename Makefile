@@ -1,6 +1,8 @@
 # IOMMU MSI remapping co-simulation testbench.
 #   make sim     system co-simulation regression with a readable summary
 #   make test    every test (model, RTL units, system); what CI runs
+#   make regress SEEDS=N   system tests over N seeds in parallel; failures print their repro
+#   make lint    verilator -Wall over hdl/
 # Both create .venv and check for the simulator on first use.
 
 VENV    ?= .venv
@@ -11,7 +13,7 @@ PYTEST  := $(PY) -m pytest
 SYNTH_TOPS ?= smmu_tlb its_doorbell gicv2m_frame
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all test sim model lint gen tools venv clean help synth
+.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth
 
 all: test
 
@@ -37,8 +39,26 @@ test: $(STAMP) tools
 model: $(STAMP)
 	$(PYTEST) -n $(JOBS) -p no:cacheprovider tests -m "not sim"
 
+# System regression: tests/test_system*.py (override SIM_TESTS=tests for every
+# simulation). JUnit XML in results/junit.xml, per-test counters in results/stats,
+# then a readable summary with the reproduce command of each failure.
+# WAVES=1 dumps an FST per test (open with: gtkwave <fst> waves/system.gtkw).
+RESULTS   ?= results
+SIM_TESTS ?= $(sort $(wildcard tests/test_system*.py))
+SEEDS     ?= 8
 sim: $(STAMP) tools
-	$(PYTEST) -n $(JOBS) -p no:cacheprovider tests -m sim
+	@rm -rf $(RESULTS)/stats; mkdir -p $(RESULTS)
+	@SYSTEM_STATS_DIR=$(CURDIR)/$(RESULTS)/stats $(PYTEST) -n $(JOBS) -p no:cacheprovider -q \
+	    -m sim --junitxml=$(RESULTS)/junit.xml $(SIM_TESTS); rc=$$?; \
+	  $(PY) scripts/sim_summary.py --junit $(RESULTS)/junit.xml --stats $(RESULTS)/stats \
+	    --title "system regression"; s=$$?; test $$rc -eq 0 -a $$s -eq 0
+
+sim-all: SIM_TESTS = tests
+sim-all: sim
+
+# N seeds of every system test, spread over $(JOBS) cores; SEED=n fixes the base seed.
+regress: $(STAMP) tools
+	@$(PY) scripts/regress.py --seeds $(SEEDS) --jobs $(JOBS) $(if $(SEED),--base-seed $(SEED))
 
 lint:
 	@command -v verilator >/dev/null || { echo "ERROR: verilator not found (apt-get install verilator)"; exit 1; }

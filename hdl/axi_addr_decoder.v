@@ -160,7 +160,8 @@ module axi_addr_decoder #(
     wire [IDX_BITS-1:0] wr_i  = wr_tgt[IDX_BITS-1:0];
     wire [TGT_BITS-1:0] aw_dec = decode(s_axi_awaddr);
     assign s_axi_awready = !awq_valid && wr_cnt != CNT_MAX
-                           && (wr_cnt == {CNT_WIDTH{1'b0}} || aw_dec == wr_tgt);
+                           && (wr_cnt == {CNT_WIDTH{1'b0}}
+                               || (s_axi_awvalid && aw_dec == wr_tgt));
     wire s_aw_fire = s_axi_awvalid && s_axi_awready;
 
     // default (DECERR) write slave
@@ -301,7 +302,8 @@ module axi_addr_decoder #(
     wire [IDX_BITS-1:0] rd_i  = rd_tgt[IDX_BITS-1:0];
     wire [TGT_BITS-1:0] ar_dec = decode(s_axi_araddr);
     assign s_axi_arready = !arq_valid && rd_cnt != CNT_MAX
-                           && (rd_cnt == {CNT_WIDTH{1'b0}} || ar_dec == rd_tgt);
+                           && (rd_cnt == {CNT_WIDTH{1'b0}}
+                               || (s_axi_arvalid && ar_dec == rd_tgt));
     wire s_ar_fire = s_axi_arvalid && s_axi_arready;
 
     // default (DECERR) read slave

@@ -226,7 +226,8 @@ module axi_arbiter #(
 
     // B back to the port named by the ID's top bits
     wire [PORT_BITS-1:0] b_port = m_axi_bid[M_ID_WIDTH-1 -: PORT_BITS];
-    assign m_axi_bready = s_axi_bready[b_port];
+    // gated by valid: the ID is only meaningful (and known) while BVALID is high
+    assign m_axi_bready = m_axi_bvalid && s_axi_bready[b_port];
     genvar g;
     generate
         for (g = 0; g < NUM_PORTS; g = g + 1) begin : g_resp
@@ -286,7 +287,7 @@ module axi_arbiter #(
     end
 
     wire [PORT_BITS-1:0] r_port = m_axi_rid[M_ID_WIDTH-1 -: PORT_BITS];
-    assign m_axi_rready = s_axi_rready[r_port];
+    assign m_axi_rready = m_axi_rvalid && s_axi_rready[r_port];
     always @* begin
         s_axi_rvalid = {NUM_PORTS{1'b0}};
         s_axi_rvalid[r_port] = m_axi_rvalid;
