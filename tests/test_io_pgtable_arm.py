@@ -235,6 +235,31 @@ def test_partial_unmap_of_1g_block_into_2m_blocks():
     assert len([1 for iv, *_ in pt.leaves()]) == 511
 
 
+def test_4k_unmap_in_1g_block_splits_to_pages_as_v49_does():
+    # v4.9 arm_lpae_split_blk_unmap re-maps the rest of the block at the *unmap*
+    # size, so a 4K hole in a 1G block becomes 262143 pages under 512 L3 tables
+    # (later kernels split one level at a time)
+    mem, alloc, pt = make(pool_size=1 << 22)
+    assert pt.map(SZ_1G, 0, SZ_1G, RW) == 0
+    assert pt.unmap(SZ_1G + SZ_4K, SZ_4K) == SZ_4K
+    assert len(pt.table_pages()) == 3 + 512          # pgd, L1, new L2, 512 x L3
+    assert pt.leaf_pte(SZ_1G + SZ_2M) == (3, SZ_2M | 0xF43)
+    assert pt.iova_to_phys(SZ_1G + SZ_4K) == 0
+    assert pt.iova_to_phys(SZ_1G + SZ_1G - 1) == SZ_1G - 1
+
+
+def test_failed_split_leaves_the_block_and_frees_partial_tables():
+    # not enough table pages to rebuild the 1G block as pages: the split gives
+    # up, frees what it allocated and reports 0 bytes unmapped; the block stays
+    mem, alloc, pt = make(pool_size=40 * SZ_4K)
+    assert pt.map(SZ_1G, 0, SZ_1G, RW) == 0
+    before = pt.table_pages()
+    assert pt.unmap(SZ_1G + SZ_4K, SZ_4K) == 0
+    assert pt.table_pages() == before and pt.leaf_pte(SZ_1G) == (1, 0xF41)
+    assert pt.iova_to_phys(SZ_1G + SZ_4K) == SZ_4K
+    assert len(alloc._free) == 38                    # every page it took came back
+
+
 def test_kernel_selftest_sequence():
     """arm_lpae_run_tests for pgsize 4K|2M|1G, repeated at each ias it uses."""
     for ias in (32, 36, 40, 42, 44, 48):
