@@ -472,6 +472,31 @@ class ArmLpaeS1:
         return out
 
 
+def describe_pte(level: int, pte: int) -> str:
+    """One-line decode of a stage-1 descriptor for dumps (the CLI, test failures)."""
+    if not pte & 1:
+        return f"L{level} INVALID {pte:#018x}"
+    dtype = pte & L.PTE_TYPE_MASK
+    addr = pte & L.PTE_ADDR_MASK
+    if level < ARM_LPAE_MAX_LEVELS - 1 and dtype == L.PTE_TYPE_TABLE:
+        return f"L{level} TABLE next={addr:#x} ({pte:#018x})"
+    if level == ARM_LPAE_MAX_LEVELS - 1 and dtype == L.PTE_TYPE_BLOCK:
+        return f"L{level} RESERVED {pte:#018x}"
+    kind = "PAGE" if level == ARM_LPAE_MAX_LEVELS - 1 else "BLOCK"
+    idx = (pte >> L.PTE_ATTRINDX_SHIFT) & ((1 << L.PTE_ATTRINDX_BITS) - 1)
+    idx_name = {L.MAIR_ATTR_IDX_NC: "NC", L.MAIR_ATTR_IDX_CACHE: "CACHE",
+                L.MAIR_ATTR_IDX_DEV: "DEV"}.get(idx, "?")
+    ap = ("RO" if (pte >> L.PTE_AP_RDONLY_BIT) & 1 else "RW") + \
+        (",EL0" if (pte >> L.PTE_AP_UNPRIV_BIT) & 1 else "")
+    flags = [f"AttrIndx={idx}({idx_name})", f"AP={ap}",
+             f"SH={(pte >> L.PTE_SH_SHIFT) & 3}"]
+    for bit, name in ((L.PTE_AF_BIT, "AF"), (L.PTE_NG_BIT, "nG"),
+                      (L.PTE_PXN_BIT, "PXN"), (L.PTE_XN_BIT, "UXN")):
+        if (pte >> bit) & 1:
+            flags.append(name)
+    return f"L{level} {kind} pa={addr:#x} " + " ".join(flags) + f" ({pte:#018x})"
+
+
 # =====================================================================================
 # Reference stage-1 walker (VMSAv8-64, 4 KiB granule, AArch64 descriptors)
 # =====================================================================================
@@ -656,4 +681,4 @@ def walk(memory: MemoryImage, ttbr: int, tcr: int, mair: int, iova: int, *,
 
 __all__ = ["ArmLpaeS1", "PgtableConfigError", "TlbOps", "iommu_pgsize", "walk",
            "Translation", "WalkFault", "FaultKind", "WalkConfigError", "axcache",
-           "start_level_for", "decode_oas", "SZ_4K", "SZ_2M", "SZ_1G"]
+           "start_level_for", "decode_oas", "describe_pte", "SZ_4K", "SZ_2M", "SZ_1G"]

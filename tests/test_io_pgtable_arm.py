@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from pymodel.hwdefs import lpae as L
 from pymodel.io_pgtable_arm import (SZ_1G, SZ_2M, SZ_4K, ArmLpaeS1, FaultKind,
                                     PgtableConfigError, Translation, WalkConfigError,
-                                    WalkFault, axcache, iommu_pgsize, walk)
+                                    WalkFault, axcache, describe_pte, iommu_pgsize,
+                                    walk)
 from pymodel.kernel import (EEXIST, EINVAL, ENOMEM, IOMMU_CACHE, IOMMU_MMIO,
                             IOMMU_NOEXEC, IOMMU_READ, IOMMU_WRITE)
 from pymodel.memory import MemoryImage, TablePageAllocator
@@ -119,6 +120,16 @@ def test_msi_page_descriptor_and_walk_attributes():
     # instruction fetch: XN
     f = do_walk(mem, pt, iova, exec_=True)
     assert isinstance(f, WalkFault) and f.kind is FaultKind.PERMISSION and f.level == 3
+
+
+def test_describe_pte():
+    assert describe_pte(3, 0x0060_0000_0802_0F4B) == (
+        "L3 PAGE pa=0x8020000 AttrIndx=2(DEV) AP=RW,EL0 SH=3 AF nG PXN UXN "
+        "(0x0060000008020f4b)")
+    assert describe_pte(1, 0x4000_1003) == "L1 TABLE next=0x40001000 (0x0000000040001003)"
+    assert describe_pte(2, 0).startswith("L2 INVALID")
+    assert describe_pte(3, 0x1001).startswith("L3 RESERVED")
+    assert describe_pte(2, 0x20_0FC5).startswith("L2 BLOCK pa=0x200000 AttrIndx=1(CACHE) AP=RO,EL0")
 
 
 def test_no_access_prot_maps_nothing():
