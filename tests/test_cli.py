@@ -1,0 +1,134 @@
+"""`python -m pymodel`: the scenario CLI. Most cases call main() in-process (fast);
+one runs the real module entry point in a subprocess."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pymodel.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_json(capsys, *argv):
+    assert main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_default_scenario_its_first_page(capsys):
+    rep = run_json(capsys)
+    assert rep["kernel"] == "v4.9" and rep["irqchip"] == "its"
+    (v,) = rep["vectors"]
+    # ITS doorbell 0x08090040 -> first MSI page 0xfffff000 (see test_dma_iommu)
+    assert (v["address_hi"], v["address_lo"], v["data"]) == (0, 0xFFFF_F040, 0)
+    assert v["lands_at"] == 0x0809_0040
+    (d,) = rep["domains"]
+    (p,) = d["msi_pages"]
+    assert (p["iova"], p["phys"], p["level"], p["pte"]) == \
+        (0xFFFF_F000, 0x0809_0000, 3, 0x0060_0000_0809_0F4B)
+
+
+def test_devices_domains_and_vectors(capsys):
+    rep = run_json(capsys, "--device", "eth0:1", "--device", "nvme:2",
+                   "--device", "gpu:3:d1", "--vector", "eth0:0", "--vector", "nvme:3",
+                   "--vector", "gpu:1")
+    assert [(v["device"], v["domain"], v["address_lo"], v["data"]) for v in rep["vectors"]] == [
+        ("eth0", "d0", 0xFFFF_F040, 0), ("nvme", "d0", 0xFFFF_F040, 3),
+        ("gpu", "d1", 0xFFFF_F040, 1)]
+    assert [len(d["msi_pages"]) for d in rep["domains"]] == [1, 1]
+
+
+def test_gicv2m(capsys):
+    rep = run_json(capsys, "--irqchip", "gicv2m", "--vector", "dev0:80")
+    (v,) = rep["vectors"]
+    assert (v["address_lo"], v["data"], v["lands_at"]) == (0xFFFF_F040, 80, 0x0802_0040)
+
+
+def test_seed_v5_lookup_quirks_visible(capsys):
+    rep = run_json(capsys, "--lookup", "seed-v5", "--doorbell", "0x08090040",
+                   "--vector", "dev0:0", "--vector", "dev0:1@0x08090044",
+                   "--vector", "dev0:2@0x0808fff0")
+    got = [(v["address_lo"], v["lands_at"]) for v in rep["vectors"]]
+    # 0x..44 misses -> second page 0xffffe000; 0x0808fff0 hits the newest page
+    # (0x08090044 - 0x0808fff0 = 0x54 < 0x1000) -> 0xffffeff0 -> lands at 0x08090ff0
+    assert got == [(0xFFFF_F040, 0x0809_0040), (0xFFFF_E044, 0x0809_0044),
+                   (0xFFFF_EFF0, 0x0809_0FF0)]
+
+
+def test_exhaustion_reports_failure(capsys):
+    assert main(["--dma-mask", "0x1fff"]) == 0
+    out = capsys.readouterr().out
+    assert "address_hi=0xffffffff address_lo=0xffffffff data=0xffffffff" in out
+    assert "FAILED" in out
+
+
+def test_msi_cookie_defaults_to_v410(capsys):
+    rep = run_json(capsys, "--msi-cookie", "0x08000000", "--irqchip", "gicv2m",
+                   "--vector", "dev0:80", "--vector", "dev0:81")
+    assert rep["kernel"] == "v4.10"
+    assert [v["address_lo"] for v in rep["vectors"]] == [0x0800_0040, 0x0800_0040]
+    assert rep["domains"][0]["cookie"] == "msi"
+
+
+def test_scenario_file(tmp_path, capsys):
+    f = tmp_path / "s.json"
+    f.write_text(json.dumps({
+        "kernel": "v4.9", "irqchip": "its", "dma_mask": "0x0fffffff",
+        "devices": [{"name": "a", "sid": 1}, "b:2:d1:0xffffffff"],
+        "vectors": [{"device": "a", "vector": 4}, "b:5"]}))
+    rep = run_json(capsys, "--scenario", str(f))
+    # a: mask 0x0fffffff -> limit pfn 0xffff -> iova 0x0ffff000; b: own domain, 32-bit
+    assert [(v["address_lo"], v["data"]) for v in rep["vectors"]] == \
+        [(0x0FFF_F040, 4), (0xFFFF_F040, 5)]
+
+
+def test_text_report_mentions_pages_and_descriptor(capsys):
+    assert main(["--device", "eth0:1"]) == 0
+    out = capsys.readouterr().out
+    assert "iova 0xfffff000 -> phys 0x8090000" in out
+    assert "L3 pte 0x0060000008090f4b" in out
+    assert "address_lo=0xfffff040" in out
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--vector", "ghost:0"], "unknown device 'ghost'"),
+    (["--dma-mask", "banana"], "'banana' is not a number"),
+    (["--irqchip", "gicv2m", "--vector", "dev0:3"], "SPI 3 outside"),
+    (["--kernel", "v4.9", "--msi-cookie", "0x1000"], "does not exist in v4.9"),
+    (["--device", "a", "--device", "a"], "given twice"),
+    (["--aperture", "0x10"], "want START:END"),
+    (["--vector", "dev0"], "want DEVICE:N"),
+    (["--scenario", "/nonexistent/s.json"], "cannot read scenario file"),
+    (["--dma-base", "0x1000000000000"], "setting up domain"),
+])
+def test_bad_input_is_a_clear_error(argv, needle, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert needle in err and "error" in err
+
+
+def test_bad_scenario_keys(tmp_path, capsys):
+    f = tmp_path / "s.json"
+    f.write_text(json.dumps({"kernal": "v4.9"}))
+    assert main(["--scenario", str(f)]) == 2
+    assert "unknown scenario keys ['kernal']" in capsys.readouterr().err
+
+
+def test_argparse_rejects_unknown_kernel(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--kernel", "v9.9"])
+    assert e.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_module_entry_point_subprocess():
+    r = subprocess.run([sys.executable, "-m", "pymodel", "--device", "eth0:1"],
+                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "address_lo=0xfffff040" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "pymodel", "--vector", "nobody:1"],
+                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert r.returncode == 2 and "unknown device 'nobody'" in r.stderr

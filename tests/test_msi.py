@@ -1,0 +1,110 @@
+"""pymodel.msi: GICv2m and ITS compose_msi_msg with the seed's
+iommu_dma_map_msi_msg() hook. Addresses from the QEMU virt map in
+pymodel.hwdefs.system: GICv2m frame 0x0802_0000 (SPIs 80..143), ITS 0x0808_0000."""
+
+import pytest
+
+from pymodel import dma_iommu as D
+from pymodel import msi as M
+from pymodel.hwdefs import gicv2m as V2M
+from pymodel.hwdefs import its as ITS
+
+
+def dma_domain():
+    d = D.IommuDomain()
+    assert D.iommu_get_dma_cookie(d) == 0
+    assert D.iommu_dma_init_domain(d, 0, 1 << 32) == 0
+    return d
+
+
+def test_msimsg_fields_and_failure_pattern():
+    m = M.MsiMsg(address_lo=0x0809_0040, address_hi=0x1, data=3)
+    assert m.address == 0x1_0809_0040
+    assert not m.is_failed()
+    assert M.MsiMsg(0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF).is_failed()
+
+
+def test_gicv2m_without_iommu():
+    dev = D.Device("nic")
+    v2m = M.V2mData()
+    msg = M.gicv2m_compose_msi_msg(v2m, dev, 80)
+    # 0x08020000 + MSI_SETSPI_NS 0x40; data = the SPI itself
+    assert V2M.MSI_SETSPI_NS == 0x40
+    assert (msg.address_hi, msg.address_lo, msg.data) == (0, 0x0802_0040, 80)
+
+
+def test_gicv2m_xgene_needs_spi_offset():
+    v2m = M.V2mData.from_iidr(M.XGENE_GICV2M_MSI_IIDR)
+    assert v2m.flags & M.GICV2M_NEEDS_SPI_OFFSET
+    msg = M.gicv2m_compose_msi_msg(v2m, D.Device("nic"), 85)
+    assert msg.data == 85 - 80                       # relative to spi_start
+
+
+def test_gicv2m_bcm_ns2_offset_is_32():
+    v2m = M.V2mData.from_iidr(M.BCM_NS2_GICV2M_MSI_IIDR)
+    msg = M.gicv2m_compose_msi_msg(v2m, D.Device("nic"), 85)
+    assert msg.data == 85 - 32
+
+
+def test_gicv2m_plain_iidr_has_no_offset():
+    v2m = M.V2mData.from_iidr(V2M.MSI_IIDR_VALUE)
+    assert v2m.flags == 0
+    assert M.gicv2m_compose_msi_msg(v2m, D.Device("nic"), 100).data == 100
+
+
+def test_gicv2m_spi_outside_frame_rejected():
+    with pytest.raises(M.MsiComposeError, match="144"):
+        M.gicv2m_compose_msi_msg(M.V2mData(), D.Device("nic"), 144)
+    with pytest.raises(M.MsiComposeError, match="79"):
+        M.gicv2m_compose_msi_msg(M.V2mData(), D.Device("nic"), 79)
+
+
+def test_gicv2m_behind_smmu_is_swizzled():
+    d = dma_domain()
+    dev = D.Device("nic", 3)
+    D.iommu_attach_device(d, dev)
+    msg = M.gicv2m_compose_msi_msg(M.V2mData(), dev, 81)
+    # first MSI page of a fresh 4 GiB domain is pfn 0xfffff; offset 0x40 kept
+    assert (msg.address_hi, msg.address_lo, msg.data) == (0, 0xFFFF_F040, 81)
+    assert d.iova_to_phys(0xFFFF_F040) == 0x0802_0040
+
+
+def test_its_compose_without_iommu():
+    its = M.ItsNode()
+    dev = D.Device("nvme", 0x10)
+    its_dev = M.ItsDevice(its, dev, device_id=0x10, lpi_base=8192, nr_ites=32)
+    msg = M.its_irq_compose_msi_msg(its_dev, 8192 + 5)
+    # 0x08080000 + GITS_TRANSLATER 0x10040; data = hwirq - lpi_base = 5
+    assert ITS.GITS_TRANSLATER == 0x1_0040
+    assert (msg.address_hi, msg.address_lo, msg.data) == (0, 0x0809_0040, 5)
+
+
+def test_its_event_outside_device_rejected():
+    its_dev = M.ItsDevice(M.ItsNode(), D.Device("nvme"), 1, lpi_base=8192, nr_ites=4)
+    with pytest.raises(M.MsiComposeError, match="8196"):
+        M.its_irq_compose_msi_msg(its_dev, 8196)
+
+
+def test_its_behind_smmu_two_devices_share_page():
+    d = dma_domain()
+    a, b = D.Device("a", 1), D.Device("b", 2)
+    D.iommu_attach_device(d, a)
+    D.iommu_attach_device(d, b)
+    its = M.ItsNode()
+    ma = M.its_compose_msi_msg(its, a, 0)
+    mb = M.its_compose_msi_msg(its, b, 7)
+    assert (ma.address_lo, ma.data) == (0xFFFF_F040, 0)
+    assert (mb.address_lo, mb.data) == (0xFFFF_F040, 7)
+    assert len(d.iova_cookie.msi_page_list) == 1
+
+
+def test_its_high_base_sets_address_hi():
+    its = M.ItsNode(phys_base=0x1_2000_0000)
+    msg = M.its_compose_msi_msg(its, D.Device("x"), 2)
+    assert (msg.address_hi, msg.address_lo) == (0x1, 0x2001_0040)
+
+
+def test_compose_fills_passed_message_in_place():
+    msg = M.MsiMsg()
+    out = M.its_compose_msi_msg(M.ItsNode(), D.Device("x"), 1, msg)
+    assert out is msg and msg.address_lo == 0x0809_0040
