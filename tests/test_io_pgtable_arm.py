@@ -571,6 +571,10 @@ def test_map_then_walk_then_unmap(ias, data):
         assert isinstance(t, Translation), (hex(iova + off), t)
         assert t.pa == paddr + off
         assert pt.iova_to_phys(iova + off) == paddr + off
+        # the walker ends on the very descriptor the model wrote for this iova
+        assert (t.level, t.pte) == pt.leaf_pte(iova + off)
+        assert t.reads[-1] == pt.leaf_pte_addr(iova + off)
+        assert len(t.reads) == t.level - pt.start_level + 1
         # the leaf lies inside the mapped range and has the chosen size
         leaf_iova = (iova + off) & ~(t.block_size - 1)
         assert iova <= leaf_iova and leaf_iova + t.block_size <= iova + size
