@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from pymodel.iova import IovaDomain, IovaError, iova_get_pad_size, iova_size
 
-MAX_EXAMPLES = int(os.environ.get("MODEL_HYPOTHESIS_EXAMPLES", "150"))
+MAX_EXAMPLES = int(os.environ.get("MODEL_HYPOTHESIS_EXAMPLES", "300"))
 
 
 def rng(iova):
