@@ -10,7 +10,11 @@ iommu_dma_init_domain(base 0, size 4 GiB):
 An MSI page is alloc_iova(1 page, limit = min(mask, aperture_end) >> 12, aligned).
 """
 
+import os
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pymodel import dma_iommu as D
 from pymodel import kversion
@@ -82,7 +86,7 @@ def test_msi_page_descriptor_exact_value():
     assert expect == 0x0060_0000_0809_0F4B
     assert d.pgtbl.leaf_pte(0xFFFFF000) == (3, expect)
     # and the same value built from the hwdefs bit names
-    assert expect == ((3 << L.PTE_PXN_BIT) >> 0 & (1 << L.PTE_PXN_BIT) | (1 << L.PTE_XN_BIT)
+    assert expect == ((1 << L.PTE_PXN_BIT) | (1 << L.PTE_XN_BIT)
                       | 0x0809_0000 | (1 << L.PTE_NG_BIT) | (1 << L.PTE_AF_BIT)
                       | (L.PTE_SH_IS << L.PTE_SH_SHIFT) | (1 << L.PTE_AP_UNPRIV_BIT)
                       | (L.MAIR_ATTR_IDX_DEV << L.PTE_ATTRINDX_SHIFT) | L.PTE_TYPE_PAGE)
@@ -496,3 +500,35 @@ def test_unknown_kernel_behaviour_name():
 
 def test_prot_constants_are_the_kernels():
     assert D.MSI_PAGE_PROT == IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO == 0x1A
+
+
+# --- properties ------------------------------------------------------------------
+EXAMPLES = int(os.environ.get("MODEL_HYPOTHESIS_EXAMPLES", "300")) // 3
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(bells=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 0x3FFF_FFFF)),
+                      min_size=1, max_size=25),
+       mask_bits=st.integers(14, 40))
+def test_property_v49_messages_translate_back_to_the_doorbell(bells, mask_bits):
+    """v4.9: every message either failed (~0) or its IOVA translates to exactly the
+    doorbell address; one page per distinct doorbell page; with one dma mask for
+    all devices the IOVAs stay under it."""
+    d = dma_domain()
+    mask = D.DMA_BIT_MASK(mask_bits)
+    devs = [attach(d, f"d{i}", i, mask) for i in range(4)]
+    mapped_pages = set()
+    for dev_idx, bell in bells:
+        bell &= ~0x3                                  # doorbells are 32-bit registers
+        m = msg_for(bell, dev_idx)
+        D.iommu_dma_map_msi_msg(devs[dev_idx], m)
+        if m.is_failed():
+            assert (bell & ~0xFFF) not in mapped_pages
+            continue
+        assert m.data == dev_idx
+        assert m.address <= mask
+        assert d.iova_to_phys(m.address) == bell
+        mapped_pages.add(bell & ~0xFFF)
+    assert sorted(p.phys for p in d.iova_cookie.msi_page_list) == sorted(mapped_pages)
+    iovas = [p.iova for p in d.iova_cookie.msi_page_list]
+    assert len(set(iovas)) == len(iovas)
