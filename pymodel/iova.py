@@ -49,8 +49,9 @@ def _fls_long(x: int) -> int:
 
 
 def _roundup_pow_of_two(n: int) -> int:
-    """__roundup_pow_of_two(unsigned long n) = 1UL << fls_long(n - 1)."""
-    return (1 << _fls_long((n - 1) & M64)) & M64
+    """__roundup_pow_of_two(unsigned long n) = 1UL << fls_long(n - 1). For n == 0
+    the shift count is 64 (undefined in C); arm64's LSL takes it modulo 64 -> 1."""
+    return 1 << (_fls_long((n - 1) & M64) % 64)
 
 
 def iova_get_pad_size(size: int, limit_pfn: int) -> int:

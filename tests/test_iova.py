@@ -253,3 +253,9 @@ def test_property_without_cache_gives_highest_aligned_free_slot(ops, start_pfn, 
             victim = live.pop(op[1] % len(live))
             used.difference_update(range(victim.pfn_lo, victim.pfn_hi + 1))
             d.free_iova(victim.pfn_hi)
+
+
+def test_pad_size_when_size_truncates_to_zero():
+    # size 2^32 -> (unsigned int) 0; __roundup_pow_of_two(0) = 1UL << fls_long(~0UL) = 1 << 64,
+    # which arm64's LSL takes modulo 64 -> 1; mask 0 -> pad 0
+    assert iova_get_pad_size(1 << 32, 0x1234) == 0
