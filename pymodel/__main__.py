@@ -344,10 +344,12 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.kernel:
             sc.kernel = args.kernel
         if args.lookup:
-            if args.kernel and args.lookup == "seed-v5" and args.kernel != "seed-v5":
-                raise ScenarioError(f"--lookup seed-v5 contradicts --kernel {args.kernel}")
+            wanted = (kversion.MSI_LOOKUP_SEED_V5 if args.lookup == "seed-v5"
+                      else kversion.MSI_LOOKUP_PHYS)
+            if sc.kernel is not None and kversion.behaviour(sc.kernel).msi_lookup != wanted:
+                raise ScenarioError(f"--lookup {args.lookup} contradicts kernel {sc.kernel}")
             if args.lookup == "seed-v5":
-                sc.kernel = "seed-v5"
+                sc.kernel = kversion.SEED_V5.name
         if args.irqchip:
             sc.irqchip = args.irqchip
         if args.doorbell is not None:

@@ -100,6 +100,8 @@ def test_text_report_mentions_pages_and_descriptor(capsys):
     (["--kernel", "v4.9", "--msi-cookie", "0x1000"], "does not exist in v4.9"),
     (["--device", "a", "--device", "a"], "given twice"),
     (["--aperture", "0x10"], "want START:END"),
+    (["--kernel", "seed-v5", "--lookup", "v4.9"], "contradicts kernel seed-v5"),
+    (["--kernel", "v4.10", "--lookup", "seed-v5"], "contradicts kernel v4.10"),
     (["--vector", "dev0"], "want DEVICE:N"),
     (["--scenario", "/nonexistent/s.json"], "cannot read scenario file"),
     (["--dma-base", "0x1000000000000"], "setting up domain"),
