@@ -1,0 +1,505 @@
+"""Testbench for hdl/smmu_tlb.v: the TB class (clock, reset, cocotbext-axi bus
+models, pause generators on every channel), passive monitors of the downstream
+address and write-data channels, and the scoreboard that predicts every downstream
+beat and every fault from tb.smmu_model (which asks the golden walker).
+
+Bus models:
+  s_axi      upstream   AxiMaster     (device side; AxUSER = StreamID)
+  m_axi      downstream AxiRam        (memory, mem = the shared MemoryImage)
+  m_axi_ptw  walker     AxiRamRead    (same image; can inject SLVERR per address)
+  s_axil     registers  AxiLiteMaster (driven through tb.arm_smmu_driver)
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import random
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import cocotb
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge, with_timeout
+from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam,
+                           AxiReadBus, AxiResp)
+from cocotbext.axi.axi_ram import AxiRamRead
+
+from pymodel.hwdefs import smmu as S
+from pymodel.memory import MemoryAccessError, MemoryImage
+from pymodel.io_pgtable_arm import ArmLpaeS1
+from pymodel.memory import TablePageAllocator
+from tb.arm_smmu_driver import ArmSmmuDriver, DeferredTlbOps
+from tb.smmu_model import (Context, ContextFault, GlobalFault, Outcome, PROT_NS, Sme,
+                           SmmuState)
+
+TABLE_POOL_BASE = 0x4000_0000     # page-table pages (the walker's memory)
+TABLE_POOL_SIZE = 0x0100_0000
+DATA_BASE = 0x5000_0000           # DMA buffers the downstream port writes
+
+
+@dataclass
+class Domain:
+    """An attached stage-1 domain: its page tables, bank, ASID, deferred TLBIs."""
+    cb: int
+    asid: int
+    pgtbl: ArmLpaeS1
+    tlb: DeferredTlbOps
+
+
+class SmmuTimeout(TimeoutError):
+    """A wait in the SMMU testbench ran out of time; the message names what."""
+
+
+async def wait_for(what: str, trigger, timeout_us: float = 200.0):
+    try:
+        return await with_timeout(trigger, timeout_us, "us")
+    except cocotb.triggers.SimTimeoutError as exc:
+        raise SmmuTimeout(f"timed out after {timeout_us} us waiting for {what}") from exc
+
+
+class FaultyMemory:
+    """The walker's view of the MemoryImage: reads of addresses in `error_addrs`
+    fail, which AxiRamRead answers with SLVERR (an external abort on the walk)."""
+
+    def __init__(self, image: MemoryImage):
+        self.image = image
+        self.error_addrs: set[int] = set()
+
+    def read_error(self, addr: int) -> bool:
+        return addr in self.error_addrs
+
+    def __len__(self) -> int:
+        return len(self.image)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start = key.start or 0
+            if any(start <= a < key.stop for a in self.error_addrs):
+                raise MemoryAccessError(f"injected walker bus error in [{start:#x}, {key.stop:#x})")
+        return self.image[key]
+
+    def __setitem__(self, key, value) -> None:
+        self.image[key] = value
+
+
+@dataclass(frozen=True)
+class AddrBeat:
+    id: int
+    addr: int
+    len: int
+    size: int
+    cache: int
+    prot: int
+    user: int
+
+
+class AxiAddrMonitor:
+    """Passive monitor of one AXI address channel (handshakes sampled in ReadOnly)."""
+
+    def __init__(self, dut, prefix: str, clock, callback: Callable[[AddrBeat], None]):
+        self.sig = {f: getattr(dut, f"{prefix}{f}") for f in
+                    ("id", "addr", "len", "size", "cache", "prot", "user", "valid", "ready")}
+        self.clock = clock
+        self.callback = callback
+        self.count = 0
+        self._task = None
+
+    def start(self) -> None:
+        self._task = cocotb.start_soon(self._run())
+
+    def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+
+    async def _run(self) -> None:
+        s = self.sig
+        while True:
+            await RisingEdge(self.clock)
+            await ReadOnly()
+            if s["valid"].value == 1 and s["ready"].value == 1:
+                self.count += 1
+                self.callback(AddrBeat(*(int(s[f].value) for f in
+                                         ("id", "addr", "len", "size", "cache", "prot", "user"))))
+
+
+class AxiWMonitor:
+    """Passive monitor of a write-data channel: (data, strb, last) per handshake."""
+
+    def __init__(self, dut, prefix: str, clock, callback):
+        self.sig = {f: getattr(dut, f"{prefix}{f}") for f in ("data", "strb", "last", "valid", "ready")}
+        self.clock = clock
+        self.callback = callback
+        self._task = None
+
+    def start(self) -> None:
+        self._task = cocotb.start_soon(self._run())
+
+    def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+
+    async def _run(self) -> None:
+        s = self.sig
+        while True:
+            await RisingEdge(self.clock)
+            await ReadOnly()
+            if s["valid"].value == 1 and s["ready"].value == 1:
+                self.callback((int(s["data"].value), int(s["strb"].value), int(s["last"].value)))
+
+
+class SmmuTB:
+    """One TB per DUT (smmu_tlb): clock, reset, bus models, driver, model state."""
+
+    def __init__(self, dut, image: Optional[MemoryImage] = None, period_ns: int = 10):
+        self.dut = dut
+        self.log = logging.getLogger("cocotb.tb.smmu")
+        self.log.setLevel(logging.INFO)
+        self.num_cb = int(dut.NUM_CB.value)
+        self.num_smrg = int(dut.NUM_SMRG.value)
+        self.tlb_entries = int(dut.TLB_ENTRIES.value)
+        dut.rst.value = 1
+        cocotb.start_soon(Clock(dut.clk, period_ns, unit="ns").start())
+        self.image = image if image is not None else MemoryImage()
+        self.ptw_mem = FaultyMemory(self.image)
+        self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
+        self.master = AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.clk, dut.rst)
+        self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, mem=self.image)
+        self.ptw = AxiRamRead(AxiReadBus.from_prefix(dut, "m_axi_ptw"), dut.clk, dut.rst,
+                              mem=self.ptw_mem)
+        for m in (self.axil, self.master, self.ram):
+            for name in ("write_if", "read_if"):
+                getattr(m, name).log.setLevel(logging.WARNING)
+        self.ptw.log.setLevel(logging.WARNING)
+        self.driver = ArmSmmuDriver(self.axil, dut.clk)
+        self.tables = TablePageAllocator(self.image, TABLE_POOL_BASE, TABLE_POOL_SIZE)
+        self.state = SmmuState(self.image, num_cb=self.num_cb,
+                               read_error=self.ptw_mem.read_error)
+        self.sb = SmmuScoreboard(self)
+
+    # --- pause generators on every channel ----------------------------------------------
+    def set_idle_generator(self, generator=None) -> None:
+        """Idle cycles on every channel a model drives valid on."""
+        if generator:
+            self.master.write_if.aw_channel.set_pause_generator(generator())
+            self.master.write_if.w_channel.set_pause_generator(generator())
+            self.master.read_if.ar_channel.set_pause_generator(generator())
+            self.ram.write_if.b_channel.set_pause_generator(generator())
+            self.ram.read_if.r_channel.set_pause_generator(generator())
+            self.ptw.r_channel.set_pause_generator(generator())
+
+    def set_backpressure_generator(self, generator=None) -> None:
+        """Back-pressure on every channel a model drives ready on."""
+        if generator:
+            self.master.write_if.b_channel.set_pause_generator(generator())
+            self.master.read_if.r_channel.set_pause_generator(generator())
+            self.ram.write_if.aw_channel.set_pause_generator(generator())
+            self.ram.write_if.w_channel.set_pause_generator(generator())
+            self.ram.read_if.ar_channel.set_pause_generator(generator())
+            self.ptw.ar_channel.set_pause_generator(generator())
+
+    async def cycle_reset(self) -> None:
+        # the bus models start in reset and stay idle until rst falls, so no X
+        # before the first reset edge reaches them
+        self.dut.rst.value = 1
+        await ClockCycles(self.dut.clk, 3)
+        self.dut.rst.value = 0
+        await ClockCycles(self.dut.clk, 2)
+        self.sb.start()
+
+    async def init_smmu(self, disable_bypass: bool = True) -> None:
+        """Probe + arm_smmu_device_reset, mirrored in the model."""
+        self.driver.disable_bypass = disable_bypass
+        feat = await self.driver.arm_smmu_device_cfg_probe()
+        assert feat.num_context_banks == self.num_cb, feat
+        assert feat.num_mapping_groups == self.num_smrg, feat
+        assert feat.size == 1 << S.SPACE_ADDR_BITS, feat
+        assert feat.tlb_entries == self.tlb_entries, feat
+        await self.driver.arm_smmu_device_reset()
+        self.state.after_device_reset(disable_bypass)
+
+    async def attach(self, cb: int, sids: list[tuple[int, int, int]], *, ias: int = 48,
+                     oas: int = 48, asid: Optional[int] = None, **ctx_kw) -> Domain:
+        """arm_smmu_attach_dev: a fresh io-pgtable for bank `cb`, the bank programmed
+        from it, and one stream-map entry (index, StreamID, mask) per element of sids."""
+        asid = cb if asid is None else asid
+        tlb = DeferredTlbOps(cb, asid)
+        pgtbl = ArmLpaeS1(self.image, self.tables, ias=ias, oas=oas, tlb=tlb)
+        await self.driver.arm_smmu_write_context_bank(cb, pgtbl, asid=asid, **ctx_kw)
+        sctlr = ctx_kw.get("sctlr")
+        m = cfre = cfie = True
+        if sctlr is not None:
+            m = bool(sctlr >> S.SCTLR_M_BIT & 1)
+            cfre = bool(sctlr >> S.SCTLR_CFRE_BIT & 1)
+            cfie = bool(sctlr >> S.SCTLR_CFIE_BIT & 1)
+        self.state.contexts[cb] = Context(pgtbl.ttbr | (asid << 48), pgtbl.tcr,
+                                          pgtbl.mair | (ctx_kw.get("mair1", 0) << 32),
+                                          asid, m=m, cfre=cfre, cfie=cfie)
+        for idx, sid, mask in sids:
+            await self.map_stream(idx, sid, mask, S.S2CR_TYPE_TRANS, cb)
+        return Domain(cb, asid, pgtbl, tlb)
+
+    async def map_stream(self, idx: int, sid: int, mask: int, typ: int, cb: int = 0) -> None:
+        await self.driver.arm_smmu_write_sme(idx, sid, mask, typ, cb)
+        self.state.smes[idx] = Sme(sid, mask, typ, cb)
+
+    async def unmap_stream(self, idx: int) -> None:
+        await self.driver.arm_smmu_free_sme(idx)
+        self.state.smes.pop(idx, None)
+
+    def irq_context(self) -> int:
+        return int(self.dut.irq_context.value)
+
+    def irq_global(self) -> int:
+        return int(self.dut.irq_global.value)
+
+
+@dataclass
+class ExpAddr:
+    id: int
+    addr: int
+    len: int
+    cache: int
+    prot: int
+    user: int
+    what: str
+
+
+class SmmuScoreboard:
+    """Predicts each downstream AW/AR/W beat and each terminated transaction, and
+    checks them as the monitors and the AXI master report them."""
+
+    def __init__(self, tb: SmmuTB):
+        self.tb = tb
+        self.exp_aw: deque[ExpAddr] = deque()
+        self.exp_ar: deque[ExpAddr] = deque()
+        self.exp_w: deque[tuple[int, int, int]] = deque()
+        self.errors: list[str] = []
+        self.stats = dict(writes=0, reads=0, forwarded=0, terminated=0, beats=0,
+                          fault_records=0)
+        dut = tb.dut
+        self.mon_aw = AxiAddrMonitor(dut, "m_axi_aw", dut.clk, self._on_aw)
+        self.mon_ar = AxiAddrMonitor(dut, "m_axi_ar", dut.clk, self._on_ar)
+        self.mon_w = AxiWMonitor(dut, "m_axi_w", dut.clk, self._on_w)
+        self.ptw_reads = 0
+        self.mon_ptw = AxiAddrMonitor_PTW(dut, dut.clk, self._on_ptw)
+
+    def start(self) -> None:
+        for m in (self.mon_aw, self.mon_ar, self.mon_w, self.mon_ptw):
+            m.start()
+
+    def _err(self, msg: str) -> None:
+        self.tb.log.error(msg)
+        self.errors.append(msg)
+
+    def _match(self, q: deque, beat: AddrBeat, chan: str) -> None:
+        if not q:
+            self._err(f"unexpected downstream {chan}: {beat} (a transaction that should "
+                      f"have been terminated, or an extra beat)")
+            return
+        e = q.popleft()
+        got = (beat.id, beat.addr, beat.len, beat.cache, beat.prot, beat.user)
+        exp = (e.id, e.addr, e.len, e.cache, e.prot, e.user)
+        if got != exp:
+            self._err(f"downstream {chan} for {e.what}: got id={beat.id:#x} addr={beat.addr:#x} "
+                      f"len={beat.len} cache={beat.cache:#06b} prot={beat.prot:#05b} "
+                      f"user={beat.user:#x}; expected id={e.id:#x} addr={e.addr:#x} len={e.len} "
+                      f"cache={e.cache:#06b} prot={e.prot:#05b} user={e.user:#x}")
+
+    def _on_aw(self, beat: AddrBeat) -> None:
+        self._match(self.exp_aw, beat, "AW")
+
+    def _on_ar(self, beat: AddrBeat) -> None:
+        self._match(self.exp_ar, beat, "AR")
+
+    def _on_w(self, w) -> None:
+        self.stats["beats"] += 1
+        if not self.exp_w:
+            self._err(f"unexpected downstream W beat data={w[0]:#x} strb={w[1]:#x}")
+            return
+        e = self.exp_w.popleft()
+        if w != e:
+            self._err(f"downstream W beat: got data={w[0]:#x} strb={w[1]:#x} last={w[2]}; "
+                      f"expected data={e[0]:#x} strb={e[1]:#x} last={e[2]}")
+
+    def _on_ptw(self, addr: int) -> None:
+        self.ptw_reads += 1
+
+    def check_clean(self) -> None:
+        """No mismatch so far and nothing still expected."""
+        assert not self.errors, "scoreboard errors:\n" + "\n".join(self.errors[:20])
+        assert not self.exp_aw and not self.exp_ar and not self.exp_w, (
+            f"expected downstream traffic never seen: AW={list(self.exp_aw)[:4]} "
+            f"AR={list(self.exp_ar)[:4]} W={len(self.exp_w)} beats")
+
+    # --- issuing transactions ------------------------------------------------------------
+    @staticmethod
+    def _beats(iova: int, data: bytes) -> list[tuple[int, int, int]]:
+        """W beats (64-bit bus) the AXI master sends for an aligned-start write."""
+        beats = []
+        start = iova & 7
+        n = -(-(start + len(data)) // 8)
+        buf = bytes(start) + data + bytes(n * 8 - start - len(data))
+        for k in range(n):
+            strb = 0
+            for b in range(8):
+                pos = k * 8 + b
+                if start <= pos < start + len(data):
+                    strb |= 1 << b
+            beats.append((int.from_bytes(buf[k * 8:k * 8 + 8], "little"), strb, int(k == n - 1)))
+        return beats
+
+    def start_write(self, sid: int, iova: int, data: bytes, *, awid: int = 0,
+                    prot: int = PROT_NS, cache: int = 0b0011, what: str = ""):
+        """Predict, queue expectations and issue a write (single burst inside a 4 KiB
+        page); returns (outcome, event)."""
+        out = self.tb.state.predict(sid, iova, write=True, prot=prot, cache=cache)
+        nbeats = -(-((iova & 7) + len(data)) // 8)
+        what = what or f"write sid={sid:#x} iova={iova:#x}"
+        if out.forward:
+            self.exp_aw.append(ExpAddr(awid, out.pa, nbeats - 1, out.axcache, prot, sid, what))
+            self.exp_w.extend(self._beats(out.pa, data))
+        ev = self.tb.master.init_write(iova, data, awid=awid, prot=prot, cache=cache, user=sid)
+        self.stats["writes"] += 1
+        return out, ev
+
+    def start_read(self, sid: int, iova: int, length: int, *, arid: int = 0,
+                   prot: int = PROT_NS, cache: int = 0b0011, what: str = ""):
+        out = self.tb.state.predict(sid, iova, write=False, prot=prot, cache=cache)
+        nbeats = -(-((iova & 7) + length) // 8)
+        what = what or f"read sid={sid:#x} iova={iova:#x}"
+        if out.forward:
+            self.exp_ar.append(ExpAddr(arid, out.pa, nbeats - 1, out.axcache, prot, sid, what))
+        ev = self.tb.master.init_read(iova, length, arid=arid, prot=prot, cache=cache, user=sid)
+        self.stats["reads"] += 1
+        return out, ev
+
+    def finish_write(self, out: Outcome, ev, iova: int, data: bytes, what: str = "") -> None:
+        resp = ev.data.resp
+        what = what or f"write iova={iova:#x}"
+        if out.forward:
+            self.stats["forwarded"] += 1
+            if resp != AxiResp.OKAY:
+                self._err(f"{what}: BRESP {resp!r}, expected OKAY ({out.describe()})")
+            got = self.tb.image.read(out.pa, len(data))
+            if got != data:
+                self._err(f"{what}: memory at pa {out.pa:#x} holds {got.hex()} not {data.hex()}")
+        else:
+            self.stats["terminated"] += 1
+            if resp != out.resp:
+                self._err(f"{what}: BRESP {resp!r}, expected {out.resp} ({out.describe()})")
+
+    def finish_read(self, out: Outcome, ev, iova: int, length: int, what: str = "") -> bytes:
+        resp, data = ev.data.resp, bytes(ev.data.data)
+        what = what or f"read iova={iova:#x}"
+        if out.forward:
+            self.stats["forwarded"] += 1
+            exp = self.tb.image.read(out.pa, length)
+            if resp != AxiResp.OKAY:
+                self._err(f"{what}: RRESP {resp!r}, expected OKAY ({out.describe()})")
+            if data != exp:
+                self._err(f"{what}: read {data.hex()} expected {exp.hex()} from pa {out.pa:#x}")
+        else:
+            self.stats["terminated"] += 1
+            if resp != out.resp:
+                self._err(f"{what}: RRESP {resp!r}, expected {out.resp} ({out.describe()})")
+            if data != bytes(length):
+                self._err(f"{what}: terminated read returned data {data.hex()}, expected zeros")
+        return data
+
+    async def write(self, sid: int, iova: int, data: bytes, **kw) -> Outcome:
+        out, ev = self.start_write(sid, iova, data, **kw)
+        await wait_for(f"write response for sid={sid:#x} iova={iova:#x}", ev.wait())
+        self.finish_write(out, ev, iova, data, kw.get("what", ""))
+        return out
+
+    async def read(self, sid: int, iova: int, length: int, **kw) -> tuple[Outcome, bytes]:
+        out, ev = self.start_read(sid, iova, length, **kw)
+        await wait_for(f"read response for sid={sid:#x} iova={iova:#x}", ev.wait())
+        data = self.finish_read(out, ev, iova, length, kw.get("what", ""))
+        return out, data
+
+    # --- fault records --------------------------------------------------------------------
+    async def check_fault_record(self, out: Outcome, multi: bool = False) -> None:
+        """Read and clear the fault registers the way arm-smmu's handlers do, and
+        compare them (and the interrupt lines) with the predicted fault."""
+        drv, f = self.tb.driver, out.fault
+        assert f is not None, f"no fault predicted for {out}"
+        self.stats["fault_records"] += 1
+        await RisingEdge(self.tb.dut.clk)
+        if isinstance(f, ContextFault):
+            ctx = self.tb.state.contexts[f.cb]
+            irq = (self.tb.irq_context() >> f.cb) & 1
+            assert irq == int(ctx.cfie), f"irq_context[{f.cb}]={irq} with CFIE={ctx.cfie}"
+            rec = await drv.arm_smmu_context_fault(f.cb)
+            assert rec is not None, f"CB{f.cb}: FSR records no fault; expected {f}"
+            exp_fsr = (1 << f.fsr_bit) | ((1 << S.FSR_MULTI_BIT) if multi else 0)
+            assert rec.fsr == exp_fsr, f"CB{f.cb} FSR {rec.fsr:#x}, expected {exp_fsr:#x} ({f.kind})"
+            assert rec.far == f.far, f"CB{f.cb} FAR {rec.far:#x}, expected {f.far:#x}"
+            assert rec.fsynr0 == f.fsynr0, (f"CB{f.cb} FSYNR0 {rec.fsynr0:#x}, expected "
+                                            f"{f.fsynr0:#x} (level {f.level}, {f.kind})")
+            await RisingEdge(self.tb.dut.clk)
+            assert (self.tb.irq_context() >> f.cb) & 1 == 0, f"irq_context[{f.cb}] still set after FSR clear"
+        else:
+            assert self.tb.irq_global() == 1, "irq_global not raised for a global fault"
+            rec = await drv.arm_smmu_global_fault()
+            assert rec is not None, f"sGFSR records no fault; expected {f}"
+            exp = (1 << f.gfsr_bit) | ((1 << S.GFSR_MULTI_BIT) if multi else 0)
+            assert rec.gfsr == exp, f"sGFSR {rec.gfsr:#x}, expected {exp:#x}"
+            assert rec.gfar == f.far, f"sGFAR {rec.gfar:#x}, expected {f.far:#x}"
+            assert rec.gfsynr0 == f.gfsynr0, f"sGFSYNR0 {rec.gfsynr0:#x}, expected {f.gfsynr0:#x}"
+            assert rec.gfsynr1 == f.sid, f"sGFSYNR1 {rec.gfsynr1:#x}, expected StreamID {f.sid:#x}"
+            await RisingEdge(self.tb.dut.clk)
+            assert self.tb.irq_global() == 0, "irq_global still set after sGFSR clear"
+
+    async def expect_no_faults(self) -> None:
+        for cb in range(self.tb.num_cb):
+            fsr = await self.tb.driver.readl(ArmSmmuDriver.cb(cb, S.CB_FSR))
+            assert fsr == 0, f"CB{cb} FSR {fsr:#x}: unexpected fault recorded"
+        gfsr = await self.tb.driver.readl(S.GR0_SGFSR)
+        assert gfsr == 0, f"sGFSR {gfsr:#x}: unexpected global fault"
+        assert self.tb.irq_context() == 0 and self.tb.irq_global() == 0, "fault interrupt raised"
+
+
+class AxiAddrMonitor_PTW:
+    """Counts the walker's descriptor reads (AR handshakes on m_axi_ptw)."""
+
+    def __init__(self, dut, clock, callback):
+        self.valid = dut.m_axi_ptw_arvalid
+        self.ready = dut.m_axi_ptw_arready
+        self.addr = dut.m_axi_ptw_araddr
+        self.clock = clock
+        self.callback = callback
+        self.log: list[int] = []
+        self._task = None
+
+    def start(self) -> None:
+        self._task = cocotb.start_soon(self._run())
+
+    def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+
+    async def _run(self) -> None:
+        while True:
+            await RisingEdge(self.clock)
+            await ReadOnly()
+            if self.valid.value == 1 and self.ready.value == 1:
+                a = int(self.addr.value)
+                self.log.append(a)
+                self.callback(a)
+
+
+def cycle_pause(p_busy: float, rng: random.Random):
+    """A pause generator: True (pause) with probability p_busy each cycle."""
+    def gen():
+        while True:
+            yield rng.random() < p_busy
+    return gen
+
+
+def seq_pause(pattern):
+    def gen():
+        return itertools.cycle(pattern)
+    return gen
