@@ -85,11 +85,29 @@ class V2mData:
         return self.base + V2M.MSI_SETSPI_NS
 
 
+def _iommu_hook(dev: Device, msg: MsiMsg, desc: Optional[dma_iommu.MsiDesc]) -> None:
+    """The seed's hook, or with a v5.2 MsiDesc from *_irq_domain_alloc the
+    compose half of the split API."""
+    if desc is not None:
+        dma_iommu.iommu_dma_compose_msi_msg(desc, msg)
+    else:
+        dma_iommu.iommu_dma_map_msi_msg(dev, msg)
+
+
+def gicv2m_irq_domain_alloc(v2m: V2mData, dev: Device) -> tuple[int, dma_iommu.MsiDesc]:
+    """v5.2 gicv2m_irq_domain_alloc(): iommu_dma_prepare_msi() on the frame's
+    doorbell before the IRQ exists; a non-zero return fails the allocation."""
+    desc = dma_iommu.MsiDesc(dev)
+    return dma_iommu.iommu_dma_prepare_msi(desc, v2m.doorbell), desc
+
+
 def gicv2m_compose_msi_msg(v2m: V2mData, dev: Device, hwirq: int,
-                           msg: Optional[MsiMsg] = None) -> MsiMsg:
+                           msg: Optional[MsiMsg] = None,
+                           desc: Optional[dma_iommu.MsiDesc] = None) -> MsiMsg:
     """gicv2m_compose_msi_msg(): address = frame + MSI_SETSPI_NS, data = the SPI
     (minus spi_offset with GICV2M_NEEDS_SPI_OFFSET), then the seed's
-    iommu_dma_map_msi_msg() hook. hwirq is the SPI INTID."""
+    iommu_dma_map_msi_msg() hook (v5.2: iommu_dma_compose_msi_msg(desc) when
+    `desc` comes from gicv2m_irq_domain_alloc). hwirq is the SPI INTID."""
     if not v2m.spi_start <= hwirq < v2m.spi_start + v2m.nr_spis:
         raise MsiComposeError(
             f"SPI {hwirq} outside the frame's [{v2m.spi_start}, {v2m.spi_start + v2m.nr_spis})")
@@ -100,7 +118,7 @@ def gicv2m_compose_msi_msg(v2m: V2mData, dev: Device, hwirq: int,
     msg.data = hwirq
     if v2m.flags & GICV2M_NEEDS_SPI_OFFSET:
         msg.data = (msg.data - v2m.spi_offset) & U32
-    dma_iommu.iommu_dma_map_msi_msg(dev, msg)
+    _iommu_hook(dev, msg, desc)
     return msg
 
 
@@ -136,16 +154,24 @@ class ItsDevice:
         return event
 
 
+def its_irq_domain_alloc(its_dev: ItsDevice) -> tuple[int, dma_iommu.MsiDesc]:
+    """v5.2 its_irq_domain_alloc(): iommu_dma_prepare_msi() on the ITS doorbell."""
+    desc = dma_iommu.MsiDesc(its_dev.dev)
+    return dma_iommu.iommu_dma_prepare_msi(desc, its_dev.its.doorbell), desc
+
+
 def its_irq_compose_msi_msg(its_dev: ItsDevice, hwirq: int,
-                            msg: Optional[MsiMsg] = None) -> MsiMsg:
+                            msg: Optional[MsiMsg] = None,
+                            desc: Optional[dma_iommu.MsiDesc] = None) -> MsiMsg:
     """its_irq_compose_msi_msg(): address = ITS base + GITS_TRANSLATER,
-    data = event id, then the seed's iommu_dma_map_msi_msg() hook."""
+    data = event id, then the seed's iommu_dma_map_msi_msg() hook (v5.2:
+    iommu_dma_compose_msi_msg(desc) when `desc` comes from its_irq_domain_alloc)."""
     msg = msg if msg is not None else MsiMsg()
     addr = its_dev.its.doorbell
     msg.address_lo = lower_32_bits(addr)
     msg.address_hi = upper_32_bits(addr)
     msg.data = its_dev.event_id(hwirq)
-    dma_iommu.iommu_dma_map_msi_msg(its_dev.dev, msg)
+    _iommu_hook(its_dev.dev, msg, desc)
     return msg
 
 

@@ -108,3 +108,32 @@ def test_compose_fills_passed_message_in_place():
     msg = M.MsiMsg()
     out = M.its_compose_msi_msg(M.ItsNode(), D.Device("x"), 1, msg)
     assert out is msg and msg.address_lo == 0x0809_0040
+
+
+def test_v52_split_flow_through_irqchips():
+    from pymodel import kversion
+    d = D.IommuDomain()
+    D.iommu_get_dma_cookie(d, kversion.V5_2)
+    D.iommu_dma_init_domain(d, 0, 1 << 32)
+    dev = D.Device("nic", 1)
+    D.iommu_attach_device(d, dev)
+    its_dev = M.ItsDevice(M.ItsNode(), dev, 1, lpi_base=8192, nr_ites=8)
+    err, desc = M.its_irq_domain_alloc(its_dev)
+    assert err == 0 and desc.iommu_cookie.iova == 0xFFFF_F000
+    msg = M.its_irq_compose_msi_msg(its_dev, 8194, desc=desc)
+    assert (msg.address_lo, msg.data) == (0xFFFF_F040, 2)
+    err, desc2 = M.gicv2m_irq_domain_alloc(M.V2mData(), dev)
+    # second doorbell page: cached [fffff] -> 0xffffe000
+    assert err == 0 and desc2.iommu_cookie.iova == 0xFFFF_E000
+    assert M.gicv2m_compose_msi_msg(M.V2mData(), dev, 90, desc=desc2).address_lo == 0xFFFF_E040
+
+
+def test_v52_prepare_failure_fails_the_allocation_not_the_message():
+    from pymodel import kversion
+    d = D.IommuDomain()
+    D.iommu_get_dma_cookie(d, kversion.V5_2)
+    D.iommu_dma_init_domain(d, 0, 1 << 32)
+    dev = D.Device("nic", 0, 0x1FFF)                  # limit pfn 1 = start_pfn: no IOVA
+    D.iommu_attach_device(d, dev)
+    err, desc = M.gicv2m_irq_domain_alloc(M.V2mData(), dev)
+    assert err == -12 and desc.iommu_cookie is None  # -ENOMEM
