@@ -235,6 +235,27 @@ def run(sc: Scenario) -> dict:
             msg = M.MsiMsg(D.lower_32_bits(bell), D.upper_32_bits(bell), vec.vector & 0xFFFF_FFFF)
             original = msg.address
             D.iommu_dma_map_msi_msg(dev, msg)
+        elif behaviour.split_compose:
+            # v5.2: the irqchip's irq_domain_alloc prepares, compose swizzles
+            if sc.irqchip == "gicv2m":
+                err, desc = M.gicv2m_irq_domain_alloc(v2m, dev)
+                original = v2m.doorbell
+            else:
+                its_dev = M.ItsDevice(its, dev, dev.stream_id, nr_ites=vec.vector + 1)
+                err, desc = M.its_irq_domain_alloc(its_dev)
+                original = its.doorbell
+            if err:
+                report["vectors"].append({
+                    "device": dev.name, "sid": dev.stream_id, "domain": dev.domain.name,
+                    "vector": vec.vector, "doorbell": original, "alloc_error": err,
+                    "address_hi": None, "address_lo": None, "data": None,
+                    "failed": True, "lands_at": None})
+                continue
+            if sc.irqchip == "gicv2m":
+                msg = M.gicv2m_compose_msi_msg(v2m, dev, vec.vector, desc=desc)
+            else:
+                msg = M.its_irq_compose_msi_msg(its_dev, its_dev.lpi_base + vec.vector,
+                                                desc=desc)
         elif sc.irqchip == "gicv2m":
             msg = M.gicv2m_compose_msi_msg(v2m, dev, vec.vector)
             original = v2m.doorbell
@@ -245,7 +266,7 @@ def run(sc: Scenario) -> dict:
         lands = None if msg.is_failed() else domain.iova_to_phys(msg.address)
         report["vectors"].append({
             "device": dev.name, "sid": dev.stream_id, "domain": domain.name,
-            "vector": vec.vector, "doorbell": original,
+            "vector": vec.vector, "doorbell": original, "alloc_error": 0,
             "address_hi": msg.address_hi, "address_lo": msg.address_lo, "data": msg.data,
             "failed": msg.is_failed(), "lands_at": lands})
 
@@ -277,6 +298,11 @@ def format_report(rep: dict) -> str:
     out = [f"kernel {rep['kernel']} (MSI page lookup: {rep['msi_lookup']}), "
            f"irqchip {rep['irqchip']}", "", "Swizzled MSI messages:"]
     for v in rep["vectors"]:
+        if v.get("alloc_error"):
+            out.append(f"  {v['device']} (sid {v['sid']:#x}, {v['domain']}) vector {v['vector']}: "
+                       f"doorbell {v['doorbell']:#x} -> IRQ allocation failed: "
+                       f"iommu_dma_prepare_msi returned {v['alloc_error']}")
+            continue
         line = (f"  {v['device']} (sid {v['sid']:#x}, {v['domain']}) vector {v['vector']}: "
                 f"doorbell {v['doorbell']:#x} -> address_hi={v['address_hi']:#010x} "
                 f"address_lo={v['address_lo']:#010x} data={v['data']:#x}")

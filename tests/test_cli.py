@@ -134,3 +134,13 @@ def test_module_entry_point_subprocess():
     r = subprocess.run([sys.executable, "-m", "pymodel", "--vector", "nobody:1"],
                        capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert r.returncode == 2 and "unknown device 'nobody'" in r.stderr
+
+
+def test_v52_flow_and_allocation_failure(capsys):
+    rep = run_json(capsys, "--kernel", "v5.2", "--vector", "dev0:3")
+    (v,) = rep["vectors"]
+    assert (v["address_lo"], v["data"], v["alloc_error"]) == (0xFFFF_F040, 3, 0)
+    assert main(["--kernel", "v5.2", "--irqchip", "gicv2m", "--dma-mask", "0x1fff",
+                 "--vector", "dev0:80"]) == 0
+    out = capsys.readouterr().out
+    assert "IRQ allocation failed: iommu_dma_prepare_msi returned -12" in out
