@@ -26,7 +26,6 @@ from typing import Any, Optional
 from pymodel import dma_iommu as D
 from pymodel import kversion
 from pymodel import msi as M
-from pymodel.hwdefs import system
 from pymodel.memory import MemoryImage, TablePageAllocator
 
 IRQCHIPS = ("its", "gicv2m", "raw")
