@@ -532,3 +532,21 @@ def test_property_v49_messages_translate_back_to_the_doorbell(bells, mask_bits):
     assert sorted(p.phys for p in d.iova_cookie.msi_page_list) == sorted(mapped_pages)
     iovas = [p.iova for p in d.iova_cookie.msi_page_list]
     assert len(set(iovas)) == len(iovas)
+
+
+def test_without_force_aperture_a_64bit_mask_overshoots_the_smmu():
+    d = dma_domain(ias=32)                            # aperture [0, 0xffffffff]
+    dev = attach(d, mask=D.DMA_BIT_MASK(64))
+    m = msg_for(ITS_DOORBELL, 1)
+    D.iommu_dma_map_msi_msg(dev, m)
+    # force_aperture: limit = min(2^64 - 1, 0xffffffff) >> 12 = 0xfffff -> 0xfffff000
+    assert (m.address_hi, m.address_lo) == (0, 0xFFFF_F040)
+    d2 = dma_domain(ias=32)
+    d2.geometry.force_aperture = False
+    dev2 = attach(d2, mask=D.DMA_BIT_MASK(64))
+    m2 = msg_for(ITS_DOORBELL, 1)
+    D.iommu_dma_map_msi_msg(dev2, m2)
+    # no clipping: limit pfn (2^64 - 1) >> 12 > dma_32bit_pfn -> pfn 0xf_ffff_ffff_ffff,
+    # an IOVA the 32-bit-input page table cannot map -> iommu_map fails -> ~0
+    assert (m2.address_hi, m2.address_lo, m2.data) == (U32, U32, U32)
+    assert d2.iova_cookie.iovad.iovas == []
