@@ -22,12 +22,9 @@ from typing import Optional
 from pymodel import kversion
 from pymodel.hwdefs import system
 from pymodel.iova import Iova, IovaDomain, init_iova_domain, iova_size
-from pymodel.kernel import (DMA_ERROR_CODE, EEXIST, EFAULT, EINVAL, ENOMEM,
+from pymodel.kernel import (DMA_ERROR_CODE, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM,
                             IOMMU_MMIO, IOMMU_NOEXEC, IOMMU_WRITE)
 from pymodel.memory import MemoryImage, TablePageAllocator
-
-# include/uapi/asm-generic/errno-base.h; not (yet) in pymodel.kernel
-ENODEV = 19
 
 U32 = (1 << 32) - 1
 U64 = (1 << 64) - 1

@@ -11,6 +11,7 @@ IOMMU_MMIO = 1 << 4       # e.g. things like MSI doorbells
 # errno values the dma-iommu paths return (negated), asm-generic numbering
 ENOMEM = 12
 EFAULT = 14
+ENODEV = 19
 EEXIST = 17
 EINVAL = 22
 ENOSPC = 28
