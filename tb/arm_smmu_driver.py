@@ -73,6 +73,10 @@ class DeferredTlbOps:
         self.ops.append(("sync",))
 
 
+# the SCTLR arm_smmu_init_context_bank writes for a stage-1 bank (little endian)
+SCTLR_S1_DEFAULT = ((1 << S.SCTLR_CFIE_BIT) | (1 << S.SCTLR_CFRE_BIT) | (1 << S.SCTLR_AFE_BIT)
+                    | (1 << S.SCTLR_TRE_BIT) | (1 << S.SCTLR_M_BIT) | (1 << S.SCTLR_ASIDPNE_BIT))
+
 _ID_SIZE_BITS = {0: 32, 1: 36, 2: 40, 3: 42, 4: 44, 5: 48}
 
 
@@ -205,9 +209,7 @@ class ArmSmmuDriver:
         await self.writel(self.cb(cbndx, S.CB_MAIR0), mair & MASK32)
         await self.writel(self.cb(cbndx, S.CB_MAIR1), mair1 & MASK32)
         if sctlr is None:
-            sctlr = ((1 << S.SCTLR_CFIE_BIT) | (1 << S.SCTLR_CFRE_BIT) | (1 << S.SCTLR_AFE_BIT)
-                     | (1 << S.SCTLR_TRE_BIT) | (1 << S.SCTLR_M_BIT)
-                     | (1 << S.SCTLR_ASIDPNE_BIT))
+            sctlr = SCTLR_S1_DEFAULT
         await self.writel(self.cb(cbndx, S.CB_SCTLR), sctlr)
 
     async def arm_smmu_write_context_bank(self, cbndx: int, pgtbl, asid: Optional[int] = None,

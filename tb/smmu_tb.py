@@ -240,6 +240,20 @@ class SmmuTB:
             await self.map_stream(idx, sid, mask, S.S2CR_TYPE_TRANS, cb)
         return Domain(cb, asid, pgtbl, tlb)
 
+    async def program_context(self, cb: int, ttbr: int, tcr: int, mair: int, asid: int,
+                              sctlr: Optional[int] = None) -> None:
+        """Program bank `cb` with explicit TTBR/TCR/MAIR (e.g. a T0SZ or IPS the
+        io-pgtable would not choose) and mirror it in the model."""
+        await self.driver.arm_smmu_init_context_bank(cb, ttbr, tcr, mair, asid=asid,
+                                                     sctlr=sctlr)
+        m = cfre = cfie = True
+        if sctlr is not None:
+            m = bool(sctlr >> S.SCTLR_M_BIT & 1)
+            cfre = bool(sctlr >> S.SCTLR_CFRE_BIT & 1)
+            cfie = bool(sctlr >> S.SCTLR_CFIE_BIT & 1)
+        self.state.contexts[cb] = Context(ttbr | (asid << 48), tcr, mair, asid,
+                                          m=m, cfre=cfre, cfie=cfie)
+
     async def map_stream(self, idx: int, sid: int, mask: int, typ: int, cb: int = 0) -> None:
         await self.driver.arm_smmu_write_sme(idx, sid, mask, typ, cb)
         self.state.smes[idx] = Sme(sid, mask, typ, cb)
@@ -351,10 +365,12 @@ class SmmuScoreboard:
         return beats
 
     def start_write(self, sid: int, iova: int, data: bytes, *, awid: int = 0,
-                    prot: int = PROT_NS, cache: int = 0b0011, what: str = ""):
-        """Predict, queue expectations and issue a write (single burst inside a 4 KiB
+                    prot: int = PROT_NS, cache: int = 0b0011, what: str = "",
+                    expect: Optional[Outcome] = None):
+        """Predict (or take `expect`, e.g. a stale translation the test proves the TLB
+        still holds), queue expectations and issue a write (single burst inside a 4 KiB
         page); returns (outcome, event)."""
-        out = self.tb.state.predict(sid, iova, write=True, prot=prot, cache=cache)
+        out = expect or self.tb.state.predict(sid, iova, write=True, prot=prot, cache=cache)
         nbeats = -(-((iova & 7) + len(data)) // 8)
         what = what or f"write sid={sid:#x} iova={iova:#x}"
         if out.forward:
@@ -365,8 +381,9 @@ class SmmuScoreboard:
         return out, ev
 
     def start_read(self, sid: int, iova: int, length: int, *, arid: int = 0,
-                   prot: int = PROT_NS, cache: int = 0b0011, what: str = ""):
-        out = self.tb.state.predict(sid, iova, write=False, prot=prot, cache=cache)
+                   prot: int = PROT_NS, cache: int = 0b0011, what: str = "",
+                   expect: Optional[Outcome] = None):
+        out = expect or self.tb.state.predict(sid, iova, write=False, prot=prot, cache=cache)
         nbeats = -(-((iova & 7) + length) // 8)
         what = what or f"read sid={sid:#x} iova={iova:#x}"
         if out.forward:
@@ -408,16 +425,24 @@ class SmmuScoreboard:
                 self._err(f"{what}: terminated read returned data {data.hex()}, expected zeros")
         return data
 
-    async def write(self, sid: int, iova: int, data: bytes, **kw) -> Outcome:
+    async def write(self, sid: int, iova: int, data: bytes, check: bool = True,
+                    **kw) -> Outcome:
+        """Issue one write and check it; with check, also the fault record of a
+        terminated one (read and cleared as the kernel's handler does)."""
         out, ev = self.start_write(sid, iova, data, **kw)
         await wait_for(f"write response for sid={sid:#x} iova={iova:#x}", ev.wait())
         self.finish_write(out, ev, iova, data, kw.get("what", ""))
+        if check and not out.forward:
+            await self.check_fault_record(out)
         return out
 
-    async def read(self, sid: int, iova: int, length: int, **kw) -> tuple[Outcome, bytes]:
+    async def read(self, sid: int, iova: int, length: int, check: bool = True,
+                   **kw) -> tuple[Outcome, bytes]:
         out, ev = self.start_read(sid, iova, length, **kw)
         await wait_for(f"read response for sid={sid:#x} iova={iova:#x}", ev.wait())
         data = self.finish_read(out, ev, iova, length, kw.get("what", ""))
+        if check and not out.forward:
+            await self.check_fault_record(out)
         return out, data
 
     # --- fault records --------------------------------------------------------------------

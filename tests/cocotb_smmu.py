@@ -40,3 +40,228 @@ async def slice_write_read_one_context(dut):
     tb.sb.check_clean()
     await tb.sb.expect_no_faults()
     await RisingEdge(dut.clk)
+
+
+# ---------------------------------------------------------------------------------------
+# registers
+# ---------------------------------------------------------------------------------------
+@cocotb.test()
+async def registers_probe_reset_and_readback(dut):
+    """ID registers describe the instance; arm-smmu's reset leaves the architected
+    state; SMR ID/MASK bits and TTBR0's ASID read back as written."""
+    tb = SmmuTB(dut)
+    await tb.cycle_reset()
+    drv = tb.driver
+    scr0 = await drv.readl(S.GR0_SCR0)
+    assert scr0 == S.SCR0_RESET, f"sCR0 out of reset {scr0:#x}"
+    assert await drv.readl(S.GR0_S2CR_BASE) == S.S2CR_RESET
+    id2 = await drv.readl(S.GR0_ID2)
+    assert (id2 >> S.ID2_PTFS_4K_BIT) & 1 and (id2 >> S.ID2_OAS_SHIFT) & 0xF == S.ID2_ADDR_SIZE_48
+    await tb.init_smmu()
+    scr0 = await drv.readl(S.GR0_SCR0)
+    exp = ((1 << S.SCR0_GFRE_BIT) | (1 << S.SCR0_GFIE_BIT) | (1 << S.SCR0_GCFGFRE_BIT)
+           | (1 << S.SCR0_GCFGFIE_BIT) | (1 << S.SCR0_USFCFG_BIT))
+    assert scr0 == exp, f"sCR0 after arm_smmu_device_reset {scr0:#x}, expected {exp:#x}"
+    # arm_smmu_test_smr_masks: all 15 ID bits, then all 15 MASK bits, read back
+    await drv.writel(S.GR0_SMR_BASE, 0x7FFF << S.SMR_ID_SHIFT)
+    assert (await drv.readl(S.GR0_SMR_BASE) >> S.SMR_ID_SHIFT) & 0x7FFF == 0x7FFF
+    await drv.writel(S.GR0_SMR_BASE, 0x7FFF << S.SMR_MASK_SHIFT)
+    assert (await drv.readl(S.GR0_SMR_BASE) >> S.SMR_MASK_SHIFT) & 0x7FFF == 0x7FFF
+    await drv.arm_smmu_write_smr(0, 0, 0, valid=False)
+    last = tb.num_cb - 1
+    await drv.arm_smmu_init_context_bank(last, 0x4123_4000, 0x80803510, 0x0004FF44, asid=0xBEEF)
+    ttbr = await drv.readq(drv.cb(last, S.CB_TTBR0_LO))
+    assert ttbr == 0x4123_4000 | (0xBEEF << 48), f"TTBR0 {ttbr:#x}"
+    assert await drv.readl(drv.cb(last, S.CB_MAIR0)) == 0x0004FF44
+    cbar = await drv.readl(drv.gr1(S.GR1_CBAR_BASE + 4 * last))
+    assert (cbar >> S.CBAR_TYPE_SHIFT) & 3 == S.CBAR_TYPE_S1_TRANS_S2_BYPASS
+    # banks beyond NUM_CB read as zero and ignore writes
+    if tb.num_cb < S.MAX_CB:
+        await drv.writel(drv.cb(tb.num_cb, S.CB_SCTLR), 1)
+        assert await drv.readl(drv.cb(tb.num_cb, S.CB_SCTLR)) == 0
+    await RisingEdge(dut.clk)
+
+
+# ---------------------------------------------------------------------------------------
+# faults
+# ---------------------------------------------------------------------------------------
+PROT_NS, PROT_PRIV, PROT_INSTR = 0b010, 0b001, 0b100
+
+
+def clear_pte_bit(dom, iova: int, bit: int) -> None:
+    """Edit the leaf descriptor under iova (before any access, so no TLBI needed)."""
+    addr = dom.pgtbl.leaf_pte_addr(iova)
+    img = dom.pgtbl.memory
+    img.write_u64(addr, img.read_u64(addr) & ~(1 << bit))
+
+
+@cocotb.test()
+async def context_faults_every_kind(dut):
+    """Translation (unmapped page, empty L2, input address beyond T0SZ), access flag,
+    permission (write to read-only, fetch from XN, privileged fetch from a writable
+    page, unprivileged access without AP[1]), address size, external abort on the
+    walk at levels 1 and 3: each terminated with SLVERR (reads with ARLEN+1 beats),
+    nothing downstream, FSR/FAR/FSYNR0 and the interrupt as predicted."""
+    from pymodel.hwdefs import lpae as L
+    from pymodel.kernel import IOMMU_NOEXEC
+    from pymodel.io_pgtable_arm import walk
+    tb = await setup(dut)
+    sid = 0x10
+    dom = await tb.attach(0, [(0, sid, 0)])
+    pg = dom.pgtbl
+    base = 0x1000_0000
+    assert pg.map(base + 0x0000, DATA_BASE + 0x0000, 0x1000, RW) == 0
+    assert pg.map(base + 0x1000, DATA_BASE + 0x1000, 0x1000, IOMMU_READ) == 0
+    assert pg.map(base + 0x2000, DATA_BASE + 0x2000, 0x1000, RW | IOMMU_NOEXEC) == 0
+    assert pg.map(base + 0x3000, DATA_BASE + 0x3000, 0x1000, RW) == 0
+    assert pg.map(base + 0x4000, DATA_BASE + 0x4000, 0x1000, RW) == 0
+    clear_pte_bit(dom, base + 0x3000, L.PTE_AF_BIT)
+    clear_pte_bit(dom, base + 0x4000, L.PTE_AP_UNPRIV_BIT)
+    # external aborts: a leaf (level 3) and a level-1 descriptor of another region
+    assert pg.map(0x2000_0000, DATA_BASE + 0x5000, 0x1000, RW) == 0
+    tb.ptw_mem.error_addrs.add(pg.leaf_pte_addr(0x2000_0000))
+    assert pg.map(0x80_0000_0000, DATA_BASE + 0x6000, 0x1000, RW) == 0
+    reads = walk(tb.image, pg.ttbr, pg.tcr, pg.mair, 0x80_0000_0000).reads
+    tb.ptw_mem.error_addrs.add(reads[1])
+    # a second bank with a 39-bit input range (T0SZ 25) for the out-of-range case
+    dom39 = await tb.attach(1, [(1, 0x11, 0)], ias=39)
+    assert dom39.pgtbl.map(0x1000, DATA_BASE + 0x7000, 0x1000, RW) == 0
+
+    cases = [
+        ("unmapped page", sid, base + 0x8000, PROT_NS),
+        ("empty level-2 entry", sid, 0x7000_0000, PROT_NS),
+        ("input beyond T0SZ", 0x11, 1 << 39, PROT_NS),
+        ("access flag clear", sid, base + 0x3000, PROT_NS),
+        ("fetch from XN", sid, base + 0x2000, PROT_NS | PROT_INSTR),
+        ("privileged fetch, writable page", sid, base + 0x0000, PROT_PRIV | PROT_INSTR),
+        ("unprivileged, no AP[1]", sid, base + 0x4000, PROT_NS),
+        ("external abort level 3", sid, 0x2000_0000, PROT_NS),
+        ("external abort level 1", sid, 0x80_0000_0000, PROT_NS),
+    ]
+    kinds = set()
+    for what, s, iova, prot in cases:
+        out = await tb.sb.write(s, iova + 0x10, bytes(range(24)), prot=prot, what="write " + what)
+        assert not out.forward, f"{what}: model predicts {out.describe()}"
+        kinds.add(out.fault.kind)
+        out, _ = await tb.sb.read(s, iova + 0x20, 40, prot=prot, what="read " + what)
+        assert not out.forward
+    # write to read-only: only writes fault; reads of it pass
+    out = await tb.sb.write(sid, base + 0x1008, bytes(8), what="write to read-only")
+    kinds.add(out.fault.kind)
+    await tb.sb.read(sid, base + 0x1008, 8)
+    # privileged access to the no-AP[1] page passes
+    await tb.sb.write(sid, base + 0x4000, b"priv-ok!", prot=PROT_NS | PROT_PRIV)
+    # the walk-less permission fault path: the XN page is in the TLB now, fetch again
+    await tb.sb.read(sid, base + 0x2000, 8, prot=PROT_NS | PROT_INSTR, what="fetch XN (TLB hit)")
+    from pymodel.io_pgtable_arm import FaultKind
+    assert kinds == {FaultKind.TRANSLATION, FaultKind.ACCESS_FLAG, FaultKind.PERMISSION,
+                     FaultKind.EXTERNAL}, kinds
+    tb.sb.check_clean()
+    await tb.sb.expect_no_faults()
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def context_fault_address_size(dut):
+    """TCR.IPS = 32 bits: a leaf whose output address is above 4 GiB is an address
+    size fault at level 3; a block above it at level 2; one below passes."""
+    from pymodel.hwdefs import lpae as L
+    from pymodel.io_pgtable_arm import ArmLpaeS1
+    tb = await setup(dut)
+    pg = ArmLpaeS1(tb.image, tb.tables, ias=48, oas=48)
+    assert pg.map(0x3000_0000, 0x1_2000_0000, 0x1000, RW) == 0
+    assert pg.map(0x3000_1000, DATA_BASE, 0x1000, RW) == 0
+    assert pg.map(0x3020_0000, 0x1_0020_0000, 0x20_0000, RW) == 0
+    tcr32 = (pg.tcr & ~(7 << L.TCR_IPS_SHIFT)) | (L.IPS_32BIT << L.TCR_IPS_SHIFT)
+    await tb.program_context(2 % tb.num_cb, pg.ttbr, tcr32, pg.mair, asid=5)
+    await tb.map_stream(0, 0x22, 0, S.S2CR_TYPE_TRANS, 2 % tb.num_cb)
+    for iova in (0x3000_0000, 0x3020_0000 + 0x1238):
+        out = await tb.sb.write(0x22, iova, bytes(16))
+        assert not out.forward and out.fault.fsr_bit == S.FSR_ASF_BIT, out.describe()
+        out, _ = await tb.sb.read(0x22, iova, 16)
+        assert not out.forward
+    out = await tb.sb.write(0x22, 0x3000_1000, b"below4g!")
+    assert out.forward
+    tb.sb.check_clean()
+    await tb.sb.expect_no_faults()
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def fault_reporting_controls_and_multi(dut):
+    """SCTLR.CFRE = 0 answers OKAY (zero data) but still records; CFIE = 0 keeps the
+    interrupt low; a second fault before the handler runs sets FSR.MULTI and keeps
+    the first syndrome."""
+    from tb.arm_smmu_driver import SCTLR_S1_DEFAULT
+    tb = await setup(dut)
+    quiet = SCTLR_S1_DEFAULT & ~((1 << S.SCTLR_CFRE_BIT) | (1 << S.SCTLR_CFIE_BIT))
+    dom = await tb.attach(0, [(0, 0x10, 0)], sctlr=quiet)
+    assert dom.pgtbl.map(0x1000_0000, DATA_BASE, 0x1000, RW) == 0
+    out1 = await tb.sb.write(0x10, 0x1000_4000, bytes(8), check=False)
+    assert out1.resp == S.AXI_RESP_OKAY
+    assert tb.irq_context() == 0, "CFIE=0 but irq_context raised"
+    out2, _ = await tb.sb.read(0x10, 0x1000_5000, 16, check=False)
+    await tb.sb.check_fault_record(out1, multi=True)
+    # global: two unmatched-stream faults
+    g1 = await tb.sb.write(0x77, 0x1234_5000, bytes(8), check=False)
+    await tb.sb.read(0x78, 0x1234_6000, 8, check=False)
+    await tb.sb.check_fault_record(g1, multi=True)
+    tb.sb.check_clean()
+    await tb.sb.expect_no_faults()
+    await RisingEdge(dut.clk)
+
+
+# ---------------------------------------------------------------------------------------
+# stream mapping, bypass, global faults
+# ---------------------------------------------------------------------------------------
+@cocotb.test()
+async def stream_mapping_bypass_and_global_faults(dut):
+    """Unmatched stream (USFCFG=1) -> sGFSR.USF with StreamID in sGFSYNR1; S2CR fault
+    -> USF; two matching SMRs -> SMCF; CBNDX beyond the banks -> UCBF; S2CR bypass and
+    a bank with SCTLR.M=0 pass the address and AxCACHE through; SMR MASK bits are
+    don't-care; then USFCFG=0 bypasses unmatched streams and sCR0.CLIENTPD bypasses
+    everything."""
+    tb = await setup(dut)
+    dom = await tb.attach(0, [(0, 0x50, 0x3)])          # SIDs 0x50..0x53
+    assert dom.pgtbl.map(0x1000_0000, DATA_BASE, 0x1000, RW) == 0
+    for s in (0x50, 0x53):
+        out = await tb.sb.write(s, 0x1000_0100 + s, bytes([s]) * 8)
+        assert out.forward and out.pa == DATA_BASE + 0x100 + s
+    n = tb.num_smrg
+    await tb.map_stream(1 % n, 0x20, 0, S.S2CR_TYPE_FAULT)
+    await tb.map_stream(2 % n, 0x40, 0, S.S2CR_TYPE_BYPASS)
+    await tb.map_stream(3 % n, 0x60, 0, S.S2CR_TYPE_TRANS, tb.num_cb)   # no such bank
+    cases = [(0x99, S.GFSR_USF_BIT), (0x20, S.GFSR_USF_BIT), (0x60, S.GFSR_UCBF_BIT)]
+    if n >= 6:
+        await tb.map_stream(4, 0x70, 0, S.S2CR_TYPE_TRANS, 0)
+        await tb.map_stream(5, 0x70, 0xF, S.S2CR_TYPE_TRANS, 0)
+        cases.append((0x70, S.GFSR_SMCF_BIT))
+    for s, bit in cases:
+        out = await tb.sb.write(s, 0x1000_0000, bytes(8), prot=PROT_NS | PROT_INSTR)
+        assert not out.forward and out.fault.gfsr_bit == bit, out.describe()
+        out, _ = await tb.sb.read(s, 0x1000_0008, 24)
+        assert out.fault.gfsr_bit == bit
+    # S2CR bypass: untranslated, upstream AxCACHE kept
+    out = await tb.sb.write(0x40, DATA_BASE + 0x9000, b"bypass!!", cache=0b1111)
+    assert out.forward and out.pa == DATA_BASE + 0x9000 and out.axcache == 0b1111
+    await tb.sb.read(0x40, DATA_BASE + 0x9000, 8, cache=0b0010)
+    # SCTLR.M = 0: the bank does not translate
+    await tb.program_context(1 % tb.num_cb, 0, 0x19, 0, asid=1, sctlr=0)
+    await tb.map_stream(1 % n, 0x21, 0, S.S2CR_TYPE_TRANS, 1 % tb.num_cb)
+    out = await tb.sb.write(0x21, DATA_BASE + 0xA000, b"m-is-0!!")
+    assert out.forward and out.pa == DATA_BASE + 0xA000
+    # USFCFG = 0: unmatched streams bypass
+    scr0 = await tb.driver.readl(S.GR0_SCR0)
+    await tb.driver.writel(S.GR0_SCR0, scr0 & ~(1 << S.SCR0_USFCFG_BIT))
+    tb.state.usfcfg = False
+    out = await tb.sb.write(0x99, DATA_BASE + 0xB000, b"unmatchd", cache=0b0110)
+    assert out.forward and out.pa == DATA_BASE + 0xB000
+    # CLIENTPD: everything bypasses, even a translated stream
+    await tb.driver.writel(S.GR0_SCR0, scr0 | (1 << S.SCR0_CLIENTPD_BIT))
+    tb.state.clientpd = True
+    out = await tb.sb.write(0x50, DATA_BASE + 0xC000, b"clientpd")
+    assert out.forward and out.pa == DATA_BASE + 0xC000
+    await tb.sb.read(0x50, DATA_BASE + 0xC000, 8)
+    tb.sb.check_clean()
+    await tb.sb.expect_no_faults()
+    await RisingEdge(dut.clk)
