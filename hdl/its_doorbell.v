@@ -189,26 +189,37 @@ module its_doorbell #(
                        | ({{(64-PA_W){1'b0}}, dt_pa} << `ITS_BASER_PA_LSB)
                        | ({56'd0, dt_size} << `ITS_BASER_SIZE_LSB);
 
-    function [63:0] reg64;
-        input [15:0] a;   // 8-byte aligned offset
-        begin
-            case (a)
-            `ITS_GITS_CTLR:    reg64 = {IIDR, quiescent, 30'd0, enabled};
-            `ITS_GITS_TYPER:   reg64 = typer;
-            `ITS_GITS_CBASER:  reg64 = cbaser;
-            `ITS_GITS_CWRITER: reg64 = {44'd0, cwriter, 5'd0};
-            `ITS_GITS_CREADR:  reg64 = {44'd0, creadr, 4'd0, stalled};
-            `ITS_GITS_BASER0:  reg64 = baser0;
-            `ITS_GITS_PIDR2:   reg64 = {32'd0, PIDR2};
-            `ITS_GITS_IMPDEF_DROP_UNMAPPED_DEVICE: reg64 = {cnt_eoor, cnt_udev};
-            `ITS_GITS_IMPDEF_DROP_UNMAPPED_EVENT:  reg64 = {cnt_ucoll, cnt_uev};
-            `ITS_GITS_IMPDEF_DROP_DISABLED:        reg64 = {cnt_buserr, cnt_dis};
-            `ITS_GITS_IMPDEF_TRANSLATED:           reg64 = {16'd0, err_code, cnt_ok};
-            `ITS_GITS_IMPDEF_CMD_DONE:             reg64 = {cnt_hits, done_count};
-            default:           reg64 = 64'd0;
+    // Register read mux, evaluated for the write address (read-modify-write of a
+    // half) and for the read address. (Kept in an always block rather than a function
+    // so that the registers it reads are in its sensitivity list.)
+    reg [63:0] cur64, rd64;
+    reg [63:0] mux64;
+    reg [15:0] mux_a;
+    integer    port;
+    always @* begin
+        cur64 = 64'd0;
+        rd64  = 64'd0;
+        for (port = 0; port < 2; port = port + 1) begin
+            mux_a = (port == 0) ? {s_axil_awaddr[15:3], 3'b000} : {s_axil_araddr[15:3], 3'b000};
+            case (mux_a)
+            `ITS_GITS_CTLR:    mux64 = {IIDR, quiescent, 30'd0, enabled};
+            `ITS_GITS_TYPER:   mux64 = typer;
+            `ITS_GITS_CBASER:  mux64 = cbaser;
+            `ITS_GITS_CWRITER: mux64 = {44'd0, cwriter, 5'd0};
+            `ITS_GITS_CREADR:  mux64 = {44'd0, creadr, 4'd0, stalled};
+            `ITS_GITS_BASER0:  mux64 = baser0;
+            `ITS_GITS_PIDR2:   mux64 = {32'd0, PIDR2};
+            `ITS_GITS_IMPDEF_DROP_UNMAPPED_DEVICE: mux64 = {cnt_eoor, cnt_udev};
+            `ITS_GITS_IMPDEF_DROP_UNMAPPED_EVENT:  mux64 = {cnt_ucoll, cnt_uev};
+            `ITS_GITS_IMPDEF_DROP_DISABLED:        mux64 = {cnt_buserr, cnt_dis};
+            `ITS_GITS_IMPDEF_TRANSLATED:           mux64 = {16'd0, err_code, cnt_ok};
+            `ITS_GITS_IMPDEF_CMD_DONE:             mux64 = {cnt_hits, done_count};
+            default:           mux64 = 64'd0;
             endcase
+            if (port == 0) cur64 = mux64;
+            else rd64 = mux64;
         end
-    endfunction
+    end
 
     // --- AXI4-Lite control frame ------------------------------------------------------
     wire wr_fire = s_axil_awvalid && s_axil_wvalid && !s_axil_bvalid;
@@ -219,7 +230,6 @@ module its_doorbell #(
     assign s_axil_rresp   = 2'b00;
 
     wire [15:0] wa      = {s_axil_awaddr[15:3], 3'b000};
-    wire [63:0] cur64   = reg64(wa);
     wire [31:0] cur32   = s_axil_awaddr[2] ? cur64[63:32] : cur64[31:0];
     wire [31:0] wmask   = {{8{s_axil_wstrb[3]}}, {8{s_axil_wstrb[2]}},
                            {8{s_axil_wstrb[1]}}, {8{s_axil_wstrb[0]}}};
@@ -228,7 +238,6 @@ module its_doorbell #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire [63:0] new64   = s_axil_awaddr[2] ? {new32, cur64[31:0]} : {cur64[63:32], new32};
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [63:0] rd64    = reg64({s_axil_araddr[15:3], 3'b000});
 
     // collection writes from MAPC
     wire                 coll_we, coll_wvalid;

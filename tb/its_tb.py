@@ -1,0 +1,269 @@
+"""Testbench for hdl/its_doorbell.v (GICv3 ITS) in the verilog-axi bench shape.
+
+TB builds: the clock, an AxiLiteMaster on the control frame (s_axil_*), an AxiMaster
+for device doorbell writes on the translation frame (s_axi_*, awuser = DeviceID), an
+AxiRam on m_axi_* sharing one MemoryImage with the driver model (pymodel.its), and an
+LpiMonitor on lpi_* that drives random lpi_ready back-pressure. set_idle_generator /
+set_backpressure_generator put pause generators on every AXI channel.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import random
+from dataclasses import dataclass
+from typing import Optional
+
+import cocotb
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles, Event, FallingEdge, RisingEdge, with_timeout
+from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam
+
+from pymodel.hwdefs import its as H
+from pymodel.its import Drop, Lpi, its_node, its_wait_for_range_completion
+from pymodel.memory import MemoryImage, TablePageAllocator
+
+TABLE_POOL = 0x4000_0000
+TABLE_POOL_SIZE = 1 << 26
+
+
+class WaitTimeout(AssertionError):
+    """A wait in the testbench ran out of time; the message says what was awaited."""
+
+
+async def wait_named(coro, what: str, timeout_us: float = 200):
+    try:
+        return await with_timeout(coro, timeout_us, "us")
+    except Exception as exc:  # cocotb raises SimTimeoutError
+        if type(exc).__name__ == "SimTimeoutError":
+            raise WaitTimeout(f"timed out after {timeout_us} us waiting for {what}") from None
+        raise
+
+
+def cycle_pause(p_pause: float, rng: random.Random):
+    """Pause generator: True (pause) with probability p_pause each cycle."""
+    while True:
+        yield rng.random() < p_pause
+
+
+@dataclass(frozen=True)
+class LpiTxn:
+    intid: int
+    target: int
+    cycle: int       # rising edge of the handshake
+
+
+class LpiMonitor:
+    """Drives lpi_ready (random when back-pressure is on) and records LPIs."""
+
+    def __init__(self, dut, clk, p_ready: float = 1.0, rng: Optional[random.Random] = None):
+        self.dut, self.clk = dut, clk
+        self.p_ready = p_ready
+        self.rng = rng or random.Random(0)
+        self.txns: list[LpiTxn] = []
+        self.cycle = 0
+        self.valid_rise: list[int] = []    # cycles at which lpi_valid went high
+        self._prev_valid = 0
+        self._prev_fire = False
+        self._event = Event()
+        self._task = None
+
+    def start(self) -> None:
+        self.dut.lpi_ready.value = 0
+        self._task = cocotb.start_soon(self._run())
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await FallingEdge(self.clk)
+            self.cycle += 1                      # index of the rising edge just passed
+            v = int(self.dut.lpi_valid.value)
+            if v and (not self._prev_valid or self._prev_fire):
+                self.valid_rise.append(self.cycle)
+            r = 1 if self.rng.random() < self.p_ready else 0
+            self.dut.lpi_ready.value = r
+            self._prev_valid = v
+            self._prev_fire = bool(v and r)
+            if v and r:
+                self.txns.append(LpiTxn(int(self.dut.lpi_intid.value),
+                                        int(self.dut.lpi_target.value), self.cycle + 1))
+                self._event.set()
+
+    async def wait_count(self, n: int, timeout_us: float = 200) -> None:
+        async def _w():
+            while len(self.txns) < n:
+                self._event.clear()
+                await self._event.wait()
+        await wait_named(_w(), f"{n} LPIs on lpi_* (have {len(self.txns)})", timeout_us)
+
+
+class ItsTB:
+    def __init__(self, dut, *, seed: int = 0, p_ready: float = 1.0, queue_pages: int = 16,
+                 devbits: Optional[int] = None):
+        self.dut = dut
+        self.log = logging.getLogger("cocotb.tb")
+        self.log.setLevel(logging.INFO)
+        self.rng = random.Random(seed)
+        cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
+        self.memory = MemoryImage()
+        self.allocator = TablePageAllocator(self.memory, TABLE_POOL, TABLE_POOL_SIZE)
+        self.devbits = devbits or len(dut.s_axi_awuser)
+        self.its = its_node(self.memory, self.allocator, devbits=self.devbits,
+                            cmd_queue_size=queue_pages * 4096)
+        for name in ("s_axil", "s_axi", "m_axi"):
+            logging.getLogger(f"cocotb.{dut._name}.{name}").setLevel(logging.WARNING)
+        self.ctrl = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
+        self.dev = AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.clk, dut.rst)
+        self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, mem=self.memory)
+        self.lpis = LpiMonitor(dut, dut.clk, p_ready, random.Random(seed ^ 0x5A5A))
+        self.lpis.start()
+        self.w_handshakes: list[int] = []
+        cocotb.start_soon(self._watch_w())
+
+    # ---- bench knobs -----------------------------------------------------------------
+    def set_idle_generator(self, p: float) -> None:
+        """Pauses on the channels the testbench drives (AW/W/AR of both masters, R/B of the RAM)."""
+        if p <= 0:
+            return
+        for ch in (self.ctrl.write_if.aw_channel, self.ctrl.write_if.w_channel,
+                   self.ctrl.read_if.ar_channel, self.dev.write_if.aw_channel,
+                   self.dev.write_if.w_channel, self.dev.read_if.ar_channel,
+                   self.ram.write_if.b_channel, self.ram.read_if.r_channel):
+            ch.set_pause_generator(cycle_pause(p, random.Random(self.rng.random())))
+
+    def set_backpressure_generator(self, p: float) -> None:
+        """Pauses on the channels the testbench receives (B/R of the masters, AW/W/AR of the RAM)."""
+        if p <= 0:
+            return
+        for ch in (self.ctrl.write_if.b_channel, self.ctrl.read_if.r_channel,
+                   self.dev.write_if.b_channel, self.dev.read_if.r_channel,
+                   self.ram.write_if.aw_channel, self.ram.write_if.w_channel,
+                   self.ram.read_if.ar_channel):
+            ch.set_pause_generator(cycle_pause(p, random.Random(self.rng.random())))
+
+    async def cycle_reset(self) -> None:
+        self.dut.rst.value = 1
+        await ClockCycles(self.dut.clk, 4)
+        self.dut.rst.value = 0
+        await ClockCycles(self.dut.clk, 2)
+
+    async def _watch_w(self) -> None:
+        cycle = 0
+        while True:
+            await FallingEdge(self.dut.clk)
+            cycle += 1
+            if int(self.dut.s_axi_wvalid.value) and int(self.dut.s_axi_wready.value):
+                self.w_handshakes.append(cycle + 1)
+
+    # ---- registers -------------------------------------------------------------------
+    async def read32(self, off: int) -> int:
+        return await self.ctrl.read_dword(off)
+
+    async def write32(self, off: int, value: int) -> None:
+        await self.ctrl.write_dword(off, value & 0xFFFF_FFFF)
+
+    async def read64(self, off: int) -> int:
+        lo = await self.read32(off)
+        hi = await self.read32(off + 4)
+        return (hi << 32) | lo
+
+    async def write64(self, off: int, value: int) -> None:
+        """64-bit register as two 32-bit writes, upper half last (CWRITER's offset is low)."""
+        await self.write32(off + 4, value >> 32)
+        await self.write32(off, value)
+
+    # ---- driver flow -----------------------------------------------------------------
+    async def its_probe(self, enable: bool = True) -> None:
+        """Write the tables and queue bases, then enable (its_probe order)."""
+        for off, value in self.its.its_probe_writes():
+            await self.write64(off, value)
+        if enable:
+            await self.write32(H.GITS_CTLR, 1 << H.CTLR_ENABLED_BIT)
+
+    async def creadr(self) -> tuple[int, bool]:
+        v = await self.read32(H.GITS_CREADR)
+        return v & ~0x1F, bool(v & (1 << H.CREADR_STALLED_BIT))
+
+    async def its_post_commands(self, timeout_us: float = 500) -> None:
+        """Write GITS_CWRITER and wait until GITS_CREADR has consumed the new commands
+        (its_wait_for_range_completion); fails if the ITS stalls."""
+        cwriter = self.its.cwriter_value()
+        rd0, _ = await self.creadr()
+        await self.write32(H.GITS_CWRITER, cwriter)
+
+        async def _poll():
+            while True:
+                rd, stalled = await self.creadr()
+                if stalled:
+                    err = await self.read32(H.GITS_IMPDEF_CMD_ERROR)
+                    raise AssertionError(f"ITS stalled at CREADR={rd:#x} error={err:#x}")
+                if its_wait_for_range_completion(rd0, cwriter, rd, self.its.cmd_queue_size):
+                    return
+        await wait_named(_poll(), f"GITS_CREADR to reach CWRITER={cwriter:#x}", timeout_us)
+
+    async def wait_stalled(self, timeout_us: float = 200) -> tuple[int, int]:
+        """Post CWRITER and wait for GITS_CREADR.Stalled; returns (CREADR, error code)."""
+        await self.write32(H.GITS_CWRITER, self.its.cwriter_value())
+
+        async def _poll():
+            while True:
+                rd, stalled = await self.creadr()
+                if stalled:
+                    return rd, await self.read32(H.GITS_IMPDEF_CMD_ERROR)
+        return await wait_named(_poll(), "GITS_CREADR.Stalled", timeout_us)
+
+    async def doorbell(self, devid: int, event: int, *, size: int = 2, awid: int = 0) -> None:
+        """A device's MSI write: 32-bit EventID to GITS_TRANSLATER, DeviceID on awuser."""
+        await self.dev.write(H.TRANSLATER_OFFSET, event.to_bytes(4, "little"),
+                             awid=awid, user=devid, size=size)
+
+    async def drop_counters(self) -> dict[str, int]:
+        from pymodel.its import DROP_COUNTERS
+        return {k: await self.read32(off) for k, off in DROP_COUNTERS.items()}
+
+    async def check_counters(self) -> None:
+        """RTL drop/translation counters equal the reference's."""
+        ref = self.its.reference
+        got = await self.drop_counters()
+        assert got == ref.drops, f"drop counters RTL {got} != model {ref.drops}"
+        tr = await self.read32(H.GITS_IMPDEF_TRANSLATED)
+        assert tr == ref.translated, f"translated RTL {tr} != model {ref.translated}"
+
+    async def check_lpis(self, expected: list[Lpi], timeout_us: float = 200) -> None:
+        """The LPIs seen since the last check equal `expected` as a multiset, and
+        nothing else arrives for a while afterwards."""
+        start = getattr(self, "_lpi_mark", 0)
+        await self.lpis.wait_count(start + len(expected), timeout_us)
+        await ClockCycles(self.dut.clk, 40)
+        got = [Lpi(t.intid, t.target) for t in self.lpis.txns[start:]]
+        self._lpi_mark = len(self.lpis.txns)
+        key = lambda x: (x.intid, x.target)  # noqa: E731
+        assert sorted(got, key=key) == sorted(expected, key=key), \
+            "LPIs differ:\n  got      " + ", ".join(f"({x.intid:#x}->{x.target})" for x in got) \
+            + "\n  expected " + ", ".join(f"({x.intid:#x}->{x.target})" for x in expected)
+
+    async def send_doorbells(self, writes: list[tuple[int, int]], concurrent: bool = False) -> list[Lpi]:
+        """Perform doorbell writes and return the LPIs the reference predicts."""
+        expected = []
+        for devid, event in writes:
+            out = self.its.reference.translate(devid, event)
+            if isinstance(out, Lpi):
+                expected.append(out)
+        if concurrent:
+            tasks = [cocotb.start_soon(self.doorbell(d, e, awid=i % 4))
+                     for i, (d, e) in enumerate(writes)]
+            for t in tasks:
+                await t
+        else:
+            for d, e in writes:
+                await self.doorbell(d, e)
+        return expected
+
+
+__all__ = ["ItsTB", "LpiMonitor", "WaitTimeout", "wait_named", "Drop", "Lpi",
+           "itertools", "cycle_pause"]

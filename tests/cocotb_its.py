@@ -1,0 +1,386 @@
+"""cocotb tests of hdl/its_doorbell.v against pymodel.its (driver model + reference).
+
+Every expected value comes from the model: the commands are built by its_node in the
+kernel driver's words, the reference translator predicts LPIs, drops and command
+errors, and table contents are predicted from the hwdefs formats.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import cocotb
+from cocotb.triggers import ClockCycles, RisingEdge
+
+from pymodel.hwdefs import its as H
+from pymodel.its import (Lpi, its_build_discard_cmd, its_build_int_cmd, its_build_mapi_cmd,
+                         its_build_mapc_cmd, its_build_mapd_cmd, its_build_mapti_cmd,
+                         its_build_movi_cmd, its_build_sync_cmd, its_cmd_block)
+from tb.its_tb import ItsTB
+
+RANDOM_SCALE = int(os.environ.get("ITS_RANDOM_SCALE", "1"))
+
+
+def seed() -> int:
+    s = cocotb.RANDOM_SEED
+    cocotb.log.info(f"SEED={s}")
+    return s
+
+
+async def setup(dut, *, p_idle=0.0, p_bp=0.0, p_ready=1.0, queue_pages=16, cpus=4):
+    tb = ItsTB(dut, seed=seed(), p_ready=p_ready, queue_pages=queue_pages)
+    tb.set_idle_generator(p_idle)
+    tb.set_backpressure_generator(p_bp)
+    await tb.cycle_reset()
+    await tb.its_probe()
+    for cpu in range(cpus):
+        tb.its.its_cpu_init_collection(cpu)
+    await tb.its_post_commands()
+    return tb
+
+
+def field(value: int, lsb: int, width: int) -> int:
+    return (value >> lsb) & ((1 << width) - 1)
+
+
+# --- registers --------------------------------------------------------------------------
+@cocotb.test()
+async def registers_reset_and_probe(dut):
+    tb = ItsTB(dut, seed=seed())
+    await tb.cycle_reset()
+    devbits = len(dut.s_axi_awuser)
+    ctlr = await tb.read32(H.GITS_CTLR)
+    assert ctlr == 1 << H.CTLR_QUIESCENT_BIT, f"GITS_CTLR after reset {ctlr:#x}"
+    assert await tb.read32(H.GITS_IIDR) == H.GITS_IIDR_VALUE
+    assert await tb.read32(H.GITS_PIDR2) == H.GITS_PIDR2_VALUE
+    typer = await tb.read64(H.GITS_TYPER)
+    assert field(typer, H.TYPER_PHYSICAL_BIT, 1) == 1
+    assert field(typer, H.TYPER_ITT_ENTRY_SIZE_LSB, H.TYPER_ITT_ENTRY_SIZE_W) == H.ENTRY_BYTES - 1
+    assert field(typer, H.TYPER_DEVBITS_LSB, H.TYPER_DEVBITS_W) == devbits - 1
+    assert field(typer, H.TYPER_IDBITS_LSB, H.TYPER_IDBITS_W) == tb.its.event_bits - 1
+    assert field(typer, H.TYPER_PTA_BIT, 1) == 0
+    assert field(typer, H.TYPER_HCC_LSB, H.TYPER_HCC_W) == tb.its.num_collections
+    baser0 = await tb.read64(H.GITS_BASER0)
+    assert field(baser0, H.BASER_TYPE_LSB, H.BASER_TYPE_W) == H.BASER_TYPE_DEVICE
+    assert field(baser0, H.BASER_ENTRY_SIZE_LSB, H.BASER_ENTRY_SIZE_W) == H.ENTRY_BYTES - 1
+    for n in range(1, H.GITS_BASER_COUNT):
+        assert await tb.read64(H.GITS_BASER0 + n * H.GITS_BASER_STRIDE) == 0, f"BASER{n}"
+    # the driver's values stick (its_setup_baser checks), Page_Size 64K does not
+    for off, value in tb.its.its_probe_writes():
+        await tb.write64(off, value)
+        got = await tb.read64(off)
+        assert got == value, f"reg {off:#x}: wrote {value:#x} read {got:#x}"
+    await tb.write64(H.GITS_BASER0, tb.its.gits_baser_device() | (2 << H.BASER_PAGE_SIZE_LSB))
+    got = await tb.read64(H.GITS_BASER0)
+    assert field(got, H.BASER_PAGE_SIZE_LSB, H.BASER_PAGE_SIZE_W) == 0, "Page_Size must be fixed 4K"
+    # enabled: CBASER/BASER writes ignored, Quiescent clears
+    await tb.write32(H.GITS_CTLR, 1)
+    assert await tb.read32(H.GITS_CTLR) == 1
+    await tb.write64(H.GITS_CBASER, 0)
+    assert await tb.read64(H.GITS_CBASER) == tb.its.gits_cbaser(), "CBASER changed while enabled"
+    await tb.write32(H.GITS_CTLR, 0)
+    assert await tb.read32(H.GITS_CTLR) == 1 << H.CTLR_QUIESCENT_BIT
+    await RisingEdge(dut.clk)
+
+
+# --- command encodings and table formats ---------------------------------------------------
+@cocotb.test()
+async def tables_in_memory_follow_the_formats(dut):
+    tb = await setup(dut)
+    its = tb.its
+    devs = [its.its_create_device(d, n) for d, n in ((3, 1), (0x41, 5), (0x1FF, 32))]
+    mapped = []
+    for dev in devs:
+        for _ in range(min(dev.nr_ites, 3)):
+            ev, hwirq = its.its_alloc_device_irq(dev)
+            its.its_irq_domain_activate(dev, ev)
+            mapped.append((dev, ev, hwirq))
+    await tb.its_post_commands()
+    for dev in devs:
+        dte = tb.memory.read_u64(its.device_table + dev.device_id * H.ENTRY_BYTES)
+        want = ((1 << H.DTE_VALID_BIT) | ((dev.nr_ites.bit_length() - 2) << H.DTE_SIZE_LSB)
+                | ((dev.itt >> 8) << H.DTE_ITT_LSB))
+        assert dte == want, f"DTE {dev.device_id:#x}: {dte:#x} != {want:#x}"
+    for dev, ev, hwirq in mapped:
+        itte = tb.memory.read_u64(dev.itt + ev * H.ENTRY_BYTES)
+        col = dev.event_map.col_map[ev]
+        want = (1 << H.ITTE_VALID_BIT) | (col << H.ITTE_ICID_LSB) | (hwirq << H.ITTE_PINTID_LSB)
+        assert itte == want, f"ITTE dev {dev.device_id:#x} ev {ev}: {itte:#x} != {want:#x}"
+    # unmapping clears the DTE; DISCARD clears the ITTE
+    dev, ev, _ = mapped[-1]
+    its.its_send_discard(dev, ev)
+    its.its_send_mapd(devs[0], False)
+    await tb.its_post_commands()
+    assert tb.memory.read_u64(dev.itt + ev * H.ENTRY_BYTES) == 0
+    assert tb.memory.read_u64(its.device_table + devs[0].device_id * H.ENTRY_BYTES) == 0
+    done = await tb.read32(H.GITS_IMPDEF_CMD_DONE)
+    assert done == its.reference.commands_done, f"commands done {done} != {its.reference.commands_done}"
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def every_command_has_its_effect(dut):
+    """MAPD MAPC MAPTI MAPI MOVI DISCARD INT CLEAR INV INVALL SYNC MOVALL, each observed."""
+    tb = await setup(dut)
+    its, ref = tb.its, tb.its.reference
+    dev = its.its_create_device(7, 8)                        # MAPD
+    events = []
+    for _ in range(4):
+        ev, _hw = its.its_alloc_device_irq(dev)
+        assert its.its_irq_domain_activate(dev, ev) is None  # MAPTI + SYNC
+        events.append(ev)
+    await tb.its_post_commands()
+    await tb.check_lpis(await tb.send_doorbells([(7, ev) for ev in events]))
+
+    its.its_send_movi(dev, its.collections[2], events[0])   # MOVI: new target
+    its.its_send_discard(dev, events[1])                     # DISCARD: unmapped
+    await tb.its_post_commands()
+    exp = await tb.send_doorbells([(7, events[0]), (7, events[1])])
+    assert exp == [Lpi(dev.event_map.lpi_base + events[0], 2)], exp
+    await tb.check_lpis(exp)
+
+    mark = len(ref.int_lpis)
+    its.its_send_int(dev, events[2])                          # INT raises the LPI itself
+    its.its_send_clear(dev, events[2])                        # CLEAR: operands checked only
+    its.its_send_inv(dev, events[3])                          # INV: drops the cached entry
+    its.its_send_invall(its.collections[0])                   # INVALL
+    its.its_queue_raw(its_cmd_block([H.CMD_MOVALL, 0, 1 << H.CMD_RDBASE_LSB, 2 << H.CMD_RDBASE_LSB]))
+    await tb.its_post_commands()
+    assert len(ref.int_lpis) == mark + 1
+    exp = ref.int_lpis[mark:] + await tb.send_doorbells([(7, events[3])])
+    await tb.check_lpis(exp)
+
+    # MAPI: pINTID = EventID, so the ITT must reach EventIDs >= 8192 (size 13: 14 bits)
+    big_itt = tb.allocator.alloc((1 << 14) * H.ENTRY_BYTES)
+    its.its_queue_raw(its_build_mapd_cmd(0x99, 13, big_itt, True))
+    its.its_queue_raw(its_build_mapi_cmd(0x99, 8200, 1))
+    its.its_queue_raw(its_build_sync_cmd(1 << 16))
+    await tb.its_post_commands()
+    exp = await tb.send_doorbells([(0x99, 8200), (0x99, 8201)])
+    assert exp == [Lpi(8200, 1)], exp
+    await tb.check_lpis(exp)
+
+    # MAPC V=0 then a doorbell on that collection; MAPD V=0 then any doorbell
+    its.its_queue_raw(its_build_mapc_cmd(3, 3 << 16, False))
+    await tb.its_post_commands()
+    col3 = [e for e in events if dev.event_map.col_map[e] == 3 and e != events[1]]
+    exp = await tb.send_doorbells([(7, e) for e in col3])
+    assert exp == [], exp
+    its.its_send_mapd(dev, False)
+    await tb.its_post_commands()
+    exp = await tb.send_doorbells([(7, events[0])])
+    await tb.check_lpis(exp)
+    assert ref.drops["unmapped_collection"] == len(col3)
+    # DISCARDed event and (0x99, 8201); the unmapped device
+    assert ref.drops["unmapped_event"] == 2 and ref.drops["unmapped_device"] == 1
+    await tb.check_counters()
+    await RisingEdge(dut.clk)
+
+
+# --- translation ---------------------------------------------------------------------------
+async def run_translate_many(dut, p_idle, p_bp, p_ready):
+    tb = await setup(dut, p_idle=p_idle, p_bp=p_bp, p_ready=p_ready)
+    its = tb.its
+    rng = random.Random(seed())
+    devids = rng.sample(range(1 << len(dut.s_axi_awuser)), 12)
+    writes = []
+    for d in devids:
+        dev = its.its_create_device(d, rng.randint(1, 20))
+        for _ in range(rng.randint(1, dev.nr_ites)):
+            ev, _hw = its.its_alloc_device_irq(dev)
+            its.its_irq_domain_activate(dev, ev)
+            writes.append((d, ev))
+    await tb.its_post_commands(timeout_us=2000)
+    for rnd in range(3):
+        batch = writes + [(d, rng.randrange(64)) for d in rng.sample(devids, 4)]
+        rng.shuffle(batch)
+        if rnd == 1:                                            # repeats hit the cache
+            batch = [w for w in batch for _ in range(2)]
+        exp = await tb.send_doorbells(batch, concurrent=(rnd == 2))
+        await tb.check_lpis(exp, timeout_us=2000)
+    await tb.check_counters()
+    hits = await tb.read32(H.GITS_IMPDEF_CACHE_HITS)
+    assert hits > 0, "the second round should hit the translation cache"
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+@cocotb.parametrize(pressure=[(0.0, 0.0, 1.0), (0.3, 0.3, 0.5)])
+async def translate_many_devices(dut, pressure):
+    await run_translate_many(dut, *pressure)
+
+
+@cocotb.test()
+async def drops_of_each_kind_are_counted(dut):
+    tb = ItsTB(dut, seed=seed())
+    await tb.cycle_reset()
+    import dataclasses
+    its, ref = tb.its, tb.its.reference
+    # a one-page device table: DeviceIDs >= 512 are out of range
+    ref.config = dataclasses.replace(ref.config, dt_entries=4096 // H.ENTRY_BYTES)
+    for off, value in its.its_probe_writes():
+        if off == H.GITS_BASER0:
+            value &= ~(((1 << H.BASER_SIZE_W) - 1) << H.BASER_SIZE_LSB)
+        await tb.write64(off, value)
+    # disabled ITS: dropped and counted
+    ref.enabled = False
+    exp = await tb.send_doorbells([(1, 0), (2, 3)])
+    await tb.write32(H.GITS_CTLR, 1)
+    ref.enabled = True
+    for cpu in range(2):
+        its.its_cpu_init_collection(cpu)
+    dev = its.its_create_device(5, 4)
+    ev, _ = its.its_alloc_device_irq(dev)
+    its.its_irq_domain_activate(dev, ev)
+    await tb.its_post_commands()
+    exp += await tb.send_doorbells([
+        (5, ev),        # delivered
+        (600, 0),       # DeviceID beyond the device table
+        (6, 0),         # no DTE
+        (5, 4),         # EventID beyond the ITT (4 events)
+        (5, 3),         # event not mapped
+    ])
+    # an event whose collection is unmapped: MAPTI to collection 3 (never MAPC'd)
+    its.its_queue_raw(its_build_mapti_cmd(5, 2, 9000, 3))
+    await tb.its_post_commands()
+    exp += await tb.send_doorbells([(5, 2)])
+    await tb.check_lpis(exp)
+    assert all(ref.drops[k] >= 1 for k in ref.drops), ref.drops
+    await tb.check_counters()
+    # 16-bit write to GITS_TRANSLATER carries a 16-bit EventID; other strobes ignored
+    exp = [ref.translate(5, ev)]
+    await tb.dev.write(H.TRANSLATER_OFFSET, ev.to_bytes(2, "little"), user=5)
+    await tb.dev.write(H.TRANSLATER_OFFSET + 1, b"\x00", user=5)
+    await tb.dev.write(0x48, (ev).to_bytes(4, "little"), user=5)
+    data = await tb.dev.read(H.TRANSLATER_OFFSET, 8)
+    assert data.data == bytes(8), "translation frame reads are RAZ"
+    await tb.check_lpis(exp)
+    await tb.check_counters()
+    await RisingEdge(dut.clk)
+
+
+# --- malformed commands: stall, error code, Retry ----------------------------------------
+def malformed_cases(its):
+    dev_ok = 0x10
+    return [
+        (its_cmd_block([0x20, 0, 0, 0]), H.CMDERR_UNKNOWN_COMMAND),
+        (its_build_mapd_cmd(1 << its.devbits, 1, 0x4100_0000, True), H.CMDERR_DEVICE_OOR),
+        (its_build_mapd_cmd(3, its.event_bits, 0x4100_0000, True), H.CMDERR_ITTSIZE_OOR),
+        (its_build_mapc_cmd(its.num_collections, 0, True), H.CMDERR_COLLECTION_OOR),
+        (its_cmd_block([H.CMD_MAPC, 0, (1 << H.CMD_VALID_BIT) | (1 << 32) | 1, 0]),
+         H.CMDERR_RDBASE_OOR),
+        (its_build_mapti_cmd(0x77, 0, 8192, 0), H.CMDERR_UNMAPPED_DEVICE),
+        (its_build_mapti_cmd(dev_ok, 4, 8192, 0), H.CMDERR_ID_OOR),
+        (its_build_mapti_cmd(dev_ok, 1, 100, 0), H.CMDERR_PHYSICALID_OOR),
+        (its_build_mapti_cmd(dev_ok, 1, 8300, its.num_collections), H.CMDERR_COLLECTION_OOR),
+        (its_build_movi_cmd(dev_ok, 3, 0), H.CMDERR_UNMAPPED_INTERRUPT),
+        (its_build_movi_cmd(dev_ok, 0, 9), H.CMDERR_UNMAPPED_COLLECTION),
+        (its_build_int_cmd(dev_ok, 2), H.CMDERR_UNMAPPED_COLLECTION),
+        (its_build_discard_cmd(dev_ok, 3), H.CMDERR_UNMAPPED_INTERRUPT),
+        (its_cmd_block([H.CMD_INVALL, 0, 5, 0]), H.CMDERR_UNMAPPED_COLLECTION),
+    ]
+
+
+@cocotb.test()
+async def malformed_commands_stall_and_retry_resumes(dut):
+    tb = await setup(dut, cpus=2)
+    its, ref = tb.its, tb.its.reference
+    dev = its.its_create_device(0x10, 4)
+    ev, _ = its.its_alloc_device_irq(dev)
+    its.its_irq_domain_activate(dev, ev)                       # event 0 -> collection 0
+    its.its_queue_raw(its_build_mapti_cmd(0x10, 2, 8500, 6))   # event 2 -> unmapped collection 6
+    await tb.its_post_commands()
+    for bad, reason in malformed_cases(its):
+        off = its.cmd_write
+        err = its.its_queue_raw(bad)
+        opcode = bad.raw_cmd[0] & 0xFF
+        assert err == (opcode << 8) | reason, f"model predicts {err}, case {opcode:#x}/{reason:#x}"
+        rd, code = await tb.wait_stalled()
+        assert (rd, code) == (off, err), \
+            f"stall at {rd:#x} code {code:#x}, expected {off:#x} code {err:#x}"
+        # still stalled a while later: the queue does not move on by itself
+        await ClockCycles(dut.clk, 20)
+        assert await tb.creadr() == (off, True)
+        # software replaces the command with a SYNC and retries
+        fix = its_build_sync_cmd(0)
+        tb.memory.write(its.cmd_base + off, fix.to_bytes())
+        ref.retry()
+        assert ref.apply(fix) is None
+        await tb.write32(H.GITS_CWRITER, its.cwriter_value() | (1 << H.CWRITER_RETRY_BIT))
+        await tb.its_post_commands()
+    # the ITS still works afterwards
+    exp = await tb.send_doorbells([(0x10, ev)])
+    await tb.check_lpis(exp)
+    await RisingEdge(dut.clk)
+
+
+# --- queue wrap and constrained-random streams ----------------------------------------------
+async def random_stream(tb, rng, steps):
+    its, ref = tb.its, tb.its.reference
+    ndev = 1 << len(tb.dut.s_axi_awuser)
+    live = {}
+    devpool = rng.sample(range(ndev), 10)
+    int_mark = len(ref.int_lpis)
+    for step in range(steps):
+        for _ in range(rng.randint(1, 6)):
+            op = rng.random()
+            if op < 0.2 or not live:
+                d = rng.choice(devpool)
+                if d in live:
+                    its.its_free_device(live.pop(d))
+                else:
+                    live[d] = its.its_create_device(d, rng.randint(1, 24))
+            elif op < 0.55:
+                dev = rng.choice(list(live.values()))
+                if not all(dev.event_map.lpi_map[:dev.nr_ites]):
+                    ev, _ = its.its_alloc_device_irq(dev)
+                    its.its_irq_domain_activate(dev, ev)
+            else:
+                dev = rng.choice(list(live.values()))
+                mapped = [e for e in range(dev.nr_ites) if dev.event_map.lpi_map[e]
+                          and (ref.devices.get(dev.device_id, (0, -1))[1], e) in ref.itt]
+                if not mapped:
+                    continue
+                ev = rng.choice(mapped)
+                kind = rng.choice(["movi", "discard", "int", "inv", "clear", "mapc"])
+                if kind == "movi":
+                    its.its_send_movi(dev, rng.choice(its.collections), ev)
+                elif kind == "discard":
+                    its.its_send_discard(dev, ev)
+                elif kind == "int":
+                    its.its_send_int(dev, ev)
+                elif kind == "inv":
+                    its.its_send_inv(dev, ev)
+                elif kind == "clear":
+                    its.its_send_clear(dev, ev)
+                else:   # retarget a collection to another processor
+                    col = rng.choice(its.collections)
+                    col.target_address = rng.randrange(8) << 16
+                    its.its_send_mapc(col, True)
+        assert ref.stalled_error is None, f"random stream built a bad command {ref.stalled_error:#x}"
+        await tb.its_post_commands(timeout_us=3000)
+        writes = []
+        for _ in range(rng.randint(4, 16)):
+            if live and rng.random() < 0.8:
+                dev = rng.choice(list(live.values()))
+                writes.append((dev.device_id, rng.randrange(dev.nr_ites + 2)))
+            else:
+                writes.append((rng.choice(devpool), rng.randrange(40)))
+        exp = ref.int_lpis[int_mark:]
+        int_mark = len(ref.int_lpis)
+        exp = exp + await tb.send_doorbells(writes, concurrent=rng.random() < 0.5)
+        await tb.check_lpis(exp, timeout_us=3000)
+    await tb.check_counters()
+
+
+@cocotb.test()
+@cocotb.parametrize(pressure=[(0.0, 0.0, 1.0), (0.2, 0.3, 0.6)])
+async def random_command_streams(dut, pressure):
+    p_idle, p_bp, p_ready = pressure
+    tb = await setup(dut, p_idle=p_idle, p_bp=p_bp, p_ready=p_ready, queue_pages=1)
+    rng = random.Random(seed() + int(p_idle * 100))
+    await random_stream(tb, rng, 30 * RANDOM_SCALE)
+    # a 1-page queue holds 128 commands: the stream has wrapped it
+    assert len(tb.its.history) > 128, f"only {len(tb.its.history)} commands: queue did not wrap"
+    await RisingEdge(dut.clk)
