@@ -2,7 +2,9 @@
 // addresses (the CPU register port -> SMMU / ITS control / GICv2m frames).
 //
 // Follows AMBA AXI4-Lite (IHI 0022, B1): target t owns
-// [M_BASE[t], M_BASE[t] + M_SIZE[t]); first match wins; no match answers
+// [M_BASE[t], M_BASE[t] + M_SIZE[t]) and receives the offset from M_BASE[t]
+// (so a frame need not be aligned to its size, e.g. QEMU virt's 128 KiB SMMU at
+// 0x0905_0000); first match wins; no match answers
 // DECERR (reads return zero data). One transaction at a time per direction:
 // the address and data are taken into registers, presented to the target,
 // and the next one is accepted after the response has been handed back. CPU
@@ -87,6 +89,17 @@ module axil_decoder #(
         end
     endfunction
 
+    function [ADDR_WIDTH-1:0] base_of;
+        input [TGT_BITS-1:0] tgt;
+        integer t;
+        begin
+            base_of = {ADDR_WIDTH{1'b0}};
+            for (t = 0; t < NUM_M; t = t + 1)
+                if (tgt == t[TGT_BITS-1:0])
+                    base_of = M_BASE[t*ADDR_WIDTH +: ADDR_WIDTH];
+        end
+    endfunction
+
     // ---------------- write ----------------
     reg                  aw_have, w_have;     // captured from the CPU
     reg                  aw_sent, w_sent;     // handed to the target
@@ -146,7 +159,7 @@ module axil_decoder #(
         end else begin
             if (s_axil_awvalid && s_axil_awready) begin
                 aw_have <= 1'b1;
-                aw_addr <= s_axil_awaddr;
+                aw_addr <= s_axil_awaddr - base_of(decode(s_axil_awaddr));
                 aw_prot <= s_axil_awprot;
                 aw_tgt  <= decode(s_axil_awaddr);
             end
@@ -202,7 +215,7 @@ module axil_decoder #(
         end else begin
             if (s_axil_arvalid && s_axil_arready) begin
                 ar_have <= 1'b1;
-                ar_addr <= s_axil_araddr;
+                ar_addr <= s_axil_araddr - base_of(decode(s_axil_araddr));
                 ar_prot <= s_axil_arprot;
                 ar_tgt  <= decode(s_axil_araddr);
             end

@@ -1,0 +1,401 @@
+"""The Linux side of the system testbench: drives msi_system_top the way the
+v4.9 kernel does, with the golden model deciding every value it programs.
+
+    arm-smmu.c          tb.arm_smmu_driver.ArmSmmuDriver (registers over the CPU port)
+    dma-iommu.c         pymodel.dma_iommu (cookies, IOVA, MSI pages, page tables)
+    irq-gic-v3-its.c    pymodel.its.its_node (commands in memory) + the MMIO here
+    irq-gic-v2m.c       pymodel.msi.V2mData from MSI_TYPER read over the CPU port
+    compose_msi_msg     pymodel.msi.*_compose_msi_msg -> iommu_dma_map_msi_msg
+
+`Kernel` also keeps the prediction side in step with what it programs: the SMMU
+state mirror (tb.smmu_model.SmmuState), the ITS reference (its_node.reference)
+and the GICv2m reference (pymodel.gicv2m.V2mReference), which the scoreboard
+(tb/system_scoreboard.py) asks for every expected outcome.
+
+MSI isolation (pymodel has no such flag, so it lives here): an MSI controller
+that identifies the writer (the ITS takes the DeviceID from the StreamID) sets
+IRQ_DOMAIN_FLAG_MSI_REMAP / IRQ_DOMAIN_ISOLATED_MSI; GICv2m does not. A domain
+whose devices signal MSIs through a controller without it is not MSI-isolated:
+any device that can reach the doorbell can raise any of its interrupts. This is
+what VFIO checks (v4.11 irq_domain_check_msi_remap(), v6.2
+iommu_group_has_isolated_msi()) before it lets a domain go to user space.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from cocotb.triggers import RisingEdge
+
+from pymodel import dma_iommu as D
+from pymodel import kversion
+from pymodel import msi as M
+from pymodel.gicv2m import V2mReference, msi_typer_decode
+from pymodel.hwdefs import gicv2m as V2MH
+from pymodel.hwdefs import its as ITSH
+from pymodel.hwdefs import smmu as S
+from pymodel.hwdefs import system as SYS
+from pymodel.its import its_device, its_node, its_wait_for_range_completion
+from pymodel.memory import TablePageAllocator
+from tb.arm_smmu_driver import ArmSmmuDriver, DeferredTlbOps
+from tb.smmu_model import Context, Sme, SmmuState
+
+MASK32 = 0xFFFF_FFFF
+# physical memory carve-up of the 1 GiB of RAM (all in the one MemoryImage)
+DMA_BUF_BASE = SYS.RAM_BASE                      # device buffers from here up
+PGTABLE_POOL = (SYS.RAM_BASE + 0x3E00_0000, 0x0100_0000)   # SMMU page tables
+ITS_POOL = (SYS.RAM_BASE + 0x3D00_0000, 0x0100_0000)       # ITS queue, device table, ITTs
+DMA_WINDOW = (0, 1 << 32)                        # arm64 PCI default: base 0, 4 GiB
+
+
+class KernelError(RuntimeError):
+    """The kernel layer hit something the real kernel would WARN or fail on."""
+
+
+@dataclass
+class MsiController:
+    """An irq domain able to receive MSIs; `isolated_msi` is
+    IRQ_DOMAIN_FLAG_MSI_REMAP (v4.11) / IRQ_DOMAIN_ISOLATED_MSI (v6.2)."""
+    name: str
+    isolated_msi: bool
+
+
+ITS_CHIP = MsiController("GICv3-ITS", isolated_msi=True)
+V2M_CHIP = MsiController("GICv2m", isolated_msi=False)
+
+
+@dataclass
+class KDomain:
+    """An arm_smmu_domain: the model's IommuDomain plus its context bank."""
+    domain: D.IommuDomain
+    cbndx: int
+    asid: int
+    tlb: DeferredTlbOps
+    devices: list = field(default_factory=list)
+    freed: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.domain.name
+
+
+@dataclass
+class KDevice:
+    """A PCI function as the kernel knows it (the model's Device) plus the device
+    model on the port and its MSI state."""
+    dev: D.Device
+    model: object                         # tb.system_env.DeviceModel
+    sme: Optional[int] = None
+    kdomain: Optional[KDomain] = None
+    its_dev: Optional[its_device] = None
+    msi_chip: Optional[MsiController] = None
+    vectors: list = field(default_factory=list)   # Vector
+
+    @property
+    def name(self) -> str:
+        return self.dev.name
+
+    @property
+    def sid(self) -> int:
+        return self.dev.stream_id
+
+
+@dataclass
+class Vector:
+    """One allocated MSI: hwirq (LPI or SPI INTID), event (ITS) and the message
+    the device was programmed with (after iommu_dma_map_msi_msg)."""
+    kdev: KDevice
+    chip: MsiController
+    hwirq: int
+    event: Optional[int]
+    msg: M.MsiMsg
+    doorbell: int                          # the un-swizzled doorbell address
+
+
+class Kernel:
+    def __init__(self, env, *, nr_cpus: int = 4, disable_bypass: bool = True):
+        self.env = env
+        self.memory = env.memory
+        self.smmu = ArmSmmuDriver(env.cpu, env.dut.clk, base=SYS.SMMU_BASE,
+                                  disable_bypass=disable_bypass)
+        self.smmu_state = SmmuState(self.memory, num_cb=8)
+        self.pgtable_alloc = TablePageAllocator(self.memory, *PGTABLE_POOL)
+        self.its = its_node(self.memory, TablePageAllocator(self.memory, *ITS_POOL),
+                            nr_cpus=nr_cpus)
+        self.its_msi_node = M.ItsNode(SYS.ITS_BASE)
+        self.v2m: Optional[M.V2mData] = None
+        self.v2m_ref: Optional[V2mReference] = None
+        self.v2m_spi_used: set[int] = set()
+        self.cb_used: set[int] = set()
+        self.sme_used: set[int] = set()
+        self.kdomains: list[KDomain] = []
+        self.kdevices: dict[str, KDevice] = {}
+        self._buf_next = DMA_BUF_BASE
+        self.txlog = env.txlog
+
+    # ------------------------------------------------------------------ MMIO
+    async def readl(self, addr: int) -> int:
+        r = await self.env.cpu.read(addr, 4)
+        return int.from_bytes(r.data, "little")
+
+    async def writel(self, addr: int, val: int) -> None:
+        await self.env.cpu.write(addr, (val & MASK32).to_bytes(4, "little"))
+
+    async def writeq(self, addr: int, val: int) -> None:
+        await self.writel(addr, val & MASK32)
+        await self.writel(addr + 4, val >> 32)
+
+    async def readq(self, addr: int) -> int:
+        lo = await self.readl(addr)
+        return lo | (await self.readl(addr + 4)) << 32
+
+    # ------------------------------------------------------------------ probe
+    async def probe(self) -> None:
+        """arm_smmu_device_probe + reset, its_probe + its_cpu_init, gicv2m_init_one."""
+        feats = await self.smmu.arm_smmu_device_cfg_probe()
+        self.smmu_state.num_cb = feats.num_context_banks
+        self.num_smes = feats.num_mapping_groups
+        await self.smmu.arm_smmu_device_reset()
+        self.smmu_state.after_device_reset(self.smmu.disable_bypass)
+        self.txlog.log("KERNEL", f"arm-smmu: {feats.num_context_banks} context banks, "
+                                 f"{feats.num_mapping_groups} SMRs, ias {feats.ias} oas {feats.oas}")
+        # ITS
+        for off, val in self.its.its_probe_writes():
+            await self.writeq(SYS.ITS_BASE + off, val)
+        await self.writel(SYS.ITS_BASE + ITSH.GITS_CTLR, 1 << ITSH.CTLR_ENABLED_BIT)
+        for cpu in range(self.its.nr_cpus):
+            self.its.its_cpu_init_collection(cpu)
+        await self.its_post_commands()
+        self.txlog.log("KERNEL", f"ITS: cmdq {self.its.cmd_base:#x}, device table "
+                                 f"{self.its.device_table:#x}, {self.its.nr_cpus} collections")
+        # GICv2m
+        typer = await self.readl(SYS.GICV2M_BASE + V2MH.MSI_TYPER)
+        iidr = await self.readl(SYS.GICV2M_BASE + V2MH.MSI_IIDR)
+        spi_start, nr_spis = msi_typer_decode(typer)
+        self.v2m = M.V2mData.from_iidr(iidr, SYS.GICV2M_BASE, spi_start, nr_spis)
+        self.v2m_ref = V2mReference(spi_start, nr_spis)
+        self.txlog.log("KERNEL", f"GICv2m: MSI_TYPER {typer:#x} -> SPIs [{spi_start}, "
+                                 f"{spi_start + nr_spis}), IIDR {iidr:#x}")
+
+    async def its_post_commands(self, timeout_polls: int = 2000) -> None:
+        """its_post_commands + its_wait_for_range_completion: write GITS_CWRITER,
+        poll GITS_CREADR until the ITS has consumed everything."""
+        to = self.its.cwriter_value()
+        await self.writeq(SYS.ITS_BASE + ITSH.GITS_CWRITER, to)
+        for _ in range(timeout_polls):
+            rd = await self.readq(SYS.ITS_BASE + ITSH.GITS_CREADR)
+            if (rd >> ITSH.CREADR_STALLED_BIT) & 1:
+                err = await self.readl(SYS.ITS_BASE + ITSH.GITS_IMPDEF_CMD_ERROR)
+                raise KernelError(f"ITS stalled at CREADR {rd:#x} (command error {err:#x})")
+            if rd == to:
+                return
+        raise KernelError(f"ITS command queue not consumed: CREADR stuck before {to:#x}")
+
+    # ------------------------------------------------------------------ domains
+    def iommu_domain_alloc(self, name: str, *, type: int = D.IOMMU_DOMAIN_DMA) -> KDomain:
+        """iommu_domain_alloc + arm_smmu_init_domain_context: first free context
+        bank, ASID = bank index (v4.9), stage-1 io-pgtable."""
+        free = [i for i in range(self.smmu_state.num_cb) if i not in self.cb_used]
+        if not free:
+            raise KernelError("no free context bank (arm_smmu_init_domain_context: -ENOSPC)")
+        cb = free[0]
+        self.cb_used.add(cb)
+        tlb = DeferredTlbOps(cb, cb)
+        dom = D.IommuDomain(self.memory, self.pgtable_alloc, ias=48, oas=48, type=type, name=name)
+        dom.pgtbl.tlb = tlb
+        kd = KDomain(dom, cb, cb, tlb)
+        self.kdomains.append(kd)
+        return kd
+
+    async def _program_context(self, kd: KDomain) -> None:
+        pg = kd.domain.pgtbl
+        await self.smmu.arm_smmu_write_context_bank(kd.cbndx, pg, asid=kd.asid)
+        self.smmu_state.contexts[kd.cbndx] = Context(pg.ttbr, pg.tcr, pg.mair, kd.asid)
+        self.txlog.log("KERNEL", f"domain {kd.name}: context bank {kd.cbndx} asid {kd.asid} "
+                                 f"ttbr {pg.ttbr:#x}")
+
+    def add_device(self, port: int, name: Optional[str] = None,
+                   dma_mask: int = D.DMA_BIT_MASK(32)) -> KDevice:
+        model = self.env.devices[port]
+        if name:
+            model.name = name
+        dev = D.Device(model.name, stream_id=model.sid, dma_mask=dma_mask)
+        kdev = KDevice(dev, model)
+        self.kdevices[dev.name] = kdev
+        return kdev
+
+    async def attach(self, kd: KDomain, kdev: KDevice) -> None:
+        """arm_smmu_attach_dev: program the context bank on first use, then the
+        device's stream-map entry (S2CR translate to the bank, SMR = StreamID)."""
+        if not kd.devices:
+            await self._program_context(kd)
+        if kdev.sme is None:
+            free = [i for i in range(self.num_smes) if i not in self.sme_used]
+            if not free:
+                raise KernelError("no free stream match register")
+            kdev.sme = free[0]
+            self.sme_used.add(kdev.sme)
+        await self.smmu.arm_smmu_write_sme(kdev.sme, kdev.sid, 0, S.S2CR_TYPE_TRANS, kd.cbndx)
+        self.smmu_state.smes[kdev.sme] = Sme(kdev.sid, 0, S.S2CR_TYPE_TRANS, kd.cbndx)
+        D.iommu_attach_device(kd.domain, kdev.dev)
+        kd.devices.append(kdev)
+        kdev.kdomain = kd
+        self.txlog.log("KERNEL", f"attach {kdev.name} sid={kdev.sid:#06x} -> domain {kd.name} "
+                                 f"(SMR{kdev.sme} -> CB{kd.cbndx})")
+
+    async def detach(self, kdev: KDevice) -> None:
+        """Take the device off its domain: its stream-map entry goes back to the
+        reset type (fault, with disable_bypass)."""
+        kd = kdev.kdomain
+        if kdev.sme is not None:
+            await self.smmu.arm_smmu_free_sme(kdev.sme)
+            self.smmu_state.smes[kdev.sme] = Sme(0, 0, self.smmu.default_s2cr_type(), 0,
+                                                 valid=False)
+            self.sme_used.discard(kdev.sme)
+            kdev.sme = None
+        if kd is not None:
+            D.iommu_detach_device(kd.domain, kdev.dev)
+            kd.devices.remove(kdev)
+        kdev.kdomain = None
+        self.txlog.log("KERNEL", f"detach {kdev.name} from {kd.name if kd else None}")
+
+    def iommu_dma_setup(self, kd: KDomain, behaviour="v4.9",
+                        base: int = DMA_WINDOW[0], size: int = DMA_WINDOW[1]) -> None:
+        """iommu_get_dma_cookie + iommu_dma_init_domain (arm64 do_iommu_attach)."""
+        ret = D.iommu_get_dma_cookie(kd.domain, behaviour)
+        if ret:
+            raise KernelError(f"iommu_get_dma_cookie({kd.name}) = {ret}")
+        ret = D.iommu_dma_init_domain(kd.domain, base, size)
+        if ret:
+            raise KernelError(f"iommu_dma_init_domain({kd.name}, {base:#x}, {size:#x}) = {ret}")
+
+    def iommu_msi_cookie_setup(self, kd: KDomain, base: int, behaviour="v4.10") -> None:
+        """VFIO type1: iommu_get_msi_cookie(domain, MSI window base)."""
+        ret = D.iommu_get_msi_cookie(kd.domain, base, behaviour)
+        if ret:
+            raise KernelError(f"iommu_get_msi_cookie({kd.name}, {base:#x}) = {ret}")
+
+    async def tlb_flush(self, kd: KDomain) -> None:
+        """Run the TLB maintenance the last page-table operations queued."""
+        await self.smmu.flush_deferred(kd.tlb)
+
+    async def domain_free(self, kd: KDomain) -> None:
+        """iommu_domain_free for an arm-smmu DMA domain: iommu_put_dma_cookie,
+        arm_smmu_destroy_domain_context (SCTLR = 0, TLBIASID + sync, bank
+        released) and free_io_pgtable_ops (the table pages go back)."""
+        if kd.devices:
+            raise KernelError(f"domain {kd.name} freed with devices attached")
+        D.iommu_put_dma_cookie(kd.domain)
+        await self.smmu.arm_smmu_disable_context_bank(kd.cbndx)
+        await self.smmu.arm_smmu_tlb_inv_context(kd.cbndx, kd.asid)
+        self.smmu_state.contexts.pop(kd.cbndx, None)
+        D.iommu_domain_free(kd.domain)
+        self.cb_used.discard(kd.cbndx)
+        kd.freed = True
+        self.kdomains.remove(kd)
+        self.txlog.log("KERNEL", f"domain {kd.name} freed: cookie put, CB{kd.cbndx} disabled, "
+                                 f"TLBIASID {kd.asid} + sync")
+
+    # ------------------------------------------------------------------ DMA API
+    def alloc_buffer(self, size: int, align: int = 4096) -> int:
+        """A physically contiguous buffer in RAM (the page allocator)."""
+        addr = -(-self._buf_next // align) * align
+        self._buf_next = addr + size
+        if self._buf_next > ITS_POOL[0]:
+            raise KernelError("DMA buffer area exhausted")
+        return addr
+
+    def dma_map(self, kdev: KDevice, phys: int, size: int, prot: int) -> int:
+        return D.iommu_dma_map_page(kdev.dev, phys, size, prot)
+
+    async def dma_unmap(self, kdev: KDevice, dma_addr: int, size: int) -> None:
+        D.iommu_dma_unmap_page(kdev.dev, dma_addr, size)
+        await self.tlb_flush(kdev.kdomain)
+
+    # ------------------------------------------------------------------ MSIs
+    async def its_msi_alloc(self, kdev: KDevice, nvec: int) -> list[Vector]:
+        """pci_alloc_irq_vectors(MSI) on the ITS: its_msi_prepare/its_create_device
+        (MAPD), its_irq_domain_alloc + activate (MAPTI + SYNC per vector), then
+        its_irq_compose_msi_msg -> iommu_dma_map_msi_msg for each vector."""
+        if kdev.its_dev is None:
+            kdev.its_dev = self.its.its_create_device(kdev.sid, nvec)
+        out = []
+        for _ in range(nvec):
+            event, hwirq = self.its.its_alloc_device_irq(kdev.its_dev)
+            self.its.its_irq_domain_activate(kdev.its_dev, event)
+            out.append((event, hwirq))
+        await self.its_post_commands()
+        vecs = []
+        ev = kdev.its_dev.event_map
+        for event, hwirq in out:
+            its_dev = M.ItsDevice(self.its_msi_node, kdev.dev, kdev.sid, lpi_base=ev.lpi_base,
+                                  nr_ites=kdev.its_dev.nr_ites)
+            msg = M.its_irq_compose_msi_msg(its_dev, hwirq)
+            vec = Vector(kdev, ITS_CHIP, hwirq, event, msg, self.its_msi_node.doorbell)
+            vecs.append(vec)
+            self._log_msg(vec)
+        kdev.vectors += vecs
+        kdev.msi_chip = ITS_CHIP
+        return vecs
+
+    async def v2m_msi_alloc(self, kdev: KDevice, nvec: int) -> list[Vector]:
+        """pci_alloc_irq_vectors(MSI) on GICv2m: a free SPI per vector
+        (gicv2m_irq_domain_alloc's bitmap), gicv2m_compose_msi_msg ->
+        iommu_dma_map_msi_msg."""
+        vecs = []
+        for _ in range(nvec):
+            free = [s for s in range(self.v2m.spi_start, self.v2m.spi_start + self.v2m.nr_spis)
+                    if s not in self.v2m_spi_used]
+            if not free:
+                raise KernelError("GICv2m: no free SPI")
+            spi = free[0]
+            self.v2m_spi_used.add(spi)
+            msg = M.gicv2m_compose_msi_msg(self.v2m, kdev.dev, spi)
+            vec = Vector(kdev, V2M_CHIP, spi, None, msg, self.v2m.doorbell)
+            vecs.append(vec)
+            self._log_msg(vec)
+        kdev.vectors += vecs
+        kdev.msi_chip = V2M_CHIP
+        return vecs
+
+    def recompose(self, vec: Vector) -> M.MsiMsg:
+        """irq_chip_compose_msi_msg again (e.g. after a domain change)."""
+        if vec.chip is ITS_CHIP:
+            ev = vec.kdev.its_dev.event_map
+            its_dev = M.ItsDevice(self.its_msi_node, vec.kdev.dev, vec.kdev.sid,
+                                  lpi_base=ev.lpi_base, nr_ites=vec.kdev.its_dev.nr_ites)
+            vec.msg = M.its_irq_compose_msi_msg(its_dev, vec.hwirq)
+        else:
+            vec.msg = M.gicv2m_compose_msi_msg(self.v2m, vec.kdev.dev, vec.hwirq)
+        self._log_msg(vec)
+        return vec.msg
+
+    def _log_msg(self, vec: Vector) -> None:
+        what = f"LPI {vec.hwirq} (event {vec.event})" if vec.chip is ITS_CHIP else f"SPI {vec.hwirq}"
+        self.txlog.log("COMPOSE", f"{vec.kdev.name} sid={vec.kdev.sid:#06x} {what}: doorbell "
+                                  f"{vec.doorbell:#x} -> msg {vec.msg}"
+                                  + ("  (FAILED: ~0)" if vec.msg.is_failed() else ""))
+
+    # ------------------------------------------------------------------ isolation
+    def msi_isolated(self, kd: KDomain) -> bool:
+        """iommu_group_has_isolated_msi (v6.2) for the domain's devices: every
+        device's MSI controller identifies the writer. Devices without MSIs yet
+        count as isolated (nothing to forge)."""
+        return all(kdev.msi_chip is None or kdev.msi_chip.isolated_msi for kdev in kd.devices)
+
+    # ------------------------------------------------------------------ faults
+    async def context_fault(self, kd_or_cb) -> Optional[object]:
+        cb = kd_or_cb.cbndx if isinstance(kd_or_cb, KDomain) else kd_or_cb
+        return await self.smmu.arm_smmu_context_fault(cb)
+
+    async def global_fault(self):
+        return await self.smmu.arm_smmu_global_fault()
+
+    async def wait_cycles(self, n: int) -> None:
+        for _ in range(n):
+            await RisingEdge(self.env.dut.clk)
+
+
+__all__ = ["Kernel", "KDomain", "KDevice", "Vector", "KernelError", "ITS_CHIP", "V2M_CHIP",
+           "MsiController", "kversion"]

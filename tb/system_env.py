@@ -1,0 +1,227 @@
+"""The msi_system_top testbench environment: clock, reset, bus models, the one
+memory image, interrupt sinks, monitors, the transaction log and the device
+models (PCI functions that do DMA and write their MSI messages).
+
+    env = SystemEnv(dut, seed=...)
+    await env.reset()
+    k = Kernel(env)                 # tb/kernel.py: the Linux side
+    await k.probe()
+
+One MemoryImage backs the walker RAM, the ITS table RAM and the DMA RAM, and the
+golden model writes page tables and ITS tables into that same image.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import cocotb
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles, FallingEdge, ReadOnly, RisingEdge
+from cocotb.utils import get_sim_time
+
+from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam, AxiRamRead,
+                           AxiReadBus, AxiResp)
+
+from pymodel.hwdefs import system as SYS
+from pymodel.memory import MemoryImage
+from tb.system_monitors import AxiAddrMonitor, ValidReadyMonitor
+
+NUM_DEV_PORTS = 4
+DEV_SIDS = (0x0008, 0x0010, 0x0018, 0x0100)     # msi_system_top DEV<n>_SID defaults
+DEV_ID_WIDTH = 4
+NUM_CB = 8
+AXI_ADDR_BITS = 48
+
+
+class TxLog:
+    """The run's transaction log, one line per event, stamped with simulation
+    time so it lines up with the waveform. Written to <test>.txlog in the
+    simulation's working directory (the build directory, next to the FST)."""
+
+    HEADER = f"{'time_ns':>12}  {'kind':<7} {'detail'}"
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fh = open(path, "w")
+        self._fh.write("# msi_system_top transaction log; times in ns of simulation time\n")
+        self._fh.write(self.HEADER + "\n")
+        self.lines = 0
+
+    def log(self, kind: str, detail: str, time_ns: Optional[float] = None) -> None:
+        t = get_sim_time("ns") if time_ns is None else time_ns
+        self._fh.write(f"{t:>12.1f}  {kind:<7} {detail}\n")
+        self._fh.flush()
+        self.lines += 1
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def pause_gen(rng: random.Random, p: float):
+    while True:
+        yield rng.random() < p
+
+
+@dataclass
+class DmaResult:
+    resp: int
+    data: bytes = b""
+
+
+class DeviceModel:
+    """A PCI function on one device port of msi_system_top. The port fixes its
+    StreamID (DEV<n>_SID); the device cannot choose it. Writes its MSI as a PCI
+    function does: a 32-bit write of msg.data to the message address, with the
+    address's bits [1:0] zero (the Message Address register hardwires them) and
+    cut to the 48-bit bus."""
+
+    def __init__(self, env: "SystemEnv", port: int, name: Optional[str] = None):
+        self.env, self.port = env, port
+        self.name = name or f"dev{port}"
+        self.sid = DEV_SIDS[port]
+        self.axi = env.dev_axi[port]
+        self.awid = 0
+
+    def _next_id(self) -> int:
+        self.awid = (self.awid + 1) % (1 << DEV_ID_WIDTH)
+        return self.awid
+
+    @staticmethod
+    def msi_bus_address(address: int) -> int:
+        return address & ((1 << AXI_ADDR_BITS) - 1) & ~0x3
+
+    async def write_msi(self, address: int, data: int) -> int:
+        """Returns the AXI write response (0 OKAY, 2 SLVERR, 3 DECERR)."""
+        addr = self.msi_bus_address(address)
+        resp = await self.axi.write(addr, (data & 0xFFFF_FFFF).to_bytes(4, "little"),
+                                    awid=self._next_id(), size=2, cache=0)
+        return int(resp.resp)
+
+    async def dma_write(self, iova: int, data: bytes, prot: int = 0b010) -> int:
+        resp = await self.axi.write(iova, data, awid=self._next_id(), prot=prot)
+        return int(resp.resp)
+
+    async def dma_read(self, iova: int, length: int, prot: int = 0b010) -> DmaResult:
+        resp = await self.axi.read(iova, length, arid=self._next_id(), prot=prot)
+        return DmaResult(int(resp.resp), bytes(resp.data))
+
+
+class SystemEnv:
+    """Clock, reset, cocotbext-axi models and monitors around msi_system_top."""
+
+    def __init__(self, dut, seed: Optional[int] = None, test_name: str = "system"):
+        self.dut = dut
+        self.log = dut._log
+        self.rng = random.Random(cocotb.RANDOM_SEED if seed is None else seed)
+        cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
+        self.memory = MemoryImage()
+        self.cpu = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil_cpu"), dut.clk, dut.rst)
+        self.dev_axi = [AxiMaster(AxiBus.from_prefix(dut, f"s_axi_dev{i}"), dut.clk, dut.rst)
+                        for i in range(NUM_DEV_PORTS)]
+        self.ptw_ram = AxiRamRead(AxiReadBus.from_prefix(dut, "m_axi_ptw"), dut.clk, dut.rst,
+                                  mem=self.memory)
+        self.its_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_its"), dut.clk, dut.rst,
+                              mem=self.memory)
+        self.mem_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_mem"), dut.clk, dut.rst,
+                              mem=self.memory)
+        self.devices = [DeviceModel(self, i) for i in range(NUM_DEV_PORTS)]
+        # monitors
+        self.dn_mon = AxiAddrMonitor(dut, dut.clk, "dn_axi_", name="smmu-downstream").start()
+        self.up_mon = AxiAddrMonitor(dut, dut.clk, "up_axi_", name="smmu-upstream").start()
+        self.lpi_mon = ValidReadyMonitor(dut, dut.clk, "lpi_", ("intid", "target")).start()
+        self.spi_mon = ValidReadyMonitor(dut, dut.clk, "spi_", ("intid",)).start()
+        self.txlog = TxLog(Path.cwd() / f"{_safe(test_name)}.txlog")
+        self._irq_ready_p = 0.0
+        dut.lpi_ready.value = 0
+        dut.spi_ready.value = 0
+        cocotb.start_soon(self._drive_irq_ready())
+        self.dn_mon.callbacks.append(self._log_downstream)
+        self.lpi_mon.callbacks.append(
+            lambda b: self.txlog.log("LPI", f"intid={b.fields['intid']} target=cpu{b.fields['target']}",
+                                     b.time_ns))
+        self.spi_mon.callbacks.append(
+            lambda b: self.txlog.log("SPI", f"intid={b.fields['intid']}", b.time_ns))
+
+    def _log_downstream(self, b) -> None:
+        self.txlog.log("PA-" + b.channel.upper(),
+                       f"sid={b.user:#06x} pa={b.addr:#014x} len={b.len + 1} cache={b.cache:04b} "
+                       f"id={b.id:#x}", b.time_ns)
+
+    async def _drive_irq_ready(self) -> None:
+        """lpi_ready / spi_ready with random back-pressure (probability set by
+        set_backpressure), stands in for the redistributor / distributor."""
+        while True:
+            await FallingEdge(self.dut.clk)
+            p = self._irq_ready_p
+            self.dut.lpi_ready.value = int(self.rng.random() >= p)
+            self.dut.spi_ready.value = int(self.rng.random() >= p)
+
+    def set_backpressure(self, p: float) -> None:
+        """Random pauses with probability p on every channel of every memory and
+        device model and on the interrupt outputs (0 turns them off)."""
+        self._irq_ready_p = p
+        chans = []
+        for m in self.dev_axi:
+            chans += [m.write_if.aw_channel, m.write_if.w_channel, m.write_if.b_channel,
+                      m.read_if.ar_channel, m.read_if.r_channel]
+        for r in (self.its_ram, self.mem_ram):
+            chans += [r.write_if.aw_channel, r.write_if.w_channel, r.write_if.b_channel,
+                      r.read_if.ar_channel, r.read_if.r_channel]
+        chans += [self.ptw_ram.ar_channel, self.ptw_ram.r_channel]
+        for ch in chans:
+            if p > 0:
+                ch.set_pause_generator(pause_gen(random.Random(self.rng.random()), p))
+            else:
+                ch.clear_pause_generator()
+
+    async def reset(self) -> None:
+        self.dut.rst.value = 1
+        await ClockCycles(self.dut.clk, 5)
+        self.dut.rst.value = 0
+        await ClockCycles(self.dut.clk, 5)
+
+    async def settle(self, cycles: int = 50) -> None:
+        await ClockCycles(self.dut.clk, cycles)
+
+    def irq_context(self) -> int:
+        try:
+            return int(self.dut.smmu_irq_context.value)
+        except ValueError:
+            return 0
+
+    def irq_global(self) -> int:
+        try:
+            return int(self.dut.smmu_irq_global.value)
+        except ValueError:
+            return 0
+
+
+def _safe(text: str) -> str:
+    import re
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:120]
+
+
+RESP_NAMES = {int(AxiResp.OKAY): "OKAY", int(AxiResp.EXOKAY): "EXOKAY",
+              int(AxiResp.SLVERR): "SLVERR", int(AxiResp.DECERR): "DECERR"}
+
+
+def pa_target(pa: int) -> str:
+    """Which slave the PA decoder of msi_system_top routes a physical address to
+    (an independent decode from pymodel.hwdefs.system, not from the RTL)."""
+    from pymodel.hwdefs import its as ITSH
+    its_frame = SYS.ITS_BASE + ITSH.TRANSLATION_FRAME_OFFSET
+    if its_frame <= pa < its_frame + 0x1_0000:
+        return "its"
+    if SYS.GICV2M_BASE <= pa < SYS.GICV2M_BASE + SYS.GICV2M_SIZE:
+        return "v2m"
+    if SYS.RAM_BASE <= pa < SYS.RAM_BASE + SYS.RAM_SIZE:
+        return "ram"
+    return "decerr"
+
+
+__all__ = ["SystemEnv", "DeviceModel", "TxLog", "pa_target", "RESP_NAMES", "DEV_SIDS",
+           "NUM_DEV_PORTS", "ReadOnly", "RisingEdge"]

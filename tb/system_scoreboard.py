@@ -1,0 +1,263 @@
+"""System scoreboard: for every device transaction the golden model predicts
+what must be observed, and this checks it.
+
+Prediction chain for one write from a device with StreamID `sid` to `addr`:
+  tb.smmu_model.SmmuState.predict   stream match, stage-1 walk over the shared
+                                    memory image -> forward (PA, AxCACHE) or fault
+  pa_target (pymodel.hwdefs.system) the PA decoder: ITS frame / GICv2m / RAM / DECERR
+  pymodel.its.ItsReference.translate  (DeviceID = sid, EventID = data) -> LPI or drop
+  pymodel.gicv2m.V2mReference.setspi  data -> SPI or drop
+
+Checked: the AXI response the device sees; the downstream (physical) address
+beat with its StreamID and AxCACHE; every interrupt the ITS / GICv2m raises
+matches exactly one predicted interrupt and every predicted one arrives (once);
+SMMU fault records (FSR bit, FAR, FSYNR0 / GFSR, GFAR, GFSYNR) read back by the
+kernel's fault handler; DMA data lands at (or is read from) the predicted PA.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional
+
+from cocotb.triggers import ClockCycles, RisingEdge
+
+from pymodel.hwdefs import gicv2m as V2MH
+from pymodel.hwdefs import its as ITSH
+from pymodel.hwdefs import smmu as S
+from pymodel.hwdefs import system as SYS
+from pymodel.its import Drop, Lpi
+from tb.smmu_model import ContextFault, GlobalFault, Outcome
+from tb.system_env import RESP_NAMES, DeviceModel, pa_target
+from tb.system_monitors import wait_named
+
+RESP_OKAY, RESP_SLVERR, RESP_DECERR = 0, 2, 3
+ITS_TRANSLATER_PA = SYS.ITS_BASE + ITSH.GITS_TRANSLATER
+V2M_SETSPI_PA = SYS.GICV2M_BASE + V2MH.MSI_SETSPI_NS
+
+
+class ScoreboardError(AssertionError):
+    """An observation that differs from the golden model's prediction."""
+
+
+@dataclass
+class Prediction:
+    sid: int
+    addr: int                   # the address on the device's bus (IOVA)
+    write: bool
+    outcome: Outcome
+    target: Optional[str]       # its / v2m / ram / decerr, None when the SMMU faulted
+    resp: int                   # AXI response the device must see
+    irq: Optional[tuple] = None  # ("lpi", intid, target) or ("spi", intid)
+    drop: Optional[str] = None  # why a doorbell write raises nothing
+
+    def describe(self) -> str:
+        o = self.outcome
+        if not o.forward:
+            return f"SMMU fault {o.fault}"
+        s = f"pa={o.pa:#x} -> {self.target}"
+        if self.irq:
+            s += f" -> {self.irq[0].upper()} {self.irq[1]}" + (
+                f" cpu{self.irq[2]}" if self.irq[0] == "lpi" else "")
+        elif self.drop:
+            s += f" (dropped: {self.drop})"
+        return s
+
+
+class SystemScoreboard:
+    def __init__(self, env, kernel, stats):
+        self.env, self.k, self.stats = env, kernel, stats
+        self.txlog = env.txlog
+        self.expected_irqs: Counter = Counter()
+        self.irq_desc: dict[tuple, str] = {}
+        self.unexpected: list[str] = []
+        self.expected_dn: Counter = Counter()
+        self.seen_dn: Counter = Counter()
+        self.faults_seen: list = []
+        env.lpi_mon.callbacks.append(self._on_lpi)
+        env.spi_mon.callbacks.append(self._on_spi)
+        env.dn_mon.callbacks.append(self._on_dn)
+
+    # ------------------------------------------------------------------ monitors
+    def _on_irq(self, key: tuple, time_ns: float) -> None:
+        if self.expected_irqs[key] > 0:
+            self.expected_irqs[key] -= 1
+            self.stats.add("interrupts")
+        else:
+            self.unexpected.append(f"{key} at {time_ns} ns (no MSI predicted it)")
+            self.txlog.log("ERROR", f"unexpected interrupt {key}", time_ns)
+
+    def _on_lpi(self, b) -> None:
+        self._on_irq(("lpi", b.fields["intid"], b.fields["target"]), b.time_ns)
+
+    def _on_spi(self, b) -> None:
+        self._on_irq(("spi", b.fields["intid"]), b.time_ns)
+
+    def _on_dn(self, b) -> None:
+        self.seen_dn[(b.channel, b.user, b.addr, b.cache)] += 1
+
+    # ------------------------------------------------------------------ prediction
+    def predict(self, sid: int, addr: int, *, write: bool, data: int = 0,
+                prot: int = 0b010, cache: int = 0b0011) -> Prediction:
+        out = self.k.smmu_state.predict(sid, addr, write=write, prot=prot, cache=cache)
+        if not out.forward:
+            return Prediction(sid, addr, write, out, None, out.resp)
+        tgt = pa_target(out.pa)
+        p = Prediction(sid, addr, write, out, tgt, RESP_DECERR if tgt == "decerr" else RESP_OKAY)
+        if write and tgt == "its" and out.pa == ITS_TRANSLATER_PA:
+            r = self.k.its.reference.translate(sid, data & 0xFFFF_FFFF)
+            if isinstance(r, Lpi):
+                p.irq = ("lpi", r.intid, r.target)
+            else:
+                p.drop = r.kind
+        elif write and tgt == "v2m" and out.pa == V2M_SETSPI_PA:
+            spi = self.k.v2m_ref.setspi(data & 0xFFFF_FFFF)
+            if spi is None:
+                p.drop = "spi out of range"
+            else:
+                p.irq = ("spi", spi)
+        return p
+
+    def _expect(self, p: Prediction) -> None:
+        if p.outcome.forward:
+            self.expected_dn[("aw" if p.write else "ar", p.sid, p.outcome.pa,
+                              p.outcome.axcache)] += 1
+        if p.irq is not None:
+            self.expected_irqs[p.irq] += 1
+
+    # ------------------------------------------------------------------ actions
+    async def msi(self, model: DeviceModel, msg, label: str = "") -> Prediction:
+        """The device writes its MSI (msg.data to msg's address); check everything."""
+        addr = DeviceModel.msi_bus_address(msg.address)
+        p = self.predict(model.sid, addr, write=True, data=msg.data, cache=0)
+        self._expect(p)
+        resp = await wait_named(model.write_msi(msg.address, msg.data), 200,
+                                f"{model.name} MSI write to {addr:#x}")
+        self.stats.add("transactions")
+        self.stats.add("msis")
+        self.txlog.log("MSI", f"{model.name} sid={model.sid:#06x} iova={addr:#x} data={msg.data:#x}"
+                              f" {label} -> {p.describe()} resp={RESP_NAMES.get(resp, resp)}")
+        if resp != p.resp:
+            raise ScoreboardError(
+                f"{model.name} MSI to {addr:#x}: response {RESP_NAMES.get(resp, resp)}, predicted "
+                f"{RESP_NAMES.get(p.resp, p.resp)} ({p.describe()})")
+        return p
+
+    async def dma_write(self, model: DeviceModel, iova: int, data: bytes) -> Prediction:
+        if (iova & 0xFFF) + len(data) > 0x1000:
+            raise ValueError(f"DMA write {iova:#x}+{len(data)} crosses a 4 KiB page")
+        p = self.predict(model.sid, iova, write=True)
+        self._expect(p)
+        resp = await wait_named(model.dma_write(iova, data), 200,
+                                f"{model.name} DMA write {iova:#x}")
+        self.stats.add("transactions")
+        self.stats.add("dma_bytes", len(data))
+        self.txlog.log("DMA-W", f"{model.name} sid={model.sid:#06x} iova={iova:#x} len={len(data)} "
+                                f"-> {p.describe()} resp={RESP_NAMES.get(resp, resp)}")
+        if resp != p.resp:
+            raise ScoreboardError(f"{model.name} DMA write {iova:#x}: response "
+                                  f"{RESP_NAMES.get(resp, resp)}, predicted {p.describe()}")
+        if p.outcome.forward and p.target == "ram":
+            got = self.env.memory.read(p.outcome.pa, len(data))
+            if got != data:
+                raise ScoreboardError(f"{model.name} DMA write {iova:#x}: memory at predicted "
+                                      f"PA {p.outcome.pa:#x} holds {got.hex()}, wrote {data.hex()}")
+        return p
+
+    async def dma_read(self, model: DeviceModel, iova: int, length: int) -> Prediction:
+        if (iova & 0xFFF) + length > 0x1000:
+            raise ValueError(f"DMA read {iova:#x}+{length} crosses a 4 KiB page")
+        p = self.predict(model.sid, iova, write=False)
+        self._expect(p)
+        expect = (self.env.memory.read(p.outcome.pa, length)
+                  if p.outcome.forward and p.target == "ram" else None)
+        r = await wait_named(model.dma_read(iova, length), 200, f"{model.name} DMA read {iova:#x}")
+        self.stats.add("transactions")
+        self.stats.add("dma_bytes", length)
+        self.txlog.log("DMA-R", f"{model.name} sid={model.sid:#06x} iova={iova:#x} len={length} "
+                                f"-> {p.describe()} resp={RESP_NAMES.get(r.resp, r.resp)}")
+        if r.resp != p.resp:
+            raise ScoreboardError(f"{model.name} DMA read {iova:#x}: response "
+                                  f"{RESP_NAMES.get(r.resp, r.resp)}, predicted {p.describe()}")
+        if expect is not None and r.data != expect:
+            raise ScoreboardError(f"{model.name} DMA read {iova:#x}: data {r.data.hex()} != "
+                                  f"memory at predicted PA {p.outcome.pa:#x} {expect.hex()}")
+        return p
+
+    # ------------------------------------------------------------------ faults
+    async def check_fault(self, p: Prediction, timeout_us: float = 50) -> None:
+        """After a write the model says faults: the fault interrupt rises and the
+        kernel's handler reads back exactly the predicted record."""
+        f = p.outcome.fault
+        if isinstance(f, ContextFault):
+            async def irq():
+                while not (self.env.irq_context() >> f.cb) & 1:
+                    await RisingEdge(self.env.dut.clk)
+            await wait_named(irq(), timeout_us, f"irq_context[{f.cb}] for {p.describe()}")
+            rec = await self.k.context_fault(f.cb)
+            if rec is None:
+                raise ScoreboardError(f"CB{f.cb}: no fault recorded, predicted {f}")
+            want_fsr = 1 << f.fsr_bit
+            if rec.fsr & S.FSR_FAULT_MASK & ~(1 << getattr(S, "FSR_MULTI_BIT", 31)) != want_fsr \
+                    or rec.far != f.far or rec.fsynr0 != f.fsynr0:
+                raise ScoreboardError(
+                    f"CB{f.cb} fault record FSR={rec.fsr:#x} FAR={rec.far:#x} FSYNR0={rec.fsynr0:#x}"
+                    f", predicted FSR bit {f.fsr_bit} ({f.kind.name} level {f.level}) "
+                    f"FAR={f.far:#x} FSYNR0={f.fsynr0:#x}")
+            self.txlog.log("FAULT", f"CB{f.cb} {f.kind.name} level {f.level} FSR={rec.fsr:#x} "
+                                    f"FAR={rec.far:#x} FSYNR0={rec.fsynr0:#x} sid={p.sid:#06x} "
+                                    "(as predicted)")
+        elif isinstance(f, GlobalFault):
+            async def irq():
+                while not self.env.irq_global():
+                    await RisingEdge(self.env.dut.clk)
+            await wait_named(irq(), timeout_us, f"irq_global for {p.describe()}")
+            rec = await self.k.global_fault()
+            if rec is None or not (rec.gfsr >> f.gfsr_bit) & 1 or rec.gfar != f.far \
+                    or rec.gfsynr0 != f.gfsynr0 or (rec.gfsynr1 & 0xFFFF) != f.sid:
+                raise ScoreboardError(f"global fault record {rec}, predicted {f}")
+            self.txlog.log("FAULT", f"global GFSR={rec.gfsr:#x} GFAR={rec.gfar:#x} "
+                                    f"GFSYNR0={rec.gfsynr0:#x} sid={f.sid:#06x} (as predicted)")
+        else:
+            raise ScoreboardError(f"check_fault on a prediction without a fault: {p.describe()}")
+        self.faults_seen.append(f)
+        self.stats.add("faults")
+
+    async def expect_no_fault_pending(self) -> None:
+        if self.env.irq_context() or self.env.irq_global():
+            raise ScoreboardError(f"SMMU fault interrupt raised without a predicted fault: "
+                                  f"irq_context={self.env.irq_context():#x} "
+                                  f"irq_global={self.env.irq_global()}")
+
+    # ------------------------------------------------------------------ drain
+    async def drain(self, timeout_us: float = 100) -> None:
+        """Wait until every predicted interrupt has arrived, then check that none
+        arrived unpredicted and that the downstream saw exactly the predicted
+        physical beats."""
+        async def all_in():
+            while +self.expected_irqs:
+                await RisingEdge(self.env.dut.clk)
+        try:
+            await wait_named(all_in(), timeout_us, "predicted interrupts")
+        except TimeoutError as exc:
+            raise ScoreboardError(f"interrupts predicted but never raised: "
+                                  f"{dict(+self.expected_irqs)}") from exc
+        await ClockCycles(self.env.dut.clk, 20)     # anything extra would show up here
+        if self.unexpected:
+            raise ScoreboardError("interrupts nobody predicted: " + "; ".join(self.unexpected))
+        if self.seen_dn != self.expected_dn:
+            missing = self.expected_dn - self.seen_dn
+            extra = self.seen_dn - self.expected_dn
+            raise ScoreboardError(
+                "SMMU downstream beats differ from prediction (channel, sid, pa, cache): "
+                f"missing {_fmt(missing)} extra {_fmt(extra)}")
+        await self.expect_no_fault_pending()
+
+
+def _fmt(c: Counter) -> str:
+    return "[" + ", ".join(f"{ch} sid={s:#x} pa={pa:#x} cache={ca:04b} x{n}"
+                           for (ch, s, pa, ca), n in sorted(c.items())) + "]"
+
+
+__all__ = ["SystemScoreboard", "Prediction", "ScoreboardError", "Drop"]
