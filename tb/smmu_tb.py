@@ -245,7 +245,7 @@ class SmmuTB:
         """Program bank `cb` with explicit TTBR/TCR/MAIR (e.g. a T0SZ or IPS the
         io-pgtable would not choose) and mirror it in the model."""
         await self.driver.arm_smmu_init_context_bank(cb, ttbr, tcr, mair, asid=asid,
-                                                     sctlr=sctlr)
+                                                     mair1=mair >> 32, sctlr=sctlr)
         m = cfre = cfie = True
         if sctlr is not None:
             m = bool(sctlr >> S.SCTLR_M_BIT & 1)

@@ -265,3 +265,263 @@ async def stream_mapping_bypass_and_global_faults(dut):
     tb.sb.check_clean()
     await tb.sb.expect_no_faults()
     await RisingEdge(dut.clk)
+
+
+# ---------------------------------------------------------------------------------------
+# blocks, T0SZ, memory attributes
+# ---------------------------------------------------------------------------------------
+@cocotb.test()
+async def blocks_t0sz_and_memory_attributes(dut):
+    """1 GiB (level 1) and 2 MiB (level 2) blocks; T0SZ 16 (walk from level 0) and
+    T0SZ 39 (walk from level 2, 16-entry start table); AxCACHE for every MAIR
+    attribute type (Normal NC / WB / WT with allocation hints, Device nGnRnE/nGnRE)
+    on reads and writes; walker reads exactly the golden walk's descriptors."""
+    from pymodel.hwdefs import lpae as L
+    from pymodel.io_pgtable_arm import ArmLpaeS1, SZ_1G, SZ_2M
+    from pymodel.kernel import IOMMU_CACHE, IOMMU_MMIO
+    tb = await setup(dut)
+    sb = tb.sb
+    dom = await tb.attach(0, [(0, 0x10, 0)])
+    pg = dom.pgtbl
+    assert pg.map(0x40_0000_0000, 0x8000_0000, SZ_1G, RW) == 0
+    assert pg.map(0x1_0020_0000, 0x6020_0000, SZ_2M, RW | IOMMU_CACHE) == 0
+    assert pg.map(0x1000_0000, DATA_BASE, 0x1000, RW | IOMMU_MMIO) == 0
+    assert pg.map(0x1000_1000, DATA_BASE + 0x1000, 0x1000, RW | IOMMU_CACHE) == 0
+    for iova, lvl in ((0x40_0000_0000, 1), (0x40_3FFF_F000, 1), (0x40_1234_5670, 1),
+                      (0x1_0020_0000, 2), (0x1_003F_FFC0, 2), (0x1_0031_2340, 2)):
+        before = len(sb.mon_ptw.log)
+        out = await sb.write(0x10, iova, bytes(range(lvl, lvl + 32)))
+        assert out.forward and out.xlate.level == lvl, out.describe()
+        walked = sb.mon_ptw.log[before:]
+        # a TLB hit reads nothing; a walk may start below the top from the walk cache
+        assert not walked or list(out.xlate.reads[-len(walked):]) == walked, (
+            f"walker read {[hex(a) for a in walked]}, golden {[hex(a) for a in out.xlate.reads]}")
+        await sb.read(0x10, iova, 32)
+    for iova in (0x1000_0000, 0x1000_1000, 0x1_0020_0000):
+        out = await sb.write(0x10, iova + 0x40, b"attrtest")
+        await sb.read(0x10, iova + 0x40, 8)
+    # every MAIR attribute kind: AttrIndx 3..7 through a custom MAIR0/MAIR1
+    attrs = {3: 0xAA, 4: 0x00, 5: 0x44, 6: 0x08, 7: 0x5C}
+    mair = pg.mair
+    for idx, a in attrs.items():
+        mair |= a << (8 * idx)
+    pg2 = ArmLpaeS1(tb.image, tb.tables)
+    for k, idx in enumerate(attrs):
+        iova = 0x2000_0000 + k * 0x1000
+        assert pg2.map(iova, DATA_BASE + 0x10000 + k * 0x1000, 0x1000, RW) == 0
+        addr = pg2.leaf_pte_addr(iova)
+        pte = tb.image.read_u64(addr) & ~(7 << L.PTE_ATTRINDX_SHIFT)
+        tb.image.write_u64(addr, pte | (idx << L.PTE_ATTRINDX_SHIFT))
+    cb1 = 1 % tb.num_cb
+    await tb.program_context(cb1, pg2.ttbr, pg2.tcr, mair, asid=9)
+    await tb.map_stream(1, 0x12, 0, S.S2CR_TYPE_TRANS, cb1)
+    seen = set()
+    for k in range(len(attrs)):
+        iova = 0x2000_0000 + k * 0x1000 + 0x80
+        out = await sb.write(0x12, iova, b"mairattr")
+        seen.add(out.axcache)
+        out, _ = await sb.read(0x12, iova, 8)
+        seen.add(out.axcache)
+    assert len(seen) >= 7, f"AxCACHE values covered: {sorted(seen)}"
+    # T0SZ 39: the level-2 table under the first level-1 entry of a 39-bit tree is
+    # the whole table of a 25-bit one
+    big = ArmLpaeS1(tb.image, tb.tables, ias=39)
+    assert big.map(0x0000_3000, DATA_BASE + 0x20000, 0x1000, RW) == 0
+    assert big.map(0x01FF_F000, DATA_BASE + 0x21000, 0x1000, RW) == 0
+    assert big.map(0x0120_0000, 0x6040_0000, SZ_2M, RW) == 0
+    l2_table = tb.image.read_u64(big.pgd) & L.PTE_ADDR_MASK
+    tcr39 = (big.tcr & ~0x3F) | 39
+    cb2 = 2 % tb.num_cb
+    await tb.program_context(cb2, l2_table, tcr39, big.mair, asid=3)
+    await tb.map_stream(2, 0x13, 0, S.S2CR_TYPE_TRANS, cb2)
+    for iova, ok in ((0x3010, True), (0x01FF_FFF8, True), (0x0130_0008, True),
+                     (0x0200_0000, False), (0x0080_0000, False)):
+        before = len(sb.mon_ptw.log)
+        out = await sb.write(0x13, iova, b"t0sz=39!")
+        assert out.forward == ok, out.describe()
+        if ok:
+            assert sb.mon_ptw.log[before:] == list(out.xlate.reads)
+            assert len(out.xlate.reads) in (1, 2)
+    sb.check_clean()
+    await sb.expect_no_faults()
+    await RisingEdge(dut.clk)
+
+
+# ---------------------------------------------------------------------------------------
+# invalidation
+# ---------------------------------------------------------------------------------------
+INV_OPS = ["TLBIVA", "TLBIVAL", "TLBIVAA", "TLBIASID", "TLBIALL", "TLBIALLNSNH",
+           "TLBIASID-other", "TLBIVA-other-asid"]
+
+
+async def _inv_setup(tb):
+    """Two banks (ASIDs 5 and 6), pages A, B (same last-level table) and C (another)
+    in each; all read once so the TLB and walk cache hold them."""
+    doms = []
+    for k in range(2):
+        cb = k % tb.num_cb if tb.num_cb > 1 else 0
+        dom = await tb.attach(k if tb.num_cb > 1 else 0, [(k, 0x10 + k, 0)], asid=5 + k)
+        doms.append(dom)
+        if tb.num_cb == 1:
+            break
+    pages = [0x1000_0000, 0x1000_1000, 0x1040_0000]
+    for k, dom in enumerate(doms):
+        for j, iova in enumerate(pages):
+            assert dom.pgtbl.map(iova, DATA_BASE + 0x100000 * k + 0x1000 * j, 0x1000, RW) == 0
+    old = {}
+    for k, dom in enumerate(doms):
+        for iova in pages:
+            out, _ = await tb.sb.read(0x10 + k, iova + 0x18, 8)
+            old[(k, iova)] = out
+    return doms, pages, old
+
+
+@cocotb.test()
+@cocotb.parametrize(op=INV_OPS)
+async def invalidation_removes_exactly_what_it_names(dut, op):
+    """Leaves are changed underneath the TLB without maintenance; then one TLBI and a
+    sync. Translations it names refetch (new PA), every other one stays stale (old
+    PA): the command removes exactly what it names, no more, no less."""
+    tb = await setup(dut)
+    doms, pages, old = await _inv_setup(tb)
+    # remap every page to a new PA, dropping the TLBIs the kernel would issue
+    for k, dom in enumerate(doms):
+        for j, iova in enumerate(pages):
+            assert dom.pgtbl.unmap(iova, 0x1000) == 0x1000
+            assert dom.pgtbl.map(iova, DATA_BASE + 0x800000 + 0x100000 * k + 0x1000 * j,
+                                 0x1000, RW) == 0
+        dom.tlb.ops.clear()
+    d0 = doms[0]
+    A = pages[0]
+    drv = tb.driver
+    if op == "TLBIVA":
+        await drv.arm_smmu_tlb_inv_range_nosync(d0.cb, d0.asid, A, 0x1000, 0x1000, leaf=False)
+        named = {(0, A)}
+    elif op == "TLBIVAL":
+        await drv.arm_smmu_tlb_inv_range_nosync(d0.cb, d0.asid, A, 0x1000, 0x1000, leaf=True)
+        named = {(0, A)}
+    elif op == "TLBIVAA":
+        await drv.tlbi_vaa(d0.cb, A)
+        named = {(0, A)}
+    elif op == "TLBIASID":
+        await drv.writel(drv.cb(d0.cb, S.CB_TLBIASID), d0.asid)
+        named = {(0, p) for p in pages}
+    elif op == "TLBIALL":
+        await drv.tlbi_all_context(d0.cb)
+        named = {(0, p) for p in pages}
+    elif op == "TLBIALLNSNH":
+        await drv.tlbi_allnsnh()
+        named = set(old)
+    elif op == "TLBIASID-other":
+        await drv.writel(drv.cb(d0.cb, S.CB_TLBIASID), 0x77)
+        named = set()
+    else:
+        await drv.arm_smmu_tlb_inv_range_nosync(d0.cb, 0x77, A, 0x1000, 0x1000, leaf=False)
+        named = set()
+    if op in ("TLBIALL", "TLBIVAA"):
+        await drv.arm_smmu_tlb_sync_context(d0.cb)
+    else:
+        await drv.arm_smmu_tlb_sync()
+    for (k, iova), before in old.items():
+        exp = None if (k, iova) in named else before
+        out, _ = await tb.sb.read(0x10 + k, iova + 0x18, 8, expect=exp,
+                                  what=f"{op}: bank {k} iova {iova:#x} "
+                                       f"({'refetch' if exp is None else 'stale'})")
+        if exp is None:
+            assert out.pa != before.pa, "remap did not move the page"
+    tb.sb.check_clean()
+    await tb.sb.expect_no_faults()
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+@cocotb.parametrize(leaf=[False, True])
+async def invalidation_walk_cache(dut, leaf):
+    """A level-2 table descriptor is redirected to a new last-level table. TLBIVA
+    (non-leaf) drops the cached table pointer too: the walk refetches through the
+    new table. TLBIVAL (leaf only) leaves the walk cache: the walk still goes through
+    the old table (permitted by the architecture, documented in docs/smmu.md)."""
+    tb = await setup(dut)
+    doms, pages, old = await _inv_setup(tb)
+    d0 = doms[0]
+    C = pages[2]
+    pg = d0.pgtbl
+    from pymodel.hwdefs import lpae as L
+    from pymodel.io_pgtable_arm import walk
+    reads = walk(tb.image, pg.ttbr, pg.tcr, pg.mair, C).reads
+    l2_desc_addr, old_l3 = reads[2], reads[3] & ~0xFFF
+    new_l3 = tb.tables.alloc()
+    tb.image.write(new_l3, tb.image.read(old_l3, 0x1000))
+    idx = (C >> 12) & 0x1FF
+    leaf_pte = tb.image.read_u64(new_l3 + 8 * idx)
+    tb.image.write_u64(new_l3 + 8 * idx, (leaf_pte & ~L.PTE_ADDR_MASK) | (DATA_BASE + 0xF00000))
+    l2 = tb.image.read_u64(l2_desc_addr)
+    tb.image.write_u64(l2_desc_addr, (l2 & ~L.PTE_ADDR_MASK) | new_l3)
+    await tb.driver.arm_smmu_tlb_inv_range_nosync(d0.cb, d0.asid, C, 0x1000, 0x1000, leaf=leaf)
+    await tb.driver.arm_smmu_tlb_sync()
+    before = len(tb.sb.mon_ptw.log)
+    exp = old[(0, C)] if leaf else None
+    out, _ = await tb.sb.read(0x10, C + 0x18, 8, expect=exp)
+    walked = tb.sb.mon_ptw.log[before:]
+    if leaf:
+        assert walked == [old_l3 + 8 * idx], f"walk {[hex(a) for a in walked]}"
+    else:
+        assert out.pa == DATA_BASE + 0xF00000 + 0x18 and walked == list(out.xlate.reads)
+    tb.sb.check_clean()
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+@cocotb.parametrize(ctx_sync=[False, True])
+async def tlb_sync_completes_only_after_effect(dut, ctx_sync):
+    """A walk has read the old leaf and is held (walker R channel paused) when the
+    leaf is remapped and TLBIVA + sync are issued: GSACTIVE/SACTIVE stay set while
+    that walk is in flight; once it ends the status clears, its stale result is
+    neither used nor cached, and the transaction goes to the new PA."""
+    tb = await setup(dut)
+    dom = await tb.attach(0, [(0, 0x10, 0)])
+    A = 0x1000_0000
+    assert dom.pgtbl.map(A, DATA_BASE, 0x1000, RW) == 0
+    sb, drv = tb.sb, tb.driver
+    out_old, ev = sb.start_read(0x10, A + 0x20, 8)
+    # hold the walk once its leaf read has been accepted
+    for _ in range(200):
+        await RisingEdge(dut.clk)
+        if len(sb.mon_ptw.log) >= 4:
+            break
+    tb.ptw.r_channel.pause = True
+    assert len(sb.mon_ptw.log) == 4, f"walker reads {sb.mon_ptw.log}"
+    await ClockCycles(dut.clk, 10)
+    assert dom.pgtbl.unmap(A, 0x1000) == 0x1000
+    assert dom.pgtbl.map(A, DATA_BASE + 0x5000, 0x1000, RW) == 0
+    dom.tlb.ops.clear()
+    out_new = tb.state.predict(0x10, A + 0x20, write=False)
+    e = sb.exp_ar[0]
+    e.addr, e.what = out_new.pa, "read after TLBI during walk"
+    await drv.arm_smmu_tlb_inv_range_nosync(0, dom.asid, A, 0x1000, 0x1000, leaf=True)
+    if ctx_sync:
+        await drv.writel(drv.cb(0, S.CB_TLBSYNC), 0)
+        status = (drv.cb(0, S.CB_TLBSTATUS), S.TLBSTATUS_SACTIVE_BIT)
+    else:
+        await drv.writel(S.GR0_STLBGSYNC, 0)
+        status = (S.GR0_STLBGSTATUS, S.TLBGSTATUS_GSACTIVE_BIT)
+    for _ in range(5):
+        assert (await drv.readl(status[0]) >> status[1]) & 1, "sync completed while a walk begun before the TLBI is in flight"
+    tb.ptw.r_channel.pause = False
+    polls = await drv._poll(status[0], status[1], "sync after TLBI")
+    assert polls >= 0
+    await wait_for_event(ev, "read held behind the walk")
+    sb.finish_read(out_new, ev, A + 0x20, 8)
+    # the retried walk starts from the walk cache (TLBIVAL keeps table entries) and
+    # re-reads the leaf
+    log = sb.mon_ptw.log
+    assert log[4:] == [log[3]], f"expected the leaf read again, walker read {[hex(a) for a in log]}"
+    # and nothing stale was cached
+    await sb.read(0x10, A + 0x40, 8)
+    sb.check_clean()
+    await RisingEdge(dut.clk)
+
+
+async def wait_for_event(ev, what):
+    from tb.smmu_tb import wait_for
+    await wait_for(what, ev.wait())
