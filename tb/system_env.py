@@ -20,7 +20,7 @@ from typing import Optional
 
 import cocotb
 from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, FallingEdge, ReadOnly, RisingEdge
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 from cocotb.utils import get_sim_time
 
 from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam, AxiRamRead,
@@ -154,8 +154,11 @@ class SystemEnv:
     async def _drive_irq_ready(self) -> None:
         """lpi_ready / spi_ready with random back-pressure (probability set by
         set_backpressure), stands in for the redistributor / distributor."""
+        # driven right after the rising edge (as cocotbext-axi drives its
+        # handshakes), so a monitor sampling in ReadOnly sees the value the next
+        # edge will use
         while True:
-            await FallingEdge(self.dut.clk)
+            await RisingEdge(self.dut.clk)
             p = self._irq_ready_p
             self.dut.lpi_ready.value = int(self.rng.random() >= p)
             self.dut.spi_ready.value = int(self.rng.random() >= p)

@@ -81,10 +81,11 @@ def run_system(*, toplevel: str, sources, test_module: str, testcase: str,
     repro = repro_command(seed, file, func, repro_env)
     stats_dir = Path(os.environ.get("SYSTEM_STATS_DIR", DEFAULT_STATS_DIR))
     stats_dir.mkdir(parents=True, exist_ok=True)
+    raw_node = os.environ.get("PYTEST_CURRENT_TEST", f"{file}::{func} (call)").split(" ")[0]
     env = {
         "SYSTEM_STATS_DIR": str(stats_dir),
         "SYSTEM_REPRO": repro,
-        "SYSTEM_NODE": f"{file}::{func}",
+        "SYSTEM_NODE": raw_node,
         "SYSTEM_TOPLEVEL": toplevel,
     }
     env.update(extra_env or {})

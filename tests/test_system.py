@@ -15,12 +15,18 @@ SYSTEM_SOURCES = [
     "smmu_xlate_core.v", "its_doorbell.v", "its_cmd.v", "its_xlate.v", "gicv2m_frame.v",
 ]
 
-SCENARIOS = ["its_single_msi"]
+SCENARIOS = [
+    "its_single_msi",
+    "doorbells_many_devices/chip=its/backpressure=0.0",
+    "doorbells_many_devices/chip=its/backpressure=0.3",
+    "doorbells_many_devices/chip=v2m/backpressure=0.0",
+    "doorbells_many_devices/chip=v2m/backpressure=0.3",
+]
 
 
 @pytest.mark.sim
 @pytest.mark.parametrize("seed", system_seeds(), ids=seed_id)
-@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.replace("/", "-"))
 def test_system(scenario, seed):
     run_system(toplevel="msi_system_top", sources=SYSTEM_SOURCES, test_module="cocotb_system",
                testcase=scenario, seed=seed)
