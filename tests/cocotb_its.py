@@ -384,3 +384,42 @@ async def random_command_streams(dut, pressure):
     # a 1-page queue holds 128 commands: the stream has wrapped it
     assert len(tb.its.history) > 128, f"only {len(tb.its.history)} commands: queue did not wrap"
     await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def doorbells_while_commands_run(dut):
+    """Doorbells to a stable mapping arrive while the queue maps other devices: every
+    one is translated (the walk/command lock neither loses nor corrupts them)."""
+    tb = await setup(dut, p_idle=0.2, p_bp=0.2, p_ready=0.7)
+    its = tb.its
+    rng = random.Random(seed())
+    stable = its.its_create_device(0x100, 8)
+    evs = []
+    for _ in range(8):
+        ev, _ = its.its_alloc_device_irq(stable)
+        its.its_irq_domain_activate(stable, ev)
+        evs.append(ev)
+    await tb.its_post_commands()
+    new = []
+    for d in range(0x200, 0x208):
+        dev = its.its_create_device(d, 4)
+        ev, _ = its.its_alloc_device_irq(dev)
+        its.its_irq_domain_activate(dev, ev)
+        new.append((d, ev))
+    its.its_send_inv(stable, evs[0])                     # invalidations race with hits too
+    its.its_send_invall(its.collections[1])
+    writes = [(0x100, rng.choice(evs)) for _ in range(40)]
+    exp = [its.reference.translate(d, e) for d, e in writes]
+    post = cocotb.start_soon(tb.its_post_commands(timeout_us=2000))
+    await ClockCycles(dut.clk, 3)
+    tasks = [cocotb.start_soon(tb.doorbell(d, e, awid=i % 4)) for i, (d, e) in enumerate(writes)]
+    await tasks[0]
+    overlapped = not post.done()
+    for t in tasks:
+        await t
+    await post
+    assert overlapped, "the first doorbell completed after the command queue drained"
+    await tb.check_lpis(exp, timeout_us=2000)
+    await tb.check_lpis(await tb.send_doorbells(new))
+    await tb.check_counters()
+    await RisingEdge(dut.clk)
