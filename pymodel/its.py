@@ -452,7 +452,8 @@ class its_node:
         """its_alloc_tables for the device table: (1 << Devbits) 8-byte entries, 4 KiB
         pages (the ITS's Page_Size is fixed), capped at the 256 pages BASER.Size holds."""
         nbytes = min((1 << self.devbits) * H.ENTRY_BYTES, 256 * SZ_4K)
-        return self.allocator.alloc(nbytes), nbytes // SZ_4K
+        pages = -(-nbytes // SZ_4K)
+        return self.allocator.alloc(pages * SZ_4K), pages
 
     def gits_cbaser(self) -> int:
         """Value its_probe writes to GITS_CBASER (Valid, base, size in pages - 1)."""
