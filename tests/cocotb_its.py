@@ -423,3 +423,28 @@ async def doorbells_while_commands_run(dut):
     await tb.check_lpis(await tb.send_doorbells(new))
     await tb.check_counters()
     await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def stall_cleared_by_rewriting_cbaser(dut):
+    """The other way out of a stall: disable, rewrite GITS_CBASER (CREADR -> 0), enable."""
+    tb = await setup(dut, cpus=1)
+    its, ref = tb.its, tb.its.reference
+    err = its.its_queue_raw(its_cmd_block([0x7F, 0, 0, 0]))
+    assert err == (0x7F << 8) | H.CMDERR_UNKNOWN_COMMAND
+    rd, code = await tb.wait_stalled()
+    assert code == err
+    await tb.write32(H.GITS_CTLR, 0)
+    await tb.write64(H.GITS_CBASER, its.gits_cbaser())
+    await tb.write32(H.GITS_CWRITER, 0)
+    assert await tb.creadr() == (0, False), "CBASER write must reset CREADR and the stall"
+    assert await tb.read32(H.GITS_CTLR) == 1 << H.CTLR_QUIESCENT_BIT
+    its.cmd_write = 0                       # the driver restarts its queue too
+    ref.retry()
+    await tb.write32(H.GITS_CTLR, 1)
+    dev = its.its_create_device(0x33, 2)
+    ev, _ = its.its_alloc_device_irq(dev)
+    its.its_irq_domain_activate(dev, ev)
+    await tb.its_post_commands()
+    await tb.check_lpis(await tb.send_doorbells([(0x33, ev)]))
+    await RisingEdge(dut.clk)
