@@ -55,7 +55,14 @@ class Prediction:
     def describe(self) -> str:
         o = self.outcome
         if not o.forward:
-            return f"SMMU fault {o.fault}"
+            f = o.fault
+            if isinstance(f, ContextFault):
+                return (f"SMMU context fault CB{f.cb} {f.kind.name} level {f.level} "
+                        f"FAR={f.far:#x} FSYNR0={f.fsynr0:#x}")
+            if isinstance(f, GlobalFault):
+                return (f"SMMU global fault GFSR bit {f.gfsr_bit} GFAR={f.far:#x} "
+                        f"sid={f.sid:#06x}")
+            return f"SMMU terminates: {o.describe()}"
         s = f"pa={o.pa:#x} -> {self.target}"
         if self.irq:
             s += f" -> {self.irq[0].upper()} {self.irq[1]}" + (

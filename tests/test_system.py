@@ -21,7 +21,15 @@ SCENARIOS = [
     "doorbells_many_devices/chip=its/backpressure=0.3",
     "doorbells_many_devices/chip=v2m/backpressure=0.0",
     "doorbells_many_devices/chip=v2m/backpressure=0.3",
+    "iova_exhausted_msi_fails",
+    "teardown_put_cookie_tlb_invalidate",
+    "isolation_its",
+    "isolation_v2m_missing",
+    "lookup_v5_vs_merged",
+    "vfio_msi_cookie",
 ]
+# the constrained-random regression runs RANDOM_RUNS seeds by default (more with
+# make regress SEEDS=N, longer with SYSTEM_RANDOM_OPS)
 
 
 @pytest.mark.sim
@@ -30,3 +38,14 @@ SCENARIOS = [
 def test_system(scenario, seed):
     run_system(toplevel="msi_system_top", sources=SYSTEM_SOURCES, test_module="cocotb_system",
                testcase=scenario, seed=seed)
+
+
+RANDOM_RUNS = 3
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("seed", system_seeds(), ids=seed_id)
+@pytest.mark.parametrize("run", range(RANDOM_RUNS))
+def test_system_random(run, seed):
+    run_system(toplevel="msi_system_top", sources=SYSTEM_SOURCES, test_module="cocotb_system",
+               testcase="random_system", seed=seed)
