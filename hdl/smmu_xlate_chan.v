@@ -3,8 +3,9 @@
 // Per upstream transaction (held by the master, as AXI requires, until accepted):
 // stream match (smmu_stream_match: bypass / global fault / context bank), context
 // selection from the SMMUv2 bank registers, TLB lookup in smmu_xlate_core, the
-// stage-1 permission checks of VMSAv8-64 on the entry (AP[2] write, AP[1]
-// unprivileged access, UXN/PXN instruction fetch by AxPROT[0]/[2]), and then either
+// stage-1 permission checks of VMSAv8-64 on the entry (AArch64.CheckPermission:
+// AxPROT[2] = fetch checks UXN/PXN only, else AP[2] for writes and AP[1] for
+// unprivileged (AxPROT[0] = 0) accesses), and then either
 //   - forward: the translated transaction goes into the output register (downstream
 //     AxADDR = PA, AxCACHE from the MAIR attribute, AxUSER = StreamID, the rest as
 //     received), one clock after acceptance on a TLB hit; or
@@ -179,9 +180,14 @@ module smmu_xlate_chan #(
     // stage-1 permission check on the TLB entry (VMSAv8-64 AP / XN)
     wire priv = s_prot[0];
     wire exec = s_prot[2];
-    wire perm_fault = (!priv && !x_perm[1]) ||
-                      ((IS_WRITE != 0) && x_perm[0]) ||
-                      (exec && (priv ? x_perm[3] : x_perm[2]));
+    // AArch64.CheckPermission (EL1&0, WXN = 0, no PAN): a fetch checks only PXN/UXN
+    // (PXN already includes "writable at EL0"), a write needs AP[2] clear (and AP[1]
+    // set when unprivileged), a read AP[1] when unprivileged
+    wire ap_rdonly = x_perm[0];
+    wire ap_unpriv = x_perm[1];
+    wire perm_fault = exec ? (priv ? x_perm[3] : x_perm[2]) :
+                      (IS_WRITE != 0) ? (ap_rdonly || (!priv && !ap_unpriv)) :
+                      (!priv && !ap_unpriv);
 
     wire ctx_fault = translate && (have_fault || (x_hit && perm_fault));
     wire xlate_ok  = translate && !have_fault && x_hit && !perm_fault;
