@@ -8,7 +8,7 @@ top=${1:?usage: synth_report.sh TOP [PARAM=VALUE ...]}; shift
 command -v yosys >/dev/null || { echo "ERROR: yosys not found (Debian: apt-get install yosys)" >&2; exit 1; }
 chparams=""
 for p in "$@"; do chparams+="chparam -set ${p%%=*} ${p#*=} $top; "; done
-files=$(ls hdl/*.v)
+files=$(ls hdl/*.v | tr "\n" " ")
 log=$(mktemp)
 yosys -q -p "read_verilog -Ihdl $files; ${chparams} hierarchy -check -top $top; synth -flatten -top $top; select -assert-none t:\$dlatch t:\$_DLATCH_*; tee -o /dev/stdout stat" >"$log" 2>&1 || { cat "$log" >&2; echo "ERROR: yosys synth of $top failed (latch or error above)" >&2; exit 1; }
 cells=$(grep -E "Number of cells:" "$log" | tail -1 | awk '{print $4}')
