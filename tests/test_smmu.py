@@ -37,4 +37,5 @@ def test_smmu_tiny_tlb(tlb_entries):
                parameters=dict(NUM_CB=4, NUM_SMRG=8, TLB_ENTRIES=tlb_entries,
                                WALK_CACHE_ENTRIES=2),
                testcase=["slice_write_read_one_context", "tlb_thrash_beyond_capacity",
-                         "random_multi_stream_traffic"])
+                         "random_multi_stream_traffic/pressure=False",
+                         "random_multi_stream_traffic/pressure=True"])
