@@ -11,7 +11,8 @@
 // address size; then access flag. Permission checks are made on every use of the
 // TLB entry (smmu_xlate_chan), not here.
 //
-// One walk at a time: one 8-byte read per level on its own AXI4 read master. The
+// One walk at a time: one 8-byte read per level on its own AXI4 read master; the
+// read of the next level leaves in the cycle the table descriptor arrives. The
 // walk starts at the deepest level the walk cache knows. A leaf fills the TLB, a
 // table descriptor fills the walk cache. An invalidation during a walk poisons it:
 // nothing is filled and the requester is told to retry, so no walk that began before
@@ -166,6 +167,10 @@ module smmu_ptw #(
     wire [2:0]  attr_idx = desc[`LPAE_PTE_ATTRINDX_SHIFT +: 3];
     wire [8:0]  idx = (w_level == 2'd0) ? w_va[47:39] : (w_level == 2'd1) ? w_va[38:30] :
                       (w_level == 2'd2) ? w_va[29:21] : w_va[20:12];
+    // index into the next-level table, for issuing its read in the cycle the table
+    // descriptor arrives
+    wire [8:0]  idx_next = (w_level == 2'd0) ? w_va[38:30] : (w_level == 2'd1) ? w_va[29:21] :
+                           w_va[20:12];
 
     wire leaf_ok = r_fire && !r_err && !d_invalid && !d_table && (w_level != 2'd0) &&
                    !d_leaf_asf && d_af;
@@ -196,14 +201,17 @@ module smmu_ptw #(
                          desc[58:55], desc[52:48], desc[9:8], desc[5]};
 
     assign m_axi_ptw_arid = {ID_WIDTH{1'b0}};
-    assign m_axi_ptw_araddr = w_table | {36'd0, idx, 3'b000};
+    // the next level's read leaves in the cycle its table descriptor arrives
+    wire chain = table_ok;
+    assign m_axi_ptw_araddr = chain ? (d_addr | {36'd0, idx_next, 3'b000})
+                                    : (w_table | {36'd0, idx, 3'b000});
     assign m_axi_ptw_arlen = 8'd0;
     assign m_axi_ptw_arsize = 3'd3;           // one 8-byte descriptor
     assign m_axi_ptw_arburst = 2'b01;
     assign m_axi_ptw_arlock = 1'b0;
     assign m_axi_ptw_arcache = 4'b0011;       // normal non-cacheable bufferable
     assign m_axi_ptw_arprot = 3'b010;         // non-secure, unprivileged data
-    assign m_axi_ptw_arvalid = (state == S_AR);
+    assign m_axi_ptw_arvalid = (state == S_AR) || chain;
     assign m_axi_ptw_rready = (state == S_R);
 
     always @(posedge clk) begin
@@ -240,7 +248,7 @@ module smmu_ptw #(
                 S_AR: if (m_axi_ptw_arready) state <= S_R;
                 default: if (r_fire) begin
                     if (table_ok) begin
-                        state <= S_AR;
+                        state <= m_axi_ptw_arready ? S_R : S_AR;
                         w_level <= w_level + 2'd1;
                         w_table <= d_addr;
                         w_hattr <= d_hattr;
