@@ -11,6 +11,7 @@ STAMP   := $(VENV)/.installed
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST  := $(PY) -m pytest
 SYNTH_TOPS ?= smmu_tlb its_doorbell gicv2m_frame
+RESULTS ?= results
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 .PHONY: all test sim sim-all regress model lint gen tools venv clean help synth
@@ -33,8 +34,14 @@ tools:
 gen: $(STAMP)
 	@$(PY) -m pymodel.hwdefs.gen_vh
 
+# Every test. Also writes results/junit-all.xml and prints the system tests' summary
+# (the exit status is pytest's).
 test: $(STAMP) tools
-	$(PYTEST) -n $(JOBS) -p no:cacheprovider tests
+	@rm -rf $(RESULTS)/stats; mkdir -p $(RESULTS)
+	@SYSTEM_STATS_DIR=$(CURDIR)/$(RESULTS)/stats $(PYTEST) -n $(JOBS) -p no:cacheprovider tests \
+	    --junitxml=$(RESULTS)/junit-all.xml; rc=$$?; \
+	  $(PY) scripts/sim_summary.py --junit $(RESULTS)/junit-all.xml --stats $(RESULTS)/stats \
+	    --only-stats --title "make test (system tests listed, all counted)" || true; exit $$rc
 
 model: $(STAMP)
 	$(PYTEST) -n $(JOBS) -p no:cacheprovider tests -m "not sim"
@@ -43,7 +50,6 @@ model: $(STAMP)
 # simulation). JUnit XML in results/junit.xml, per-test counters in results/stats,
 # then a readable summary with the reproduce command of each failure.
 # WAVES=1 dumps an FST per test (open with: gtkwave <fst> waves/system.gtkw).
-RESULTS   ?= results
 SIM_TESTS ?= $(sort $(wildcard tests/test_system*.py))
 SEEDS     ?= 8
 sim: $(STAMP) tools

@@ -59,6 +59,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--junit", default="results/junit.xml")
     ap.add_argument("--stats", default="results/stats")
     ap.add_argument("--title", default="simulation regression")
+    ap.add_argument("--only-stats", action="store_true",
+                    help="list only tests that wrote stats (system tests); count all")
     args = ap.parse_args(argv)
 
     cases = load_junit(Path(args.junit))
@@ -93,6 +95,8 @@ def main(argv: list[str]) -> int:
         for k in COUNTERS:
             totals[k] += counters[k]
         name = node if len(node) <= width else "..." + node[-(width - 3):]
+        if args.only_stats and not recs and c["outcome"] not in ("FAIL", "ERROR"):
+            continue
         cols = " ".join(f"{counters[k]:>7}" if recs else f"{'-':>7}" for k in COUNTERS)
         print(f"{name:<{width}} {c['outcome']:>6} {seed:>11} {cols} "
               f"{sim_ns / 1000:>8.1f} {c['time']:>6.1f}")

@@ -40,12 +40,16 @@ def test_system(scenario, seed):
                testcase=scenario, seed=seed)
 
 
-RANDOM_RUNS = 3
+RANDOM_RUNS = 4
+# HDL parameter sets for the random regression: the default system, and one with
+# a small TLB and walk cache so translations thrash and walk all the time.
+RANDOM_PARAMS = {"default": {}, "smalltlb": {"TLB_ENTRIES": 8, "WALK_CACHE_ENTRIES": 2}}
 
 
 @pytest.mark.sim
 @pytest.mark.parametrize("seed", system_seeds(), ids=seed_id)
 @pytest.mark.parametrize("run", range(RANDOM_RUNS))
-def test_system_random(run, seed):
+@pytest.mark.parametrize("config", sorted(RANDOM_PARAMS))
+def test_system_random(config, run, seed):
     run_system(toplevel="msi_system_top", sources=SYSTEM_SOURCES, test_module="cocotb_system",
-               testcase="random_system", seed=seed)
+               testcase="random_system", seed=seed, parameters=RANDOM_PARAMS[config])
