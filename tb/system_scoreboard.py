@@ -260,6 +260,30 @@ class SystemScoreboard:
                 "SMMU downstream beats differ from prediction (channel, sid, pa, cache): "
                 f"missing {_fmt(missing)} extra {_fmt(extra)}")
         await self.expect_no_fault_pending()
+        await self.check_counters()
+
+    async def check_counters(self) -> None:
+        """The doorbells' own statistics agree with the references: the ITS's
+        IMPLEMENTATION DEFINED drop counters and translated count, GICv2m's
+        dropped / delivered counts (each wraps at 32 bits)."""
+        from pymodel.its import DROP_COUNTERS
+        ref = self.k.its.reference
+        got = {}
+        for kind, off in DROP_COUNTERS.items():
+            got[kind] = await self.k.readl(SYS.ITS_BASE + off)
+        got["translated"] = await self.k.readl(SYS.ITS_BASE + ITSH.GITS_IMPDEF_TRANSLATED)
+        want = {k: v & 0xFFFF_FFFF for k, v in ref.drops.items()}
+        want["translated"] = ref.translated & 0xFFFF_FFFF
+        if got != want:
+            raise ScoreboardError(f"ITS counters {got}, reference {want}")
+        v2m = self.k.v2m_ref
+        dropped = await self.k.readl(SYS.GICV2M_BASE + V2MH.MSI_DROPPED)
+        delivered = await self.k.readl(SYS.GICV2M_BASE + V2MH.MSI_DELIVERED)
+        if (dropped, delivered) != (v2m.dropped & 0xFFFF_FFFF, v2m.delivered & 0xFFFF_FFFF):
+            raise ScoreboardError(f"GICv2m dropped/delivered {dropped}/{delivered}, reference "
+                                  f"{v2m.dropped}/{v2m.delivered}")
+        self.txlog.log("COUNTERS", f"ITS {got} GICv2m dropped={dropped} delivered={delivered} "
+                                   "(match the references)")
 
 
 def _fmt(c: Counter) -> str:
