@@ -1,7 +1,7 @@
 """SMMU performance benchmark (cocotb): TLB-hit latency and throughput, miss cost
 per walk level, walk-cache effect. Run:
 
-    .venv/bin/python bench/smmu_bench.py          # prints a table, writes bench/smmu_bench.json
+    .venv/bin/python bench/smmu_bench.py          # prints a table, writes sim_build/smmu_bench.json
 
 Cycle counts come from the DUT's ports sampled every clock: the upstream handshake,
 the downstream valid, and every walker read (AR handshake to R handshake). The
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = Path(__file__).resolve().parent / "smmu_bench.json"
+OUT = ROOT / "sim_build" / "smmu_bench.json"
 
 try:
     import cocotb

@@ -11,6 +11,7 @@ from cocotb.triggers import ClockCycles, RisingEdge
 
 from pymodel.hwdefs import smmu as S
 from pymodel.kernel import IOMMU_READ, IOMMU_WRITE
+from tb.smmu_model import GlobalFault
 from tb.smmu_tb import DATA_BASE, SmmuTB
 
 RW = IOMMU_READ | IOMMU_WRITE
@@ -350,7 +351,7 @@ async def blocks_t0sz_and_memory_attributes(dut):
 # ---------------------------------------------------------------------------------------
 # invalidation
 # ---------------------------------------------------------------------------------------
-INV_OPS = ["TLBIVA", "TLBIVAL", "TLBIVAA", "TLBIASID", "TLBIALL", "TLBIALLNSNH",
+INV_OPS = ["TLBIVA", "TLBIVAL", "TLBIVAA", "TLBIVAAL", "TLBIASID", "TLBIALL", "TLBIALLNSNH",
            "TLBIASID-other", "TLBIVA-other-asid"]
 
 
@@ -403,6 +404,9 @@ async def invalidation_removes_exactly_what_it_names(dut, op):
     elif op == "TLBIVAA":
         await drv.tlbi_vaa(d0.cb, A)
         named = {(0, A)}
+    elif op == "TLBIVAAL":
+        await drv.tlbi_vaa(d0.cb, A, leaf=True)
+        named = {(0, A)}
     elif op == "TLBIASID":
         await drv.writel(drv.cb(d0.cb, S.CB_TLBIASID), d0.asid)
         named = {(0, p) for p in pages}
@@ -418,7 +422,7 @@ async def invalidation_removes_exactly_what_it_names(dut, op):
     else:
         await drv.arm_smmu_tlb_inv_range_nosync(d0.cb, 0x77, A, 0x1000, 0x1000, leaf=False)
         named = set()
-    if op in ("TLBIALL", "TLBIVAA"):
+    if op in ("TLBIALL", "TLBIVAA", "TLBIVAAL"):
         await drv.arm_smmu_tlb_sync_context(d0.cb)
     else:
         await drv.arm_smmu_tlb_sync()
@@ -701,6 +705,42 @@ async def tlb_thrash_beyond_capacity(dut):
             tb.sb.finish_write(out, ev, iova, arg)
         else:
             tb.sb.finish_read(out, ev, iova, arg)
+    tb.sb.check_clean()
+    await tb.sb.expect_no_faults()
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def kernel_unmap_flow_with_tlb_maintenance(dut):
+    """The kernel's own sequence: io-pgtable unmap (a page, and a page out of a 2 MiB
+    block, which splits it) asks for TLBIVA(L) + sync through its gather ops; after
+    the driver runs them the unmapped page faults, its neighbours still translate
+    (through the split block's new table), and a domain teardown
+    (arm_smmu_tlb_inv_context + SCTLR = 0, stream entry freed) leaves nothing."""
+    from pymodel.io_pgtable_arm import SZ_2M
+    tb = await setup(dut)
+    dom = await tb.attach(0, [(0, 0x10, 0)])
+    pg = dom.pgtbl
+    assert pg.map(0x1000_0000, DATA_BASE, 0x4000, RW) == 0
+    assert pg.map(0x2000_0000, 0x6000_0000, SZ_2M, RW) == 0
+    for iova in (0x1000_0000, 0x1000_1000, 0x2000_0000, 0x2000_5000, 0x2010_0000):
+        await tb.sb.write(0x10, iova + 0x30, b"mapped!!")
+    assert pg.unmap(0x1000_1000, 0x1000) == 0x1000
+    assert pg.unmap(0x2000_5000, 0x1000) == 0x1000        # splits the block
+    assert dom.tlb.ops, "io-pgtable asked for no TLB maintenance"
+    await tb.driver.flush_deferred(dom.tlb)
+    for iova, ok in ((0x1000_0000, True), (0x1000_1000, False), (0x2000_0000, True),
+                     (0x2000_5000, False), (0x2000_6000, True), (0x2010_0000, True)):
+        out = await tb.sb.write(0x10, iova + 0x30, b"again!!!")
+        assert out.forward == ok, f"{iova:#x}: {out.describe()}"
+        out, _ = await tb.sb.read(0x10, iova + 0x30, 8)
+    # teardown: invalidate the context, disable the bank, free the stream entry
+    await tb.driver.arm_smmu_tlb_inv_context(0, dom.asid)
+    await tb.driver.arm_smmu_disable_context_bank(0)
+    tb.state.contexts[0].m = False
+    await tb.unmap_stream(0)
+    out = await tb.sb.write(0x10, 0x1000_0000, b"detached")
+    assert not out.forward and isinstance(out.fault, GlobalFault)
     tb.sb.check_clean()
     await tb.sb.expect_no_faults()
     await RisingEdge(dut.clk)
