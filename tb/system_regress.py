@@ -101,8 +101,12 @@ def run_system(*, toplevel: str, sources, test_module: str, testcase: str,
     except BaseException as exc:  # cocotb's runner ends a failed run with SystemExit
         if isinstance(exc, KeyboardInterrupt):
             raise
-        raise AssertionError(
-            f"{testcase} failed (SEED={seed}); reproduce with:\n    {repro}") from exc
+        msg = f"{testcase} failed (SEED={seed}); reproduce with:\n    {repro}"
+        if isinstance(exc, AssertionError) and "no cocotb test named" in str(exc):
+            msg = f"{exc}\n{msg}"
+        import pytest
+        # the simulation log above has the cocotb traceback; keep pytest's report short
+        pytest.fail(msg, pytrace=False)
 
 
 def _count_testcases(results_xml: Path) -> int:

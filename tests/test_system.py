@@ -4,9 +4,25 @@ One pytest test per cocotb scenario (own build directory, so xdist spreads them)
 `make regress SEEDS=N` parametrizes them over seeds.
 """
 
+import os
+
 import pytest
 
-from tb.system_regress import run_system, seed_id, system_seeds
+from tb.system_regress import run_system as _run_system
+from tb.system_regress import seed_id, system_seeds
+
+# SYSTEM_MUTANT=1 builds the RTL with a StreamID on port 1 that the kernel layer
+# does not know about (DEV1_SID = 0x0011 instead of 0x0010): a deliberate
+# RTL/model disagreement, to see what a failing regression and its reproduce
+# command look like (docs/system.md).
+MUTANT = os.environ.get("SYSTEM_MUTANT", "0") not in ("", "0")
+
+
+def run_system(**kw):
+    if MUTANT:
+        kw["parameters"] = {**kw.get("parameters", {}), "DEV1_SID": 0x0011}
+        kw["repro_env"] = {"SYSTEM_MUTANT": "1"}
+    return _run_system(**kw)
 
 SYSTEM_SOURCES = [
     "msi_system_top.v", "axi_arbiter.v", "axi_addr_decoder.v", "axil_decoder.v", "axil_to_axi.v",
