@@ -143,8 +143,11 @@ class SystemScoreboard:
                                 f"{model.name} MSI write to {addr:#x}")
         self.stats.add("transactions")
         self.stats.add("msis")
-        self.txlog.log("MSI", f"{model.name} sid={model.sid:#06x} iova={addr:#x} data={msg.data:#x}"
-                              f" {label} -> {p.describe()} resp={RESP_NAMES.get(resp, resp)}")
+        what = {"its": f"event={msg.data}", "v2m": f"spi={msg.data}"}.get(p.target,
+                                                                          f"data={msg.data:#x}")
+        self.txlog.log("MSI", f"{model.name} sid={model.sid:#06x} iova={addr:#x} {what}"
+                              f"{' (' + label + ')' if label else ''} -> {p.describe()} "
+                              f"resp={RESP_NAMES.get(resp, resp)}")
         if resp != p.resp:
             raise ScoreboardError(
                 f"{model.name} MSI to {addr:#x}: response {RESP_NAMES.get(resp, resp)}, predicted "
