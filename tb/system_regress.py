@@ -141,7 +141,8 @@ def regression_seed() -> int:
 
 
 def write_stats(test: str, stats: Stats, *, result: str, error: str | None,
-                sim_time_ns: float, extra: Mapping[str, object] | None = None) -> Path:
+                sim_time_ns: float, extra: Mapping[str, object] | None = None,
+                started: float = 0.0) -> Path:
     import cocotb
 
     stats_dir = Path(os.environ.get("SYSTEM_STATS_DIR", DEFAULT_STATS_DIR))
@@ -161,7 +162,8 @@ def write_stats(test: str, stats: Stats, *, result: str, error: str | None,
         "counters": dict(stats.counters),
         "repro": os.environ.get("SYSTEM_REPRO", f"SEED={regression_seed()}"),
         "txlog": str(Path.cwd() / f"{_safe(test)}.txlog"),
-        "waves": str(fst) if fst.exists() else None,
+        # only a dump this run wrote (a stale one from an earlier WAVES=1 run is not)
+        "waves": str(fst) if fst.exists() and fst.stat().st_mtime >= started - 1 else None,
         "written": time.time(),
     }
     record.update(extra or {})
@@ -195,8 +197,10 @@ def with_stats(func):
             await func(dut, stats=stats, **kwargs)
         except BaseException as exc:
             write_stats(name, stats, result="fail", error=f"{type(exc).__name__}: {exc}",
-                        sim_time_ns=get_sim_time("ns"), extra={"wall_s": time.time() - t0})
+                        sim_time_ns=get_sim_time("ns"), extra={"wall_s": time.time() - t0},
+                        started=t0)
             raise
         write_stats(name, stats, result="pass", error=None,
-                    sim_time_ns=get_sim_time("ns"), extra={"wall_s": time.time() - t0})
+                    sim_time_ns=get_sim_time("ns"), extra={"wall_s": time.time() - t0},
+                    started=t0)
     return wrapper
