@@ -359,6 +359,21 @@ class Kernel:
         kdev.msi_chip = V2M_CHIP
         return vecs
 
+    async def its_free_device(self, kdev: KDevice) -> None:
+        """its_irq_domain_free for every vector (DISCARD) and its_free_device
+        (MAPD V=0), as pci_free_irq_vectors does on the ITS."""
+        dev = kdev.its_dev
+        if dev is None:
+            raise KernelError(f"{kdev.name} has no ITS device")
+        for v in kdev.vectors:
+            if v.chip is ITS_CHIP:
+                self.its.its_send_discard(dev, v.event)
+        self.its.its_free_device(dev)
+        await self.its_post_commands()
+        kdev.its_dev = None
+        self.txlog.log("KERNEL", f"{kdev.name}: ITS events discarded, MAPD V=0 "
+                                 f"(DeviceID {kdev.sid:#x})")
+
     def recompose(self, vec: Vector) -> M.MsiMsg:
         """irq_chip_compose_msi_msg again (e.g. after a domain change)."""
         if vec.chip is ITS_CHIP:

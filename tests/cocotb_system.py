@@ -226,7 +226,8 @@ async def teardown_put_cookie_tlb_invalidate(dut, stats):
     domain free (SCTLR off, TLBIASID + sync). After it, the old MSI and DMA
     addresses fault: first as an unmatched stream (global fault), then, with the
     device in a new domain that reuses the same context bank and ASID, as
-    translation faults: no stale TLB entry is used. A new MSI works again."""
+    translation faults: no stale TLB entry is used. A new MSI works again; after
+    its_free_device (MAPD V=0) the ITS drops it (no stale translation cache)."""
     env, k, sb = await boot(dut, stats, "teardown_put_cookie_tlb_invalidate")
     kd = k.iommu_domain_alloc("old")
     k.iommu_dma_setup(kd)
@@ -278,6 +279,14 @@ async def teardown_put_cookie_tlb_invalidate(dut, stats):
         await sb.msi(kdev.model, v.msg, "recomposed")
     check(len(kd2.domain.iova_cookie.msi_page_list) == 1, "new domain: one MSI page")
     env.txlog.log("KERNEL", f"old messages {[(hex(a), hex(b), c) for a, b, c in old_msgs]}")
+    await sb.drain()
+    # interrupt side of the teardown: its_free_device (MAPD V=0); the ITS must not
+    # use its cached translation afterwards: the same writes are dropped
+    await k.its_free_device(kdev)
+    for v in vecs:
+        p = await sb.msi(kdev.model, v.msg, "after MAPD V=0")
+        check(p.irq is None and p.drop == "unmapped_device",
+              f"write after MAPD V=0 predicted {p.describe()}")
     await sb.drain()
     await RisingEdge(dut.clk)
 
