@@ -36,6 +36,8 @@ class CycleProbe:
         self.down_ar = []      # cycles of downstream AR handshakes
         self.down_ar_valid = []
         self.ptw = []          # (ar cycle, r cycle)
+        self.up_aw = []        # cycles of upstream / downstream AW handshakes
+        self.down_aw = []
         self._ptw_ar = None
         self._prev_valid = 0
         self._prev_dvalid = 0
@@ -60,6 +62,10 @@ class CycleProbe:
                 self.down_ar.append(self.cycle)
                 dv = 0
             self._prev_dvalid = dv
+            if int(d.s_axi_awvalid.value) and int(d.s_axi_awready.value):
+                self.up_aw.append(self.cycle)
+            if int(d.m_axi_awvalid.value) and int(d.m_axi_awready.value):
+                self.down_aw.append(self.cycle)
             # R before AR: the walker may issue the next read in the same cycle
             if int(d.m_axi_ptw_rvalid.value) and int(d.m_axi_ptw_rready.value):
                 self.ptw.append((self._ptw_ar, self.cycle))
@@ -149,6 +155,22 @@ if cocotb is not None:
             upstream_accept_per_clk=round((len(up) - 1) / (up[-1] - up[0]), 3),
             downstream_issue_per_clk=round((len(dn) - 1) / (dn[-1] - dn[0]), 3),
             max_gap_cycles=max(b - a for a, b in zip(up, up[1:])))
+        # the same for writes: 2048 single-beat write bursts (AW and W every clock)
+        tb.sb.mon_aw.stop()
+        tb.sb.mon_w.stop()
+        n_up, n_dn = len(probe.up_aw), len(probe.down_aw)
+        tb.master.write_if.max_burst_len = 1
+        payload = bytes((k * 7) & 0xFF for k in range(0x4000))
+        await tb.master.write(0x1000_0000, payload, awid=5, user=0x10)
+        assert tb.image.read(DATA_BASE, 0x4000) == payload, "throughput write data"
+        await ClockCycles(dut.clk, 4)
+        up = probe.up_aw[n_up:]
+        dn = probe.down_aw[n_dn:]
+        res["hit_write_throughput"] = dict(
+            transactions=len(dn),
+            upstream_accept_per_clk=round((len(up) - 1) / (up[-1] - up[0]), 3),
+            downstream_issue_per_clk=round((len(dn) - 1) / (dn[-1] - dn[0]), 3),
+            max_gap_cycles=max(b - a for a, b in zip(up, up[1:])))
         dut._log.info("SMMU_BENCH %s", json.dumps(res))
         OUT.write_text(json.dumps(res, indent=2) + "\n")
         await RisingEdge(dut.clk)
@@ -167,6 +189,10 @@ def main() -> int:
     t = res["hit_throughput"]
     print(f"hit throughput: {t['upstream_accept_per_clk']} accepted/clk upstream, "
           f"{t['downstream_issue_per_clk']} issued/clk downstream over {t['transactions']} reads, "
+          f"longest gap {t['max_gap_cycles']} clk")
+    t = res["hit_write_throughput"]
+    print(f"hit write throughput: {t['upstream_accept_per_clk']} AW accepted/clk upstream, "
+          f"{t['downstream_issue_per_clk']} issued/clk downstream over {t['transactions']} writes, "
           f"longest gap {t['max_gap_cycles']} clk")
     for m in res["misses"] + [dict(case="neighbour page (walk cache)", **res["neighbour_miss"])]:
         print(f"miss, {m['case']}: {m['latency']} clk = {m['walker_reads']} walker reads "

@@ -603,7 +603,11 @@ async def random_multi_stream_traffic(dut, pressure):
         if smr >= nsmr:
             break
         sid0 = 0x200 + 4 * cb
-        dom = await tb.attach(cb, [(smr, sid0, 1)])           # two StreamIDs per bank
+        # ASIDs: some banks share one, so only the bank tag tells them apart
+        asid = rng.choice([0x77, 0x77, cb, rng.randrange(1 << 16)])
+        dom = await tb.attach(cb, [(smr, sid0, 1)], asid=asid)   # two StreamIDs per bank
+        if cb == 0:
+            dom0 = dom
         smr += 1
         pages = []
         for j in range(12):
@@ -659,7 +663,32 @@ async def random_multi_stream_traffic(dut, pressure):
                 else:
                     tb.sb.finish_read(out, ev, iova, arg)
 
+    async def remapper():
+        """Bank 0 pages only it touches: access, unmap + map elsewhere with the
+        kernel's TLB maintenance (TLBIVA + sync, or TLBIASID + sync) while the other
+        workers keep going, access again: always the current mapping."""
+        base, sid = 0x3000_0000, 0x200
+        for k in range(4):
+            assert dom0.pgtbl.map(base + k * 0x1000, DATA_BASE + 0xA00000 + k * 0x1000,
+                                  0x1000, RW) == 0
+        for rnd in range(max(2, RANDOM_TXNS // 8)):
+            k = rng.randrange(4)
+            iova = base + k * 0x1000 + 0x800
+            await tb.sb.write(sid, iova, bytes([rnd & 0xFF]) * 16)
+            await tb.sb.read(sid, iova, 16)
+            assert dom0.pgtbl.unmap(base + k * 0x1000, 0x1000) == 0x1000
+            new_pa = DATA_BASE + 0xA00000 + (4 + rnd % 60) * 0x1000
+            assert dom0.pgtbl.map(base + k * 0x1000, new_pa, 0x1000, RW) == 0
+            if rng.random() < 0.3:
+                dom0.tlb.ops.clear()
+                await tb.driver.arm_smmu_tlb_inv_context(0, dom0.asid)
+            else:
+                await tb.driver.flush_deferred(dom0.tlb)
+            out = await tb.sb.write(sid, iova, bytes([rnd & 0xFF, 0x5A]) * 8)
+            assert out.forward and out.pa == new_pa + 0x800, out.describe()
+
     tasks = [cocotb.start_soon(worker(*w)) for w in workers]
+    tasks.append(cocotb.start_soon(remapper()))
     for t in tasks:
         await t
     await ClockCycles(dut.clk, 10)
