@@ -35,17 +35,15 @@ from pymodel.gicv2m import V2mReference, msi_typer_decode
 from pymodel.hwdefs import gicv2m as V2MH
 from pymodel.hwdefs import its as ITSH
 from pymodel.hwdefs import smmu as S
-from pymodel.hwdefs import system as SYS
 from pymodel.its import its_device, its_node, its_wait_for_range_completion
 from pymodel.memory import TablePageAllocator
 from tb.arm_smmu_driver import ArmSmmuDriver, DeferredTlbOps
 from tb.smmu_model import Context, Sme, SmmuState
 
 MASK32 = 0xFFFF_FFFF
-# physical memory carve-up of the 1 GiB of RAM (all in the one MemoryImage)
-DMA_BUF_BASE = SYS.RAM_BASE                      # device buffers from here up
-PGTABLE_POOL = (SYS.RAM_BASE + 0x3E00_0000, 0x0100_0000)   # SMMU page tables
-ITS_POOL = (SYS.RAM_BASE + 0x3D00_0000, 0x0100_0000)       # ITS queue, device table, ITTs
+# physical memory carve-up of RAM (all in the one MemoryImage), offsets from its base:
+# device buffers from the bottom, then the ITS pool and the page-table pool at the top
+POOL_SIZE = 0x0100_0000
 DMA_WINDOW = (0, 1 << 32)                        # arm64 PCI default: base 0, 4 GiB
 
 
@@ -116,14 +114,18 @@ class Vector:
 class Kernel:
     def __init__(self, env, *, nr_cpus: int = 4, disable_bypass: bool = True):
         self.env = env
+        self.map = env.map
         self.memory = env.memory
-        self.smmu = ArmSmmuDriver(env.cpu, env.dut.clk, base=SYS.SMMU_BASE,
+        self.smmu = ArmSmmuDriver(env.cpu, env.dut.clk, base=self.map.smmu_base,
                                   disable_bypass=disable_bypass)
         self.smmu_state = SmmuState(self.memory, num_cb=8)
-        self.pgtable_alloc = TablePageAllocator(self.memory, *PGTABLE_POOL)
-        self.its = its_node(self.memory, TablePageAllocator(self.memory, *ITS_POOL),
+        ram_top = self.map.ram_base + self.map.ram_size
+        self.pgtable_pool = (ram_top - 2 * POOL_SIZE, POOL_SIZE)
+        self.its_pool = (ram_top - 3 * POOL_SIZE, POOL_SIZE)
+        self.pgtable_alloc = TablePageAllocator(self.memory, *self.pgtable_pool)
+        self.its = its_node(self.memory, TablePageAllocator(self.memory, *self.its_pool),
                             nr_cpus=nr_cpus)
-        self.its_msi_node = M.ItsNode(SYS.ITS_BASE)
+        self.its_msi_node = M.ItsNode(self.map.its_base)
         self.v2m: Optional[M.V2mData] = None
         self.v2m_ref: Optional[V2mReference] = None
         self.v2m_spi_used: set[int] = set()
@@ -131,7 +133,7 @@ class Kernel:
         self.sme_used: set[int] = set()
         self.kdomains: list[KDomain] = []
         self.kdevices: dict[str, KDevice] = {}
-        self._buf_next = DMA_BUF_BASE
+        self._buf_next = self.map.ram_base
         self.txlog = env.txlog
 
     # ------------------------------------------------------------------ MMIO
@@ -162,18 +164,18 @@ class Kernel:
                                  f"{feats.num_mapping_groups} SMRs, ias {feats.ias} oas {feats.oas}")
         # ITS
         for off, val in self.its.its_probe_writes():
-            await self.writeq(SYS.ITS_BASE + off, val)
-        await self.writel(SYS.ITS_BASE + ITSH.GITS_CTLR, 1 << ITSH.CTLR_ENABLED_BIT)
+            await self.writeq(self.map.its_base + off, val)
+        await self.writel(self.map.its_base + ITSH.GITS_CTLR, 1 << ITSH.CTLR_ENABLED_BIT)
         for cpu in range(self.its.nr_cpus):
             self.its.its_cpu_init_collection(cpu)
         await self.its_post_commands()
         self.txlog.log("KERNEL", f"ITS: cmdq {self.its.cmd_base:#x}, device table "
                                  f"{self.its.device_table:#x}, {self.its.nr_cpus} collections")
         # GICv2m
-        typer = await self.readl(SYS.GICV2M_BASE + V2MH.MSI_TYPER)
-        iidr = await self.readl(SYS.GICV2M_BASE + V2MH.MSI_IIDR)
+        typer = await self.readl(self.map.gicv2m_base + V2MH.MSI_TYPER)
+        iidr = await self.readl(self.map.gicv2m_base + V2MH.MSI_IIDR)
         spi_start, nr_spis = msi_typer_decode(typer)
-        self.v2m = M.V2mData.from_iidr(iidr, SYS.GICV2M_BASE, spi_start, nr_spis)
+        self.v2m = M.V2mData.from_iidr(iidr, self.map.gicv2m_base, spi_start, nr_spis)
         self.v2m_ref = V2mReference(spi_start, nr_spis)
         self.txlog.log("KERNEL", f"GICv2m: MSI_TYPER {typer:#x} -> SPIs [{spi_start}, "
                                  f"{spi_start + nr_spis}), IIDR {iidr:#x}")
@@ -182,11 +184,11 @@ class Kernel:
         """its_post_commands + its_wait_for_range_completion: write GITS_CWRITER,
         poll GITS_CREADR until the ITS has consumed everything."""
         to = self.its.cwriter_value()
-        await self.writeq(SYS.ITS_BASE + ITSH.GITS_CWRITER, to)
+        await self.writeq(self.map.its_base + ITSH.GITS_CWRITER, to)
         for _ in range(timeout_polls):
-            rd = await self.readq(SYS.ITS_BASE + ITSH.GITS_CREADR)
+            rd = await self.readq(self.map.its_base + ITSH.GITS_CREADR)
             if (rd >> ITSH.CREADR_STALLED_BIT) & 1:
-                err = await self.readl(SYS.ITS_BASE + ITSH.GITS_IMPDEF_CMD_ERROR)
+                err = await self.readl(self.map.its_base + ITSH.GITS_IMPDEF_CMD_ERROR)
                 raise KernelError(f"ITS stalled at CREADR {rd:#x} (command error {err:#x})")
             if rd == to:
                 return
@@ -302,7 +304,7 @@ class Kernel:
         """A physically contiguous buffer in RAM (the page allocator)."""
         addr = -(-self._buf_next // align) * align
         self._buf_next = addr + size
-        if self._buf_next > ITS_POOL[0]:
+        if self._buf_next > self.its_pool[0]:
             raise KernelError("DMA buffer area exhausted")
         return addr
 

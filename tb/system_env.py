@@ -37,6 +37,61 @@ NUM_CB = 8
 AXI_ADDR_BITS = 48
 
 
+@dataclass
+class SystemMap:
+    """The physical memory map as firmware describes it to the kernel (the
+    device tree / IORT of QEMU's virt machine by default, pymodel.hwdefs.system).
+    A run with another map gives msi_system_top the same values as HDL
+    parameters (`hdl_parameters`) and this side reads them from $SYSTEM_MAP
+    (JSON), so RTL and kernel agree."""
+
+    its_base: int = SYS.ITS_BASE
+    gicv2m_base: int = SYS.GICV2M_BASE
+    smmu_base: int = SYS.SMMU_BASE
+    ram_base: int = SYS.RAM_BASE
+    ram_size: int = SYS.RAM_SIZE
+
+    FIELDS = {"its_base": "ITS_BASE", "gicv2m_base": "GICV2M_BASE", "smmu_base": "SMMU_BASE",
+              "ram_base": "RAM_BASE", "ram_size": "RAM_SIZE"}
+
+    @classmethod
+    def from_env(cls) -> "SystemMap":
+        import json
+        import os
+        text = os.environ.get("SYSTEM_MAP")
+        return cls(**json.loads(text)) if text else cls()
+
+    def to_json(self) -> str:
+        import json
+        return json.dumps({f: getattr(self, f) for f in self.FIELDS})
+
+    def hdl_parameters(self) -> dict:
+        return {param: getattr(self, f) for f, param in self.FIELDS.items()}
+
+    @property
+    def its_translater(self) -> int:
+        from pymodel.hwdefs import its as ITSH
+        return self.its_base + ITSH.GITS_TRANSLATER
+
+    @property
+    def v2m_setspi(self) -> int:
+        from pymodel.hwdefs import gicv2m as V2MH
+        return self.gicv2m_base + V2MH.MSI_SETSPI_NS
+
+    def pa_target(self, pa: int) -> str:
+        """Which slave msi_system_top's PA decoder routes `pa` to (decoded here
+        independently of the RTL)."""
+        from pymodel.hwdefs import its as ITSH
+        frame = self.its_base + ITSH.TRANSLATION_FRAME_OFFSET
+        if frame <= pa < frame + 0x1_0000:
+            return "its"
+        if self.gicv2m_base <= pa < self.gicv2m_base + SYS.GICV2M_SIZE:
+            return "v2m"
+        if self.ram_base <= pa < self.ram_base + self.ram_size:
+            return "ram"
+        return "decerr"
+
+
 class TxLog:
     """The run's transaction log, one line per event, stamped with simulation
     time so it lines up with the waveform. Written to <test>.txlog in the
@@ -116,6 +171,7 @@ class SystemEnv:
     def __init__(self, dut, seed: Optional[int] = None, test_name: str = "system"):
         self.dut = dut
         self.log = dut._log
+        self.map = SystemMap.from_env()
         self.rng = random.Random(cocotb.RANDOM_SEED if seed is None else seed)
         cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
         self.memory = MemoryImage()
@@ -212,19 +268,10 @@ RESP_NAMES = {int(AxiResp.OKAY): "OKAY", int(AxiResp.EXOKAY): "EXOKAY",
               int(AxiResp.SLVERR): "SLVERR", int(AxiResp.DECERR): "DECERR"}
 
 
-def pa_target(pa: int) -> str:
-    """Which slave the PA decoder of msi_system_top routes a physical address to
-    (an independent decode from pymodel.hwdefs.system, not from the RTL)."""
-    from pymodel.hwdefs import its as ITSH
-    its_frame = SYS.ITS_BASE + ITSH.TRANSLATION_FRAME_OFFSET
-    if its_frame <= pa < its_frame + 0x1_0000:
-        return "its"
-    if SYS.GICV2M_BASE <= pa < SYS.GICV2M_BASE + SYS.GICV2M_SIZE:
-        return "v2m"
-    if SYS.RAM_BASE <= pa < SYS.RAM_BASE + SYS.RAM_SIZE:
-        return "ram"
-    return "decerr"
+def pa_target(pa: int, smap: Optional[SystemMap] = None) -> str:
+    """Which slave the PA decoder of msi_system_top routes a physical address to."""
+    return (smap or SystemMap()).pa_target(pa)
 
 
-__all__ = ["SystemEnv", "DeviceModel", "TxLog", "pa_target", "RESP_NAMES", "DEV_SIDS",
+__all__ = ["SystemEnv", "SystemMap", "DeviceModel", "TxLog", "pa_target", "RESP_NAMES", "DEV_SIDS",
            "NUM_DEV_PORTS", "ReadOnly", "RisingEdge"]

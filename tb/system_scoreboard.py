@@ -33,8 +33,6 @@ from tb.system_env import RESP_NAMES, DeviceModel, pa_target
 from tb.system_monitors import wait_named
 
 RESP_OKAY, RESP_SLVERR, RESP_DECERR = 0, 2, 3
-ITS_TRANSLATER_PA = SYS.ITS_BASE + ITSH.GITS_TRANSLATER
-V2M_SETSPI_PA = SYS.GICV2M_BASE + V2MH.MSI_SETSPI_NS
 
 
 class ScoreboardError(AssertionError):
@@ -110,15 +108,16 @@ class SystemScoreboard:
         out = self.k.smmu_state.predict(sid, addr, write=write, prot=prot, cache=cache)
         if not out.forward:
             return Prediction(sid, addr, write, out, None, out.resp)
-        tgt = pa_target(out.pa)
+        smap = self.env.map
+        tgt = smap.pa_target(out.pa)
         p = Prediction(sid, addr, write, out, tgt, RESP_DECERR if tgt == "decerr" else RESP_OKAY)
-        if write and tgt == "its" and out.pa == ITS_TRANSLATER_PA:
+        if write and tgt == "its" and out.pa == smap.its_translater:
             r = self.k.its.reference.translate(sid, data & 0xFFFF_FFFF)
             if isinstance(r, Lpi):
                 p.irq = ("lpi", r.intid, r.target)
             else:
                 p.drop = r.kind
-        elif write and tgt == "v2m" and out.pa == V2M_SETSPI_PA:
+        elif write and tgt == "v2m" and out.pa == smap.v2m_setspi:
             spi = self.k.v2m_ref.setspi(data & 0xFFFF_FFFF)
             if spi is None:
                 p.drop = "spi out of range"
@@ -273,15 +272,15 @@ class SystemScoreboard:
         ref = self.k.its.reference
         got = {}
         for kind, off in DROP_COUNTERS.items():
-            got[kind] = await self.k.readl(SYS.ITS_BASE + off)
-        got["translated"] = await self.k.readl(SYS.ITS_BASE + ITSH.GITS_IMPDEF_TRANSLATED)
+            got[kind] = await self.k.readl(self.env.map.its_base + off)
+        got["translated"] = await self.k.readl(self.env.map.its_base + ITSH.GITS_IMPDEF_TRANSLATED)
         want = {k: v & 0xFFFF_FFFF for k, v in ref.drops.items()}
         want["translated"] = ref.translated & 0xFFFF_FFFF
         if got != want:
             raise ScoreboardError(f"ITS counters {got}, reference {want}")
         v2m = self.k.v2m_ref
-        dropped = await self.k.readl(SYS.GICV2M_BASE + V2MH.MSI_DROPPED)
-        delivered = await self.k.readl(SYS.GICV2M_BASE + V2MH.MSI_DELIVERED)
+        dropped = await self.k.readl(self.env.map.gicv2m_base + V2MH.MSI_DROPPED)
+        delivered = await self.k.readl(self.env.map.gicv2m_base + V2MH.MSI_DELIVERED)
         if (dropped, delivered) != (v2m.dropped & 0xFFFF_FFFF, v2m.delivered & 0xFFFF_FFFF):
             raise ScoreboardError(f"GICv2m dropped/delivered {dropped}/{delivered}, reference "
                                   f"{v2m.dropped}/{v2m.delivered}")

@@ -69,3 +69,22 @@ RANDOM_PARAMS = {"default": {}, "smalltlb": {"TLB_ENTRIES": 8, "WALK_CACHE_ENTRI
 def test_system_random(config, run, seed):
     run_system(toplevel="msi_system_top", sources=SYSTEM_SOURCES, test_module="cocotb_system",
                testcase="random_system", seed=seed, parameters=RANDOM_PARAMS[config])
+
+
+# Another memory map, given to the RTL as parameters and to the kernel layer as the
+# "firmware" description ($SYSTEM_MAP): nothing in the flow assumes QEMU's addresses.
+ALT_MAP = dict(its_base=0x3000_0000, gicv2m_base=0x3100_0000, smmu_base=0x3200_0000,
+               ram_base=0x8000_0000, ram_size=0x4000_0000)
+ALT_MAP_SCENARIOS = ["doorbells_many_devices/chip=its/backpressure=0.0",
+                     "doorbells_many_devices/chip=v2m/backpressure=0.0", "isolation_its"]
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("seed", system_seeds(), ids=seed_id)
+@pytest.mark.parametrize("scenario", ALT_MAP_SCENARIOS, ids=lambda s: s.replace("/", "-"))
+def test_system_alt_map(scenario, seed):
+    from tb.system_env import SystemMap
+    smap = SystemMap(**ALT_MAP)
+    run_system(toplevel="msi_system_top", sources=SYSTEM_SOURCES, test_module="cocotb_system",
+               testcase=scenario, seed=seed, parameters=smap.hdl_parameters(),
+               extra_env={"SYSTEM_MAP": smap.to_json()})
