@@ -361,6 +361,13 @@ class Kernel:
         kdev.msi_chip = V2M_CHIP
         return vecs
 
+    async def its_set_affinity(self, vec: Vector, cpu: int) -> None:
+        """its_set_affinity: MOVI the event to collection `cpu` (+ SYNC)."""
+        dev = vec.kdev.its_dev
+        self.its.its_send_movi(dev, self.its.collections[cpu], vec.event)
+        await self.its_post_commands()
+        self.txlog.log("KERNEL", f"{vec.kdev.name}: LPI {vec.hwirq} moved to cpu{cpu} (MOVI)")
+
     async def its_free_device(self, kdev: KDevice) -> None:
         """its_irq_domain_free for every vector (DISCARD) and its_free_device
         (MAPD V=0), as pci_free_irq_vectors does on the ITS."""

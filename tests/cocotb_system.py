@@ -577,3 +577,35 @@ async def random_system(dut, stats):
         await t
     await sb.drain(timeout_us=500)
     await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+@with_stats
+async def its_set_affinity_under_traffic(dut, stats):
+    """irq_set_affinity on ITS vectors (MOVI + SYNC) while another device keeps
+    signalling: after each move the moved LPI arrives at the new CPU, the
+    other device's interrupts keep theirs; the message itself does not change."""
+    env, k, sb = await boot(dut, stats, "its_set_affinity_under_traffic", 0.2)
+    rng = random.Random(cocotb.RANDOM_SEED)
+    topo = await Topology(k, {"domA": [0], "domB": [1]}, lambda kd: "its",
+                          lambda kd: 4).build()
+    mover, other = topo.kdevs
+    stop = []
+
+    async def background():
+        while not stop:
+            v = rng.choice(topo.vectors[other.name])
+            await sb.msi(other.model, v.msg, "background")
+    bg = cocotb.start_soon(background())
+    for rnd in range(3):
+        for v in topo.vectors[mover.name]:
+            before = (v.msg.address, v.msg.data)
+            cpu = rng.randrange(k.its.nr_cpus)
+            await k.its_set_affinity(v, cpu)
+            p = await sb.msi(mover.model, v.msg, f"after move to cpu{cpu}")
+            check(p.irq == ("lpi", v.hwirq, cpu), f"moved LPI predicted {p.describe()}")
+            check((v.msg.address, v.msg.data) == before, "affinity changed the MSI message")
+    stop.append(True)
+    await bg
+    await sb.drain()
+    await RisingEdge(dut.clk)

@@ -43,6 +43,7 @@ SCENARIOS = [
     "isolation_v2m_missing",
     "lookup_v5_vs_merged",
     "vfio_msi_cookie",
+    "its_set_affinity_under_traffic",
 ]
 # the constrained-random regression runs RANDOM_RUNS seeds by default (more with
 # make regress SEEDS=N, longer with SYSTEM_RANDOM_OPS)
