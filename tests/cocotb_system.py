@@ -80,7 +80,8 @@ class Topology:
         k = self.k
         for dom_name, ports in self.layout.items():
             kd = k.iommu_domain_alloc(dom_name)
-            k.iommu_dma_setup(kd, self.behaviour)
+            behaviour = self.behaviour(dom_name) if callable(self.behaviour) else self.behaviour
+            k.iommu_dma_setup(kd, behaviour)
             self.kdoms[dom_name] = kd
             for port in ports:
                 kdev = k.add_device(port)
@@ -515,7 +516,8 @@ async def vfio_msi_cookie(dut, stats):
 async def random_system(dut, stats):
     """Constrained-random system regression: a random number of DMA domains with
     a random spread of the four devices, each device on the ITS or GICv2m with
-    1..6 vectors, v4.9 or seed-v5 cookies, random back-pressure; concurrent
+    1..6 vectors, per-domain kernel behaviour (v4.9, seed-v5 lookup, v4.10,
+    v5.2 split prepare/compose), random back-pressure; concurrent
     MSIs (legitimate, plus forged event / SPI numbers), DMA writes and reads to
     mapped buffers, and one-at-a-time faulting DMA to unmapped IOVAs. Length:
     SYSTEM_RANDOM_OPS (ops per device, default 60)."""
@@ -534,11 +536,11 @@ async def random_system(dut, stats):
         layout[f"dom{i if i < ndom else rng.randrange(ndom)}"].append(port)
     chips = {p: rng.choice(["its", "v2m"]) for p in range(4)}
     nvecs = {p: rng.randint(1, 6) for p in range(4)}
-    variant = rng.choice(["v4.9", "seed-v5"])
+    variants = {d: rng.choice(["v4.9", "seed-v5", "v4.10", "v5.2"]) for d in layout}
     env.txlog.log("RANDOM", f"backpressure={bp} layout={layout} chips={chips} nvecs={nvecs} "
-                            f"lookup={variant} ops/device={ops}")
+                            f"kernels={variants} ops/device={ops}")
     topo = await Topology(k, layout, lambda kd: chips[kd.model.port],
-                          lambda kd: nvecs[kd.model.port], behaviour=variant).build()
+                          lambda kd: nvecs[kd.model.port], behaviour=variants.get).build()
     check_msi_pages(topo)
     fault_lock = Lock()
 
