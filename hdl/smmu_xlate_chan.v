@@ -240,7 +240,18 @@ module smmu_xlate_chan #(
         end
     endfunction
 
-    wire [47:0] pa = bypass ? va : {x_pa, va[11:0]};
+    // bypassed transactions keep their whole address; translated ones carry the PA
+    wire [47:0] xpa = {x_pa, va[11:0]};
+    wire [ADDR_WIDTH-1:0] pa;
+    generate
+        if (ADDR_WIDTH >= 48) begin : g_pa_wide
+            assign pa = bypass ? s_addr : {{(ADDR_WIDTH-48){1'b0}}, xpa};
+        end else begin : g_pa_narrow
+            assign pa = bypass ? s_addr : xpa[ADDR_WIDTH-1:0];
+            // a PA above the port's reach is cut (ADDR_WIDTH is 48 by contract)
+            wire unused_pa_hi = &{1'b0, xpa};
+        end
+    endgenerate
 
     always @(posedge clk) begin
         if (rst) begin
@@ -271,7 +282,7 @@ module smmu_xlate_chan #(
                 m_valid <= 1'b1;
                 out_stale <= inv_valid;
                 m_id <= s_id;
-                m_addr <= pa[ADDR_WIDTH-1:0];
+                m_addr <= pa;
                 m_len <= s_len;
                 m_size <= s_size;
                 m_burst <= s_burst;
