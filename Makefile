@@ -44,7 +44,7 @@ test: $(STAMP) tools
 	    --only-stats --title "make test (system tests listed, all counted)" || true; exit $$rc
 
 model: $(STAMP)
-	$(PYTEST) -n $(JOBS) -p no:cacheprovider tests -m "not sim"
+	$(PYTEST) -n $(JOBS) -p no:cacheprovider tests -m "not sim and not synth"
 
 # System regression: tests/test_system*.py (override SIM_TESTS=tests for every
 # simulation). JUnit XML in results/junit.xml, per-test counters in results/stats,

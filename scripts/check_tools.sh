@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
-# Checks for the simulator the tests need (Icarus Verilog: iverilog + vvp).
-# Installs it with apt-get where we may (root or passwordless sudo); otherwise
-# stops with a message that names what is missing and how to get it.
+# Checks for the tools the tests need: Icarus Verilog (iverilog, vvp) to simulate and
+# yosys to prove the blocks synthesize without latches. Installs the missing ones with
+# apt-get where we may (root or passwordless sudo); otherwise stops with a message that
+# names what is missing and how to get it.
 set -u
+declare -A pkg=([iverilog]=iverilog [vvp]=iverilog [yosys]=yosys)
 missing=()
-for t in iverilog vvp; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+for t in iverilog vvp yosys; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "check_tools: missing: ${missing[*]} (package: iverilog)" >&2
+pkgs=$(for t in "${missing[@]}"; do echo "${pkg[$t]}"; done | sort -u | tr '\n' ' ')
+echo "check_tools: missing: ${missing[*]} (Debian packages: $pkgs)" >&2
 sudo=""
 [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && sudo="sudo -n"
 if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" -eq 0 ] || [ -n "$sudo" ]; }; then
-    echo "check_tools: installing iverilog with apt-get" >&2
-    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq iverilog >&2
+    echo "check_tools: installing $pkgs with apt-get" >&2
+    # shellcheck disable=SC2086  # $pkgs is a word list on purpose
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $pkgs >&2
 fi
-for t in iverilog vvp; do
+status=0
+for t in "${missing[@]}"; do
     if ! command -v "$t" >/dev/null 2>&1; then
-        echo "ERROR: '$t' not found. Install Icarus Verilog 11 or newer:" >&2
-        echo "  Debian/Ubuntu: sudo apt-get install iverilog" >&2
-        echo "  macOS:         brew install icarus-verilog" >&2
-        exit 1
+        echo "ERROR: '$t' not found. Install package '${pkg[$t]}':" >&2
+        echo "  Debian/Ubuntu: sudo apt-get install ${pkg[$t]}" >&2
+        echo "  macOS:         brew install ${pkg[$t]/iverilog/icarus-verilog}" >&2
+        status=1
     fi
 done
-echo "check_tools: $(iverilog -V 2>&1 | head -1)" >&2
+[ $status -eq 0 ] && echo "check_tools: $(iverilog -V 2>&1 | head -1); $(yosys -V)" >&2
+exit $status
