@@ -115,12 +115,16 @@ def main(argv: list[str]) -> int:
     n_pass = sum(c["outcome"] == "pass" for c in cases)
     print(f"{'TOTAL':<{width}} {n_pass:>3}/{len(cases):<3}{'':>11} "
           + " ".join(f"{totals[k]:>7}" for k in COUNTERS))
-    waves = [r["waves"] for r in stats if r.get("waves")]
+    waves = sorted({r["waves"] for r in stats if r.get("waves")})
     if waves:
-        print(f"\nwaveforms ({len(waves)}): e.g. gtkwave {waves[0]} waves/system.gtkw")
-    logs = [r["txlog"] for r in stats if r.get("txlog") and Path(r["txlog"]).exists()]
+        print(f"\nwaveforms ({len(waves)}; layout for msi_system_top: waves/system.gtkw):")
+        for w in waves[:6]:
+            print(f"  gtkwave {w} waves/system.gtkw")
+        if len(waves) > 6:
+            print(f"  ... and {len(waves) - 6} more")
+    logs = sorted({r["txlog"] for r in stats if r.get("txlog") and Path(r["txlog"]).exists()})
     if logs:
-        print(f"transaction logs ({len(logs)}): e.g. {logs[0]}")
+        print(f"transaction logs ({len(logs)}, next to each build): e.g. {logs[0]}")
     if failures:
         print(f"\n{len(failures)} FAILED. Reproduce each with the command shown:")
         for node, repro, recs, msg in failures:
