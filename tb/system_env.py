@@ -190,7 +190,8 @@ class SystemEnv:
         self.up_mon = AxiAddrMonitor(dut, dut.clk, "up_axi_", name="smmu-upstream").start()
         self.lpi_mon = ValidReadyMonitor(dut, dut.clk, "lpi_", ("intid", "target")).start()
         self.spi_mon = ValidReadyMonitor(dut, dut.clk, "spi_", ("intid",)).start()
-        self.txlog = TxLog(Path.cwd() / f"{_safe(test_name)}.txlog")
+        from tb.system_regress import txlog_path
+        self.txlog = TxLog(txlog_path(test_name))
         self._irq_ready_p = 0.0
         dut.lpi_ready.value = 0
         dut.spi_ready.value = 0

@@ -128,6 +128,15 @@ class Stats:
         return self.counters.get(name, 0)
 
 
+CURRENT_TEST: str | None = None   # name of the running with_stats test (txlog file name)
+
+
+def txlog_path(fallback: str) -> Path:
+    """<cwd>/<test>.txlog: the transaction log of the running test, the name the
+    stats record points at."""
+    return Path.cwd() / f"{_safe(CURRENT_TEST or fallback)}.txlog"
+
+
 def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:120]
 
@@ -187,8 +196,10 @@ def with_stats(func):
 
     @functools.wraps(func)
     async def wrapper(dut, **kwargs):
+        global CURRENT_TEST
         stats = Stats()
         name = func.__name__ + "".join(f"/{k}={v!r}" for k, v in kwargs.items())
+        CURRENT_TEST = name
         t0 = time.time()
         cocotb.log.info("%s SEED=%d (test seed %d)  reproduce: %s", name, regression_seed(),
                         cocotb.RANDOM_SEED,
