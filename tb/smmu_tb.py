@@ -149,6 +149,38 @@ class AxiWMonitor:
                 self.callback((int(s["data"].value), int(s["strb"].value), int(s["last"].value)))
 
 
+class AxiWriteOrderMonitor:
+    """Upstream AXI rule check: a write response may only follow the last data beat
+    of its write (AMBA AXI4 A3.3.1), so B handshakes never outnumber WLAST ones."""
+
+    def __init__(self, dut, prefix: str, clock, on_error):
+        self.w = [getattr(dut, f"{prefix}w{f}") for f in ("valid", "ready", "last")]
+        self.b = [getattr(dut, f"{prefix}b{f}") for f in ("valid", "ready")]
+        self.clock = clock
+        self.on_error = on_error
+        self.wlast = self.bresp = 0
+        self._task = None
+
+    def start(self) -> None:
+        self._task = cocotb.start_soon(self._run())
+
+    def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+
+    async def _run(self) -> None:
+        while True:
+            await RisingEdge(self.clock)
+            await ReadOnly()
+            if all(int(x.value) for x in self.w):
+                self.wlast += 1
+            if all(int(x.value) for x in self.b):
+                self.bresp += 1
+                if self.bresp > self.wlast:
+                    self.on_error(f"write response {self.bresp} before the last data beat "
+                                  f"of its write ({self.wlast} WLAST so far)")
+
+
 class SmmuTB:
     """One TB per DUT (smmu_tlb): clock, reset, bus models, driver, model state."""
 
@@ -298,9 +330,10 @@ class SmmuScoreboard:
         self.mon_w = AxiWMonitor(dut, "m_axi_w", dut.clk, self._on_w)
         self.ptw_reads = 0
         self.mon_ptw = AxiAddrMonitor_PTW(dut, dut.clk, self._on_ptw)
+        self.mon_up_order = AxiWriteOrderMonitor(dut, "s_axi_", dut.clk, self._err)
 
     def start(self) -> None:
-        for m in (self.mon_aw, self.mon_ar, self.mon_w, self.mon_ptw):
+        for m in (self.mon_aw, self.mon_ar, self.mon_w, self.mon_ptw, self.mon_up_order):
             m.start()
 
     def _err(self, msg: str) -> None:

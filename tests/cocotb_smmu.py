@@ -154,6 +154,31 @@ async def context_faults_every_kind(dut):
     await tb.sb.write(sid, base + 0x4000, b"priv-ok!", prot=PROT_NS | PROT_PRIV)
     # the walk-less permission fault path: the XN page is in the TLB now, fetch again
     await tb.sb.read(sid, base + 0x2000, 8, prot=PROT_NS | PROT_INSTR, what="fetch XN (TLB hit)")
+    # permission faults on blocks report the block's level
+    from pymodel.io_pgtable_arm import SZ_1G, SZ_2M
+    assert pg.map(0x4000_0000, 0x6000_0000, SZ_2M, IOMMU_READ) == 0
+    assert pg.map(0x80_4000_0000, 0x8000_0000, SZ_1G, RW | IOMMU_NOEXEC) == 0
+    out = await tb.sb.write(sid, 0x4001_2340, bytes(8), what="write to read-only 2M block")
+    assert out.fault.level == 2, out.describe()
+    out, _ = await tb.sb.read(sid, 0x80_4123_4560, 8, prot=PROT_NS | PROT_INSTR,
+                              what="fetch from XN 1G block")
+    assert out.fault.level == 1, out.describe()
+    # hierarchical attributes in a level-2 table descriptor: APTable[1] (read-only),
+    # then APTable[0] (no unprivileged access), UXNTable, PXNTable
+    from pymodel.io_pgtable_arm import walk as _walk
+    for n, bit in enumerate((L.PTE_APTABLE_RDONLY_BIT, L.PTE_APTABLE_NOUNPRIV_BIT,
+                             L.PTE_UXNTABLE_BIT, L.PTE_PXNTABLE_BIT)):
+        region = 0x5000_0000 + n * 0x20_0000
+        assert pg.map(region, DATA_BASE + 0x40000 + n * 0x1000, 0x1000, RW) == 0
+        l2 = _walk(tb.image, pg.ttbr, pg.tcr, pg.mair, region).reads[2]
+        tb.image.write_u64(l2, tb.image.read_u64(l2) | (1 << bit))
+        for prot, write in ((PROT_NS, True), (PROT_NS, False), (PROT_NS | PROT_PRIV, True),
+                            (PROT_NS | PROT_INSTR, False), (PROT_NS | PROT_PRIV | PROT_INSTR, False)):
+            what = f"table attr bit {bit} prot {prot:#05b} {'write' if write else 'read'}"
+            if write:
+                await tb.sb.write(sid, region + 0x100, b"hierattr", prot=prot, what=what)
+            else:
+                await tb.sb.read(sid, region + 0x100, 8, prot=prot, what=what)
     from pymodel.io_pgtable_arm import FaultKind
     assert kinds == {FaultKind.TRANSLATION, FaultKind.ACCESS_FLAG, FaultKind.PERMISSION,
                      FaultKind.EXTERNAL}, kinds
@@ -203,6 +228,15 @@ async def fault_reporting_controls_and_multi(dut):
     assert tb.irq_context() == 0, "CFIE=0 but irq_context raised"
     out2, _ = await tb.sb.read(0x10, 0x1000_5000, 16, check=False)
     await tb.sb.check_fault_record(out1, multi=True)
+    # a terminated write is answered only after its data: hold the W channel
+    tb.master.write_if.w_channel.pause = True
+    out3, ev = tb.sb.start_write(0x10, 0x1000_6000, bytes(range(32)))
+    await ClockCycles(dut.clk, 30)
+    assert not ev.is_set(), "B of a terminated write returned before its W data"
+    tb.master.write_if.w_channel.pause = False
+    await wait_for_event(ev, "terminated write with held data")
+    tb.sb.finish_write(out3, ev, 0x1000_6000, bytes(range(32)))
+    await tb.sb.check_fault_record(out3)
     # global: two unmatched-stream faults
     g1 = await tb.sb.write(0x77, 0x1234_5000, bytes(8), check=False)
     await tb.sb.read(0x78, 0x1234_6000, 8, check=False)
@@ -352,7 +386,8 @@ async def blocks_t0sz_and_memory_attributes(dut):
 # invalidation
 # ---------------------------------------------------------------------------------------
 INV_OPS = ["TLBIVA", "TLBIVAL", "TLBIVAA", "TLBIVAAL", "TLBIASID", "TLBIALL", "TLBIALLNSNH",
-           "TLBIASID-other", "TLBIVA-other-asid"]
+           "TLBIASID-other", "TLBIVA-other-asid", "TLBIVA-global"]
+GLOBAL_PAGE = 0x1000_2000
 
 
 async def _inv_setup(tb):
@@ -365,10 +400,13 @@ async def _inv_setup(tb):
         doms.append(dom)
         if tb.num_cb == 1:
             break
-    pages = [0x1000_0000, 0x1000_1000, 0x1040_0000]
+    pages = [0x1000_0000, 0x1000_1000, 0x1040_0000, GLOBAL_PAGE]
     for k, dom in enumerate(doms):
         for j, iova in enumerate(pages):
             assert dom.pgtbl.map(iova, DATA_BASE + 0x100000 * k + 0x1000 * j, 0x1000, RW) == 0
+    # bank 0's GLOBAL_PAGE is a global (nG = 0) translation
+    from pymodel.hwdefs import lpae as L
+    clear_pte_bit(doms[0], GLOBAL_PAGE, L.PTE_NG_BIT)
     old = {}
     for k, dom in enumerate(doms):
         for iova in pages:
@@ -407,9 +445,13 @@ async def invalidation_removes_exactly_what_it_names(dut, op):
     elif op == "TLBIVAAL":
         await drv.tlbi_vaa(d0.cb, A, leaf=True)
         named = {(0, A)}
-    elif op == "TLBIASID":
+    elif op == "TLBIASID":        # global entries survive an ASID invalidation
         await drv.writel(drv.cb(d0.cb, S.CB_TLBIASID), d0.asid)
-        named = {(0, p) for p in pages}
+        named = {(0, p) for p in pages if p != GLOBAL_PAGE}
+    elif op == "TLBIVA-global":   # a global entry matches the VA under any ASID
+        await drv.arm_smmu_tlb_inv_range_nosync(d0.cb, 0x77, GLOBAL_PAGE, 0x1000, 0x1000,
+                                                leaf=True)
+        named = {(0, GLOBAL_PAGE)}
     elif op == "TLBIALL":
         await drv.tlbi_all_context(d0.cb)
         named = {(0, p) for p in pages}
