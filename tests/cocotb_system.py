@@ -479,8 +479,8 @@ async def lookup_v5_vs_merged(dut, stats):
 async def vfio_msi_cookie(dut, stats):
     """VFIO's flavour: an UNMANAGED domain with iommu_get_msi_cookie(domain,
     0x0800_0000): user DMA mappings at IOVAs the user picks, MSI pages taken
-    linearly from the window (ITS page first, then GICv2m), interrupts
-    delivered; with a GICv2m device in the group the domain is not
+    linearly from the window (ITS page first, then GICv2m), a 2 MiB user mapping
+    as a level-2 block, interrupts delivered; with a GICv2m device in the group the domain is not
     MSI-isolated (VFIO would need allow_unsafe_interrupts)."""
     env, k, sb = await boot(dut, stats, "vfio_msi_cookie")
     MSI_IOVA_BASE = 0x0800_0000
@@ -499,14 +499,18 @@ async def vfio_msi_cookie(dut, stats):
         check(v.msg.address == MSI_IOVA_BASE + 0x1000 + (v.doorbell & 0xFFF),
               f"GICv2m message {v.msg} not in the second window page")
     check(not k.msi_isolated(kd), "a GICv2m device makes the group not MSI-isolated")
-    # VFIO_IOMMU_MAP_DMA: the user picks the IOVA
+    # VFIO_IOMMU_MAP_DMA: the user picks the IOVA; 2 MiB aligned on both sides, so
+    # io-pgtable uses a level-2 block
     user_iova = 0x1_0000_0000
-    buf = k.alloc_buffer(8192)
-    check(kd.domain.iommu_map(user_iova, buf, 8192, IOMMU_READ | IOMMU_WRITE) == 0, "iommu_map")
+    buf = k.alloc_buffer(0x20_0000, align=0x20_0000)
+    check(kd.domain.iommu_map(user_iova, buf, 0x20_0000, IOMMU_READ | IOMMU_WRITE) == 0, "iommu_map")
+    lvl, _pte = kd.domain.pgtbl.leaf_pte(user_iova)
+    check(lvl == 2, f"2 MiB user mapping is a level-{lvl} entry, expected a level-2 block")
     for v in vi + vv:
         await sb.msi(v.kdev.model, v.msg)
-    await sb.dma_write(d_its.model, user_iova + 0x1000, bytes(range(128)))
-    await sb.dma_read(d_v2m.model, user_iova + 0x1000, 128)
+    for off in (0x1000, 0x12_3400, 0x1F_F000):
+        await sb.dma_write(d_its.model, user_iova + off, bytes(range(128)))
+        await sb.dma_read(d_v2m.model, user_iova + off, 128)
     await sb.drain()
     await RisingEdge(dut.clk)
 
@@ -609,5 +613,42 @@ async def its_set_affinity_under_traffic(dut, stats):
             check((v.msg.address, v.msg.data) == before, "affinity changed the MSI message")
     stop.append(True)
     await bg
+    await sb.drain()
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+@with_stats
+async def msi_64bit_iova(dut, stats):
+    """Devices with a 64-bit DMA mask: the allocator hands out IOVAs just below
+    the 48-bit aperture end, so the MSI message has a non-zero address_hi and
+    the device writes a 64-bit address; ITS and GICv2m both deliver. A 32-bit
+    device in the same domain gets its own MSI page below 4 GiB (v4.9 looks MSI
+    pages up by physical address, so it reuses the 64-bit device's page)."""
+    env, k, sb = await boot(dut, stats, "msi_64bit_iova")
+    kd = k.iommu_domain_alloc("dom64")
+    k.iommu_dma_setup(kd)
+    d64 = k.add_device(0, "dev64", dma_mask=D.DMA_BIT_MASK(64))
+    v64 = k.add_device(1, "v2m64", dma_mask=D.DMA_BIT_MASK(64))
+    d32 = k.add_device(2, "dev32")
+    for kdev in (d64, v64, d32):
+        await k.attach(kd, kdev)
+    vi = await k.its_msi_alloc(d64, 2)
+    vv = await k.v2m_msi_alloc(v64, 2)
+    for v in vi + vv:
+        check(v.msg.address_hi != 0, f"{v.kdev.name}: 64-bit mask but address_hi = 0 ({v.msg})")
+        check(v.msg.address >> 48 == 0, f"IOVA {v.msg.address:#x} beyond the 48-bit aperture")
+    v32 = await k.its_msi_alloc(d32, 1)
+    # the ITS doorbell page was mapped for dev64 already: dev32 reuses it (lookup by
+    # physical address), even though that IOVA is above its own DMA mask
+    check(v32[0].msg.address == vi[0].msg.address,
+          f"dev32 did not reuse the ITS MSI page: {v32[0].msg} vs {vi[0].msg}")
+    for v in vi + vv + v32:
+        await sb.msi(v.kdev.model, v.msg)
+    phys = k.alloc_buffer(4096)
+    iova = k.dma_map(d64, phys, 4096, IOMMU_READ | IOMMU_WRITE)
+    check(iova >= 1 << 32, f"64-bit device got a 32-bit IOVA {iova:#x}")
+    await sb.dma_write(d64.model, iova + 0x80, bytes(range(256)))
+    await sb.dma_read(d64.model, iova + 0x80, 256)
     await sb.drain()
     await RisingEdge(dut.clk)

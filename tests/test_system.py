@@ -44,6 +44,7 @@ SCENARIOS = [
     "lookup_v5_vs_merged",
     "vfio_msi_cookie",
     "its_set_affinity_under_traffic",
+    "msi_64bit_iova",
 ]
 # the constrained-random regression runs RANDOM_RUNS seeds by default (more with
 # make regress SEEDS=N, longer with SYSTEM_RANDOM_OPS)
