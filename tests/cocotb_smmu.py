@@ -527,7 +527,9 @@ async def tlb_sync_completes_only_after_effect(dut, ctx_sync):
     """A walk has read the old leaf and is held (walker R channel paused) when the
     leaf is remapped and TLBIVA + sync are issued: GSACTIVE/SACTIVE stay set while
     that walk is in flight; once it ends the status clears, its stale result is
-    neither used nor cached, and the transaction goes to the new PA."""
+    neither used nor cached, and the transaction goes to the new PA. Likewise a
+    translation made before a TLBI and still queued for the downstream port holds
+    the sync until it has left."""
     tb = await setup(dut)
     dom = await tb.attach(0, [(0, 0x10, 0)])
     A = 0x1000_0000
@@ -550,11 +552,12 @@ async def tlb_sync_completes_only_after_effect(dut, ctx_sync):
     e.addr, e.what = out_new.pa, "read after TLBI during walk"
     await drv.arm_smmu_tlb_inv_range_nosync(0, dom.asid, A, 0x1000, 0x1000, leaf=True)
     if ctx_sync:
-        await drv.writel(drv.cb(0, S.CB_TLBSYNC), 0)
+        sync_reg = drv.cb(0, S.CB_TLBSYNC)
         status = (drv.cb(0, S.CB_TLBSTATUS), S.TLBSTATUS_SACTIVE_BIT)
     else:
-        await drv.writel(S.GR0_STLBGSYNC, 0)
+        sync_reg = S.GR0_STLBGSYNC
         status = (S.GR0_STLBGSTATUS, S.TLBGSTATUS_GSACTIVE_BIT)
+    await drv.writel(sync_reg, 0)
     for _ in range(5):
         assert (await drv.readl(status[0]) >> status[1]) & 1, "sync completed while a walk begun before the TLBI is in flight"
     tb.ptw.r_channel.pause = False
@@ -568,6 +571,20 @@ async def tlb_sync_completes_only_after_effect(dut, ctx_sync):
     assert log[4:] == [log[3]], f"expected the leaf read again, walker read {[hex(a) for a in log]}"
     # and nothing stale was cached
     await sb.read(0x10, A + 0x40, 8)
+    # a translation made before the TLBI still waiting in the output register (the
+    # memory does not take the AR) also holds the sync until it has left
+    tb.ram.read_if.ar_channel.pause = True
+    out_held, ev = sb.start_read(0x10, A + 0x48, 8)
+    await ClockCycles(dut.clk, 10)
+    assert int(dut.m_axi_arvalid.value) == 1, "translated read not waiting downstream"
+    await drv.tlbi_allnsnh()
+    await drv.writel(sync_reg, 0)
+    for _ in range(3):
+        assert (await drv.readl(status[0]) >> status[1]) & 1, "sync completed with a pre-TLBI translation still queued"
+    tb.ram.read_if.ar_channel.pause = False
+    await drv._poll(status[0], status[1], "sync after the queued read left")
+    await wait_for_event(ev, "read held in the output register")
+    sb.finish_read(out_held, ev, A + 0x48, 8)
     sb.check_clean()
     await RisingEdge(dut.clk)
 
