@@ -524,14 +524,14 @@ async def random_system(dut, stats):
     v5.2 split prepare/compose), random back-pressure; concurrent
     MSIs (legitimate, plus forged event / SPI numbers), DMA writes and reads to
     mapped buffers, and one-at-a-time faulting DMA to unmapped IOVAs. Length:
-    SYSTEM_RANDOM_OPS (ops per device, default 60)."""
+    SYSTEM_RANDOM_OPS (ops per device, default 100)."""
     import os
     from cocotb.triggers import Lock
     from pymodel.msi import MsiMsg
     rng = random.Random(cocotb.RANDOM_SEED)
     bp = rng.choice([0.0, 0.2, 0.4])
     env, k, sb = await boot(dut, stats, "random_system", bp)
-    ops = int(os.environ.get("SYSTEM_RANDOM_OPS", "60"))
+    ops = int(os.environ.get("SYSTEM_RANDOM_OPS", "100"))
     ndom = rng.randint(1, 4)
     ports = list(range(4))
     rng.shuffle(ports)
