@@ -306,6 +306,7 @@ class ExpAddr:
     id: int
     addr: int
     len: int
+    size: int
     cache: int
     prot: int
     user: int
@@ -346,13 +347,14 @@ class SmmuScoreboard:
                       f"have been terminated, or an extra beat)")
             return
         e = q.popleft()
-        got = (beat.id, beat.addr, beat.len, beat.cache, beat.prot, beat.user)
-        exp = (e.id, e.addr, e.len, e.cache, e.prot, e.user)
+        got = (beat.id, beat.addr, beat.len, beat.size, beat.cache, beat.prot, beat.user)
+        exp = (e.id, e.addr, e.len, e.size, e.cache, e.prot, e.user)
         if got != exp:
             self._err(f"downstream {chan} for {e.what}: got id={beat.id:#x} addr={beat.addr:#x} "
-                      f"len={beat.len} cache={beat.cache:#06b} prot={beat.prot:#05b} "
-                      f"user={beat.user:#x}; expected id={e.id:#x} addr={e.addr:#x} len={e.len} "
-                      f"cache={e.cache:#06b} prot={e.prot:#05b} user={e.user:#x}")
+                      f"len={beat.len} size={beat.size} cache={beat.cache:#06b} "
+                      f"prot={beat.prot:#05b} user={beat.user:#x}; expected id={e.id:#x} "
+                      f"addr={e.addr:#x} len={e.len} size={e.size} cache={e.cache:#06b} "
+                      f"prot={e.prot:#05b} user={e.user:#x}")
 
     def _on_aw(self, beat: AddrBeat) -> None:
         self._match(self.exp_aw, beat, "AW")
@@ -366,7 +368,8 @@ class SmmuScoreboard:
             self._err(f"unexpected downstream W beat data={w[0]:#x} strb={w[1]:#x}")
             return
         e = self.exp_w.popleft()
-        if w != e:
+        lanes = sum(0xFF << (8 * b) for b in range(8) if (e[1] >> b) & 1)
+        if (w[0] & lanes, w[1], w[2]) != e:
             self._err(f"downstream W beat: got data={w[0]:#x} strb={w[1]:#x} last={w[2]}; "
                       f"expected data={e[0]:#x} strb={e[1]:#x} last={e[2]}")
 
@@ -382,46 +385,54 @@ class SmmuScoreboard:
 
     # --- issuing transactions ------------------------------------------------------------
     @staticmethod
-    def _beats(iova: int, data: bytes) -> list[tuple[int, int, int]]:
-        """W beats (64-bit bus) the AXI master sends for an aligned-start write."""
-        beats = []
-        start = iova & 7
-        n = -(-(start + len(data)) // 8)
-        buf = bytes(start) + data + bytes(n * 8 - start - len(data))
-        for k in range(n):
-            strb = 0
-            for b in range(8):
-                pos = k * 8 + b
-                if start <= pos < start + len(data):
-                    strb |= 1 << b
-            beats.append((int.from_bytes(buf[k * 8:k * 8 + 8], "little"), strb, int(k == n - 1)))
+    def _beats(addr: int, data: bytes, size: int = 3) -> list[tuple[int, int, int]]:
+        """W beats on the 64-bit bus for a write of `data` at `addr` with AxSIZE
+        `size`: the first beat runs to the next 2^size boundary, each byte sits in
+        its address lane (AMBA AXI4 A3.4 narrow transfers)."""
+        nbytes = 1 << size
+        beats, pos, cur = [], 0, addr
+        while pos < len(data):
+            n = min((cur // nbytes + 1) * nbytes - cur, len(data) - pos)
+            word = strb = 0
+            for b in range(n):
+                lane = (cur + b) % 8
+                word |= data[pos + b] << (8 * lane)
+                strb |= 1 << lane
+            beats.append((word, strb, 0))
+            pos += n
+            cur += n
+        beats[-1] = (beats[-1][0], beats[-1][1], 1)
         return beats
 
     def start_write(self, sid: int, iova: int, data: bytes, *, awid: int = 0,
                     prot: int = PROT_NS, cache: int = 0b0011, what: str = "",
-                    expect: Optional[Outcome] = None):
+                    expect: Optional[Outcome] = None, size: int = 3):
         """Predict (or take `expect`, e.g. a stale translation the test proves the TLB
         still holds), queue expectations and issue a write (single burst inside a 4 KiB
         page); returns (outcome, event)."""
         out = expect or self.tb.state.predict(sid, iova, write=True, prot=prot, cache=cache)
-        nbeats = -(-((iova & 7) + len(data)) // 8)
+        nbeats = -(-((iova % (1 << size)) + len(data)) // (1 << size))
         what = what or f"write sid={sid:#x} iova={iova:#x}"
         if out.forward:
-            self.exp_aw.append(ExpAddr(awid, out.pa, nbeats - 1, out.axcache, prot, sid, what))
-            self.exp_w.extend(self._beats(out.pa, data))
-        ev = self.tb.master.init_write(iova, data, awid=awid, prot=prot, cache=cache, user=sid)
+            self.exp_aw.append(ExpAddr(awid, out.pa, nbeats - 1, size, out.axcache, prot, sid,
+                                       what))
+            self.exp_w.extend(self._beats(out.pa, data, size))
+        ev = self.tb.master.init_write(iova, data, awid=awid, prot=prot, cache=cache, user=sid,
+                                       size=size)
         self.stats["writes"] += 1
         return out, ev
 
     def start_read(self, sid: int, iova: int, length: int, *, arid: int = 0,
                    prot: int = PROT_NS, cache: int = 0b0011, what: str = "",
-                   expect: Optional[Outcome] = None):
+                   expect: Optional[Outcome] = None, size: int = 3):
         out = expect or self.tb.state.predict(sid, iova, write=False, prot=prot, cache=cache)
-        nbeats = -(-((iova & 7) + length) // 8)
+        nbeats = -(-((iova % (1 << size)) + length) // (1 << size))
         what = what or f"read sid={sid:#x} iova={iova:#x}"
         if out.forward:
-            self.exp_ar.append(ExpAddr(arid, out.pa, nbeats - 1, out.axcache, prot, sid, what))
-        ev = self.tb.master.init_read(iova, length, arid=arid, prot=prot, cache=cache, user=sid)
+            self.exp_ar.append(ExpAddr(arid, out.pa, nbeats - 1, size, out.axcache, prot, sid,
+                                       what))
+        ev = self.tb.master.init_read(iova, length, arid=arid, prot=prot, cache=cache, user=sid,
+                                      size=size)
         self.stats["reads"] += 1
         return out, ev
 
