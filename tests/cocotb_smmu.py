@@ -704,7 +704,7 @@ async def random_multi_stream_traffic(dut, pressure):
             is_write = rng.random() < 0.5     # one kind per burst: R/W are unordered
             # narrow transfers now and then (an MSI is a 4-byte write), at most 256 beats
             size = 3 if rng.random() < 0.75 else rng.randrange(3)
-            length = min(length, 256 << size)
+            length = min(length, (256 << size) - (iova % (1 << size)))
             for _ in range(burst):
                 if is_write:
                     data = bytes(rng.randrange(256) for _ in range(length))
