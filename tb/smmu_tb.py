@@ -12,7 +12,6 @@ Bus models:
 
 from __future__ import annotations
 
-import itertools
 import logging
 import random
 from collections import deque
@@ -27,11 +26,10 @@ from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam,
 from cocotbext.axi.axi_ram import AxiRamRead
 
 from pymodel.hwdefs import smmu as S
-from pymodel.memory import MemoryAccessError, MemoryImage
 from pymodel.io_pgtable_arm import ArmLpaeS1
-from pymodel.memory import TablePageAllocator
+from pymodel.memory import MemoryAccessError, MemoryImage, TablePageAllocator
 from tb.arm_smmu_driver import ArmSmmuDriver, DeferredTlbOps
-from tb.smmu_model import (Context, ContextFault, GlobalFault, Outcome, PROT_NS, Sme,
+from tb.smmu_model import (Context, ContextFault, Outcome, PROT_NS, Sme,
                            SmmuState)
 
 TABLE_POOL_BASE = 0x4000_0000     # page-table pages (the walker's memory)
@@ -330,7 +328,7 @@ class SmmuScoreboard:
         self.mon_ar = AxiAddrMonitor(dut, "m_axi_ar", dut.clk, self._on_ar)
         self.mon_w = AxiWMonitor(dut, "m_axi_w", dut.clk, self._on_w)
         self.ptw_reads = 0
-        self.mon_ptw = AxiAddrMonitor_PTW(dut, dut.clk, self._on_ptw)
+        self.mon_ptw = WalkerReadMonitor(dut, dut.clk, self._on_ptw)
         self.mon_up_order = AxiWriteOrderMonitor(dut, "s_axi_", dut.clk, self._err)
 
     def start(self) -> None:
@@ -535,7 +533,7 @@ class SmmuScoreboard:
         assert self.tb.irq_context() == 0 and self.tb.irq_global() == 0, "fault interrupt raised"
 
 
-class AxiAddrMonitor_PTW:
+class WalkerReadMonitor:
     """Counts the walker's descriptor reads (AR handshakes on m_axi_ptw)."""
 
     def __init__(self, dut, clock, callback):
@@ -569,10 +567,4 @@ def cycle_pause(p_busy: float, rng: random.Random):
     def gen():
         while True:
             yield rng.random() < p_busy
-    return gen
-
-
-def seq_pause(pattern):
-    def gen():
-        return itertools.cycle(pattern)
     return gen
