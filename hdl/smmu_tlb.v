@@ -309,7 +309,6 @@ module smmu_tlb #(
         .clk(clk), .rst(rst),
         .acc_valid(aw_acc_valid), .acc_fault(aw_acc_fault), .acc_id(aw_acc_id),
         .acc_resp(aw_acc_resp), .acc_ready(aw_acc_ready),
-        .aw_issued(m_axi_awvalid && m_axi_awready),
         .s_wdata(s_axi_wdata), .s_wstrb(s_axi_wstrb), .s_wlast(s_axi_wlast),
         .s_wvalid(s_axi_wvalid), .s_wready(s_axi_wready),
         .s_bid(s_axi_bid), .s_bresp(s_axi_bresp), .s_bvalid(s_axi_bvalid),

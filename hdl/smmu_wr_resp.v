@@ -1,8 +1,9 @@
 // smmu_wr_resp: write data and write response side of the SMMU data path.
 //
 // Routes upstream W beats in the order their AW was accepted (AXI4 has no write
-// interleaving): beats of a forwarded write go downstream, and only once its
-// translated AW has been issued there; beats of a faulting write are absorbed.
+// interleaving): beats of a forwarded write go downstream from the clock its
+// translated AW is presented there (not waiting for AWREADY: a master must not,
+// AMBA AXI4 A3.3.1); beats of a faulting write are absorbed.
 // Merges downstream B responses with the local response of a terminated write,
 // which waits until its data has been absorbed and every earlier forwarded write
 // has had its response, so responses stay in order (AMBA AXI4 A6 ordering). While
@@ -24,7 +25,6 @@ module smmu_wr_resp #(
     input  wire [ID_WIDTH-1:0] acc_id,
     input  wire [1:0]          acc_resp,
     output wire                acc_ready,
-    input  wire                aw_issued,     // downstream AW handshake
     // upstream W / B
     input  wire [63:0]         s_wdata,
     input  wire [7:0]          s_wstrb,
@@ -52,7 +52,6 @@ module smmu_wr_resp #(
     reg [WQ_DEPTH-1:0] wq;
     reg [QW-1:0]       wq_rd, wq_wr;
     reg [QW:0]         wq_count;
-    reg [CNT_WIDTH-1:0] credit;        // issued downstream AWs whose data has not all passed
     reg [CNT_WIDTH-1:0] outstanding;   // forwarded writes without a response yet
     reg                f_valid, f_absorbed;
     reg [ID_WIDTH-1:0] f_id;
@@ -60,12 +59,12 @@ module smmu_wr_resp #(
 
     wire head_valid = (wq_count != 0);
     wire head_drop  = wq[wq_rd];
-    wire can_fwd    = head_valid && !head_drop && (credit != 0);
+    wire can_fwd    = head_valid && !head_drop;
     assign m_wdata  = s_wdata;
     assign m_wstrb  = s_wstrb;
     assign m_wlast  = s_wlast;
     assign m_wvalid = s_wvalid && can_fwd;
-    assign s_wready = head_valid && (head_drop || ((credit != 0) && m_wready));
+    assign s_wready = head_valid && (head_drop || m_wready);
     wire w_fire = s_wvalid && s_wready;
     wire w_done = w_fire && s_wlast;
 
@@ -79,14 +78,12 @@ module smmu_wr_resp #(
     assign m_bready = !fault_send && s_bready;
     wire mb_fire = m_bvalid && m_bready;
 
-    wire fwd_done = w_done && !head_drop;
     always @(posedge clk) begin
         if (rst) begin
             wq <= {WQ_DEPTH{1'b0}};
             wq_rd <= {QW{1'b0}};
             wq_wr <= {QW{1'b0}};
             wq_count <= {(QW+1){1'b0}};
-            credit <= {CNT_WIDTH{1'b0}};
             outstanding <= {CNT_WIDTH{1'b0}};
             f_valid <= 1'b0;
             f_absorbed <= 1'b0;
@@ -100,8 +97,6 @@ module smmu_wr_resp #(
             if (w_done)
                 wq_rd <= wq_rd + 1'b1;
             wq_count <= wq_count + {{QW{1'b0}}, push} - {{QW{1'b0}}, w_done};
-            credit <= credit + {{(CNT_WIDTH-1){1'b0}}, aw_issued}
-                             - {{(CNT_WIDTH-1){1'b0}}, fwd_done};
             outstanding <= outstanding + {{(CNT_WIDTH-1){1'b0}}, push && !acc_fault}
                                        - {{(CNT_WIDTH-1){1'b0}}, mb_fire};
             if (push && acc_fault) begin

@@ -12,7 +12,7 @@ from cocotb.triggers import ClockCycles, RisingEdge
 from pymodel.hwdefs import smmu as S
 from pymodel.kernel import IOMMU_READ, IOMMU_WRITE
 from tb.smmu_model import GlobalFault
-from tb.smmu_tb import DATA_BASE, SmmuTB
+from tb.smmu_tb import DATA_BASE, SmmuTB, wait_for
 
 RW = IOMMU_READ | IOMMU_WRITE
 
@@ -38,6 +38,17 @@ async def slice_write_read_one_context(dut):
     assert tb.sb.mon_ptw.log == list(out.xlate.reads), (
         f"walker read {[hex(a) for a in tb.sb.mon_ptw.log]}, golden walk reads "
         f"{[hex(a) for a in out.xlate.reads]}")
+    # AXI A3.3.1: the SMMU, as a master, must not wait for AWREADY before WVALID:
+    # the data passes while the memory still refuses the address
+    tb.ram.write_if.aw_channel.pause = True
+    beats = tb.sb.stats["beats"]
+    out, ev = tb.sb.start_write(0x10, 0x1000_0100, bytes(16))
+    await ClockCycles(dut.clk, 12)
+    assert int(dut.m_axi_awvalid.value) == 1 and int(dut.m_axi_awready.value) == 0
+    assert tb.sb.stats["beats"] == beats + 2, "W held back until AWREADY"
+    tb.ram.write_if.aw_channel.pause = False
+    await wait_for("write behind a stalled AW", ev.wait())
+    tb.sb.finish_write(out, ev, 0x1000_0100, bytes(16))
     tb.sb.check_clean()
     await tb.sb.expect_no_faults()
     await RisingEdge(dut.clk)
@@ -601,7 +612,7 @@ import os  # noqa: E402
 
 from pymodel.kernel import IOMMU_CACHE, IOMMU_MMIO, IOMMU_NOEXEC  # noqa: E402
 from tb.smmu_model import ContextFault as _CF  # noqa: E402
-from tb.smmu_tb import cycle_pause, wait_for  # noqa: E402
+from tb.smmu_tb import cycle_pause  # noqa: E402
 
 RANDOM_TXNS = int(os.environ.get("SMMU_RANDOM_TXNS", "48"))   # per worker
 
