@@ -14,7 +14,7 @@ SYNTH_TOPS ?= smmu_tlb its_doorbell gicv2m_frame
 RESULTS ?= results
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth
+.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench
 
 all: test
 
@@ -77,3 +77,8 @@ clean:
 # Synthesis report (yosys generic synth): cell count, fails on an inferred latch.
 synth:
 	@for top in $(SYNTH_TOPS); do scripts/synth_report.sh $$top || exit 1; done
+
+# Benchmarks: figures for the README (not asserted; speed is not a test).
+BENCHES ?= bench/pgtable_bench.py bench/smmu_bench.py bench/its_latency.py bench/system_latency.py
+bench: $(STAMP) tools
+	@for b in $(BENCHES); do echo "== $$b"; $(PY) $$b 2>&1 | grep -vE '^ +(-\.--|[0-9.]+)ns |^ {20,}' || exit 1; done
