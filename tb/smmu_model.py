@@ -89,6 +89,7 @@ class SmmuState:
     clientpd: bool = True
     usfcfg: bool = False
     gfre: bool = False
+    gfie: bool = False
     smes: dict[int, Sme] = field(default_factory=dict)
     contexts: dict[int, Context] = field(default_factory=dict)
     num_cb: int = 8
@@ -99,6 +100,7 @@ class SmmuState:
         self.clientpd = False
         self.usfcfg = disable_bypass
         self.gfre = True
+        self.gfie = True
         self.smes.clear()
         self.contexts.clear()
 

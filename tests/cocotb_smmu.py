@@ -252,6 +252,14 @@ async def fault_reporting_controls_and_multi(dut):
     g1 = await tb.sb.write(0x77, 0x1234_5000, bytes(8), check=False)
     await tb.sb.read(0x78, 0x1234_6000, 8, check=False)
     await tb.sb.check_fault_record(g1, multi=True)
+    # sCR0.GFRE = 0: global faults answer OKAY; GFIE = 0: no global interrupt
+    scr0 = await tb.driver.readl(S.GR0_SCR0)
+    await tb.driver.writel(S.GR0_SCR0, scr0 & ~((1 << S.SCR0_GFRE_BIT) | (1 << S.SCR0_GFIE_BIT)))
+    tb.state.gfre = tb.state.gfie = False
+    g2 = await tb.sb.write(0x79, 0x1234_7000, bytes(8))
+    assert g2.resp == S.AXI_RESP_OKAY
+    out, data = await tb.sb.read(0x79, 0x1234_7000, 24)
+    assert out.resp == S.AXI_RESP_OKAY and data == bytes(24)
     tb.sb.check_clean()
     await tb.sb.expect_no_faults()
     await RisingEdge(dut.clk)
