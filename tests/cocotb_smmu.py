@@ -225,6 +225,59 @@ async def context_fault_address_size(dut):
 
 
 @cocotb.test()
+async def walk_edge_cases(dut):
+    """Reserved and misplaced descriptors and register-level faults: a level-3
+    descriptor with the block encoding and a level-0 block are translation faults at
+    their level; TCR.EPD0 makes every walk a level-0 translation fault; a TTBR
+    beyond TCR.IPS is a level-0 address size fault; a table descriptor beyond IPS
+    an address size fault at its level."""
+    from pymodel.hwdefs import lpae as L
+    from pymodel.io_pgtable_arm import ArmLpaeS1, walk
+    tb = await setup(dut)
+    pg = ArmLpaeS1(tb.image, tb.tables)
+    for k in range(3):
+        assert pg.map(0x1000_0000 + k * 0x20_0000, DATA_BASE + k * 0x1000, 0x1000, RW) == 0
+    # level 3: block encoding (01) is reserved
+    a3 = pg.leaf_pte_addr(0x1000_0000)
+    tb.image.write_u64(a3, (tb.image.read_u64(a3) & ~3) | L.PTE_TYPE_BLOCK)
+    # level 0: a block descriptor where only tables are allowed (another L0 slot)
+    tb.image.write_u64(pg.pgd + 8 * 3, 0x8000_0000 | (1 << L.PTE_AF_BIT) | L.PTE_TYPE_BLOCK)
+    # a level-2 table descriptor pointing above 4 GiB, for a 32-bit IPS context
+    r = walk(tb.image, pg.ttbr, pg.tcr, pg.mair, 0x1040_0000).reads
+    l2 = tb.image.read_u64(r[2])
+    tb.image.write_u64(r[2], (l2 & ~L.PTE_ADDR_MASK) | 0x1_0000_0000)
+    ncb = tb.num_cb
+    await tb.program_context(0, pg.ttbr, pg.tcr, pg.mair, asid=1)
+    await tb.map_stream(0, 0x10, 0, S.S2CR_TYPE_TRANS, 0)
+    tcr32 = (pg.tcr & ~(7 << L.TCR_IPS_SHIFT)) | (L.IPS_32BIT << L.TCR_IPS_SHIFT)
+    await tb.program_context(1 % ncb, pg.ttbr, tcr32, pg.mair, asid=2)
+    await tb.map_stream(1, 0x11, 0, S.S2CR_TYPE_TRANS, 1 % ncb)
+    for sid, iova, kind, lvl in ((0x10, 0x1000_0000, S.FSR_TF_BIT, 3),
+                                 (0x10, 3 << 39, S.FSR_TF_BIT, 0),
+                                 (0x11, 0x1040_0000, S.FSR_ASF_BIT, 2)):
+        out = await tb.sb.write(sid, iova + 0x40, bytes(8))
+        assert not out.forward and (out.fault.fsr_bit, out.fault.level) == (kind, lvl), out.describe()
+        await tb.sb.read(sid, iova + 0x40, 16)
+    # the untouched page still translates
+    out = await tb.sb.write(0x10, 0x1020_0000, b"fine....")
+    assert out.forward
+    # EPD0, then a TTBR above a 32-bit IPS (banks may be reused when NUM_CB is small)
+    await tb.program_context(2 % ncb, pg.ttbr, pg.tcr | (1 << L.TCR_EPD0_BIT), pg.mair, asid=3)
+    await tb.map_stream(2, 0x12, 0, S.S2CR_TYPE_TRANS, 2 % ncb)
+    await tb.program_context(3 % ncb, 0x2_0000_0000, tcr32, pg.mair, asid=4)
+    await tb.map_stream(3, 0x13, 0, S.S2CR_TYPE_TRANS, 3 % ncb)
+    for sid, kind in ((0x12, S.FSR_TF_BIT), (0x13, S.FSR_ASF_BIT)):
+        out = await tb.sb.write(sid, 0x1020_0040, bytes(8))
+        assert not out.forward and (out.fault.fsr_bit, out.fault.level) == (kind, 0), out.describe()
+    before = len(tb.sb.mon_ptw.log)
+    await tb.sb.read(0x13, 0x1020_0040, 8)
+    assert len(tb.sb.mon_ptw.log) == before, "walker read memory for a TTBR beyond IPS"
+    tb.sb.check_clean()
+    await tb.sb.expect_no_faults()
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
 async def fault_reporting_controls_and_multi(dut):
     """SCTLR.CFRE = 0 answers OKAY (zero data) but still records; CFIE = 0 keeps the
     interrupt low; a second fault before the handler runs sets FSR.MULTI and keeps
