@@ -219,6 +219,7 @@ module smmu_tlb #(
     wire [35:0] a_pa, b_pa;
     wire [3:0]  a_perm, b_perm;
     wire [1:0]  a_level, b_level;
+    wire        a_fwd, b_fwd;
     wire        a_wreq_valid, a_wreq_ready, b_wreq_valid, b_wreq_ready;
     wire [5:0]  a_t0sz, b_t0sz;
     wire [2:0]  a_ips, b_ips;
@@ -234,11 +235,11 @@ module smmu_tlb #(
                       .ID_WIDTH(ID_WIDTH)) u_core (
         .clk(clk), .rst(rst),
         .a_cb(a_cb), .a_asid(a_asid), .a_va(a_va), .a_hit(a_hit), .a_pa(a_pa),
-        .a_attr(a_attr), .a_perm(a_perm), .a_level(a_level),
+        .a_attr(a_attr), .a_perm(a_perm), .a_level(a_level), .a_fwd(a_fwd),
         .a_wreq_valid(a_wreq_valid), .a_wreq_ready(a_wreq_ready), .a_ttbr(a_ttbr),
         .a_t0sz(a_t0sz), .a_ips(a_ips), .a_epd0(a_epd0), .a_mair(a_mair), .a_done(a_done),
         .b_cb(b_cb), .b_asid(b_asid), .b_va(b_va), .b_hit(b_hit), .b_pa(b_pa),
-        .b_attr(b_attr), .b_perm(b_perm), .b_level(b_level),
+        .b_attr(b_attr), .b_perm(b_perm), .b_level(b_level), .b_fwd(b_fwd),
         .b_wreq_valid(b_wreq_valid), .b_wreq_ready(b_wreq_ready), .b_ttbr(b_ttbr),
         .b_t0sz(b_t0sz), .b_ips(b_ips), .b_epd0(b_epd0), .b_mair(b_mair), .b_done(b_done),
         .done_retry(done_retry), .done_fault(done_fault), .done_fsr(done_fsr),
@@ -289,7 +290,7 @@ module smmu_tlb #(
         .cb_tcr2_flat(cb_tcr2_flat), .cb_ttbr0_flat(cb_ttbr0_flat),
         .cb_mair_flat(cb_mair_flat),
         .x_cb(a_cb), .x_asid(a_asid), .x_va(a_va), .x_hit(a_hit), .x_pa(a_pa),
-        .x_attr(a_attr), .x_perm(a_perm), .x_level(a_level),
+        .x_attr(a_attr), .x_perm(a_perm), .x_level(a_level), .x_fwd(a_fwd),
         .x_wreq_valid(a_wreq_valid), .x_wreq_ready(a_wreq_ready), .x_ttbr(a_ttbr),
         .x_t0sz(a_t0sz), .x_ips(a_ips), .x_epd0(a_epd0), .x_mair(a_mair),
         .x_done(a_done), .x_done_retry(done_retry), .x_done_fault(done_fault),
@@ -341,7 +342,7 @@ module smmu_tlb #(
         .cb_tcr2_flat(cb_tcr2_flat), .cb_ttbr0_flat(cb_ttbr0_flat),
         .cb_mair_flat(cb_mair_flat),
         .x_cb(b_cb), .x_asid(b_asid), .x_va(b_va), .x_hit(b_hit), .x_pa(b_pa),
-        .x_attr(b_attr), .x_perm(b_perm), .x_level(b_level),
+        .x_attr(b_attr), .x_perm(b_perm), .x_level(b_level), .x_fwd(b_fwd),
         .x_wreq_valid(b_wreq_valid), .x_wreq_ready(b_wreq_ready), .x_ttbr(b_ttbr),
         .x_t0sz(b_t0sz), .x_ips(b_ips), .x_epd0(b_epd0), .x_mair(b_mair),
         .x_done(b_done), .x_done_retry(done_retry), .x_done_fault(done_fault),

@@ -12,7 +12,8 @@
 //   - terminate: a fault record goes to the register file and the response unit
 //     (smmu_wr_resp / smmu_rd_resp) answers the master (SLVERR, or OKAY when the
 //     bank's SCTLR.CFRE / sCR0.GFRE says not to report an abort).
-// A miss asks the core for a walk and looks up again when it completes. Accepting in
+// A miss asks the core for a walk and goes on with the walk's leaf the clock it
+// arrives (or takes the walk's fault). Accepting in
 // order keeps the AXI ordering rules: nothing overtakes inside a channel.
 //
 // Leaves out: hit-under-miss, stall fault model, S2CR attribute overrides.
@@ -71,6 +72,7 @@ module smmu_xlate_chan #(
     input  wire [7:0]             x_attr,
     input  wire [3:0]             x_perm,       // {pxn, uxn, ap_unpriv, ap_rdonly}
     input  wire [1:0]             x_level,
+    input  wire                   x_fwd,        // x_hit is our walk's leaf, arriving now
     output wire                   x_wreq_valid,
     input  wire                   x_wreq_ready,
     output wire [47:0]            x_ttbr,
@@ -171,7 +173,7 @@ module smmu_xlate_chan #(
     reg [1:0]  wf_level;
     reg        wf_ptwf;
     wire walk_fault_now = x_done && x_done_fault && !x_done_retry;
-    wire can_decide = !waiting || x_done;
+    wire can_decide = !waiting || x_done || x_fwd;
     wire have_fault = wf_valid || (waiting && walk_fault_now);
     wire [31:0] f_fsr   = wf_valid ? wf_fsr : x_done_fsr;
     wire [1:0]  f_level = wf_valid ? wf_level : x_done_level;
@@ -265,9 +267,10 @@ module smmu_xlate_chan #(
             m_prot <= 3'd0; m_user <= {SID_WIDTH{1'b0}};
         end else begin
             // walk bookkeeping
+            // (a walk's leaf used as it arrives ends the wait; its done follows)
             if (x_wreq_valid && x_wreq_ready)
                 waiting <= 1'b1;
-            else if (x_done)
+            else if (x_done || s_ready)
                 waiting <= 1'b0;
             if (waiting && walk_fault_now && !s_ready) begin
                 wf_valid <= 1'b1;

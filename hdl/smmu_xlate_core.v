@@ -5,7 +5,8 @@
 // transaction, a context: bank index (the TLB tag), ASID, TTBR0 base, T0SZ, IPS,
 // EPD0, MAIR. The core answers with a combinational TLB lookup (smmu_tlb_array) and,
 // on a miss, runs the requester's walk (smmu_ptw, starting from smmu_walk_cache);
-// the walk fills the TLB and the requester looks up again, or returns a fault.
+// the walk fills the TLB and hands its leaf to the requester in the same clock, or
+// returns a fault.
 // Walk requests are arbitrated round robin. Invalidation commands reach TLB, walk
 // cache and walker in the same cycle.
 //
@@ -29,6 +30,7 @@ module smmu_xlate_core #(
     output wire [7:0]          a_attr,
     output wire [3:0]          a_perm,
     output wire [1:0]          a_level,
+    output wire                a_fwd,       // a_hit comes from A's walk finishing now
     input  wire                a_wreq_valid,
     output wire                a_wreq_ready,
     input  wire [47:0]         a_ttbr,
@@ -46,6 +48,7 @@ module smmu_xlate_core #(
     output wire [7:0]          b_attr,
     output wire [3:0]          b_perm,
     output wire [1:0]          b_level,
+    output wire                b_fwd,
     input  wire                b_wreq_valid,
     output wire                b_wreq_ready,
     input  wire [47:0]         b_ttbr,
@@ -112,6 +115,14 @@ module smmu_xlate_core #(
     wire [47:0] rq_va   = grant_b ? b_va : a_va;
 
     // ---------------------------------------------------------------- TLB
+    // A requester sees its lookup port, or, in the clock its walk's leaf arrives,
+    // the walker's result itself (the same data the TLB is filled with then): the
+    // waiting transaction goes on without a second lookup.
+    wire        t_a_hit, t_b_hit;
+    wire [35:0] t_a_pa, t_b_pa;
+    wire [7:0]  t_a_attr, t_b_attr;
+    wire [3:0]  t_a_perm, t_b_perm;
+    wire [1:0]  t_a_level, t_b_level;
     wire        f_valid, f_ng;
     wire [7:0]  f_cb, f_attr;
     wire [15:0] f_asid;
@@ -121,13 +132,28 @@ module smmu_xlate_core #(
     smmu_tlb_array #(.ENTRIES(TLB_ENTRIES)) u_tlb (
         .clk(clk), .rst(rst),
         .a_cb(a_cb), .a_asid(a_asid), .a_va(a_va[47:12]),
-        .a_hit(a_hit), .a_pa(a_pa), .a_attr(a_attr), .a_perm(a_perm), .a_level(a_level),
+        .a_hit(t_a_hit), .a_pa(t_a_pa), .a_attr(t_a_attr), .a_perm(t_a_perm), .a_level(t_a_level),
         .b_cb(b_cb), .b_asid(b_asid), .b_va(b_va[47:12]),
-        .b_hit(b_hit), .b_pa(b_pa), .b_attr(b_attr), .b_perm(b_perm), .b_level(b_level),
+        .b_hit(t_b_hit), .b_pa(t_b_pa), .b_attr(t_b_attr), .b_perm(t_b_perm), .b_level(t_b_level),
         .f_valid(f_valid), .f_cb(f_cb), .f_asid(f_asid), .f_ng(f_ng), .f_va(f_va),
         .f_level(f_level), .f_pa(f_pa), .f_attr(f_attr), .f_perm(f_perm),
         .inv_valid(inv_valid), .inv_op(inv_op), .inv_cb(inv_cb), .inv_asid(inv_asid),
         .inv_va(inv_va));
+
+    assign a_fwd = f_valid && !owner_b;
+    assign b_fwd = f_valid && owner_b;
+    wire [35:0] f_keep = (f_level == 2'd1) ? {{18{1'b1}}, 18'd0} :
+                         (f_level == 2'd2) ? {{27{1'b1}}, 9'd0} : {36{1'b1}};
+    assign a_hit   = t_a_hit || a_fwd;
+    assign a_pa    = a_fwd ? ((f_pa & f_keep) | (a_va[47:12] & ~f_keep)) : t_a_pa;
+    assign a_attr  = a_fwd ? f_attr : t_a_attr;
+    assign a_perm  = a_fwd ? f_perm : t_a_perm;
+    assign a_level = a_fwd ? f_level : t_a_level;
+    assign b_hit   = t_b_hit || b_fwd;
+    assign b_pa    = b_fwd ? ((f_pa & f_keep) | (b_va[47:12] & ~f_keep)) : t_b_pa;
+    assign b_attr  = b_fwd ? f_attr : t_b_attr;
+    assign b_perm  = b_fwd ? f_perm : t_b_perm;
+    assign b_level = b_fwd ? f_level : t_b_level;
 
     // ---------------------------------------------------------------- walk cache
     wire        wc_hit, wc_p_valid;
