@@ -35,7 +35,7 @@ from pymodel.gicv2m import V2mReference, msi_typer_decode
 from pymodel.hwdefs import gicv2m as V2MH
 from pymodel.hwdefs import its as ITSH
 from pymodel.hwdefs import smmu as S
-from pymodel.its import its_device, its_node, its_wait_for_range_completion
+from pymodel.its import its_device, its_node
 from pymodel.memory import TablePageAllocator
 from tb.arm_smmu_driver import ArmSmmuDriver, DeferredTlbOps
 from tb.smmu_model import Context, Sme, SmmuState

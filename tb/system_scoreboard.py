@@ -26,10 +26,9 @@ from cocotb.triggers import ClockCycles, RisingEdge
 from pymodel.hwdefs import gicv2m as V2MH
 from pymodel.hwdefs import its as ITSH
 from pymodel.hwdefs import smmu as S
-from pymodel.hwdefs import system as SYS
 from pymodel.its import Drop, Lpi
 from tb.smmu_model import ContextFault, GlobalFault, Outcome
-from tb.system_env import RESP_NAMES, DeviceModel, pa_target
+from tb.system_env import RESP_NAMES, DeviceModel
 from tb.system_monitors import wait_named
 
 RESP_OKAY, RESP_SLVERR, RESP_DECERR = 0, 2, 3

@@ -12,10 +12,9 @@ from __future__ import annotations
 import random
 
 import cocotb
-from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.triggers import RisingEdge
 
 from pymodel import dma_iommu as D
-from pymodel.hwdefs import system as SYS
 from pymodel.kernel import DMA_ERROR_CODE, IOMMU_READ, IOMMU_WRITE
 from tb.kernel import Kernel
 from tb.system_env import SystemEnv
@@ -171,7 +170,8 @@ async def doorbells_many_devices(dut, chip, backpressure, stats):
     for w in workers:
         await w
     await sb.drain()
-    check(stats["interrupts"] == sum(1 for _ in range(0)) + stats["msis"],
+    # every message here is legitimate: one interrupt per MSI write
+    check(stats["interrupts"] == stats["msis"],
           f"{stats['interrupts']} interrupts for {stats['msis']} MSIs")
     await RisingEdge(dut.clk)
 

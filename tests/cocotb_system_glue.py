@@ -8,7 +8,6 @@ cocotb).
 
 from __future__ import annotations
 
-import itertools
 import random
 
 import cocotb
