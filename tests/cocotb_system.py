@@ -374,7 +374,8 @@ async def isolation_its(dut, stats):
 async def isolation_v2m_missing(dut, stats):
     """GICv2m cannot tell writers apart: a device in another domain raises the
     victim's SPI by writing its number to its own, legitimately mapped, doorbell
-    page (the model predicts the victim's SPI, the RTL raises it). The kernel
+    page (the model predicts the victim's SPI, the RTL raises it), and in fact
+    every SPI of the frame (out-of-range numbers are dropped and counted). The kernel
     layer flags GICv2m domains as not MSI-isolated; the same attempt against the
     ITS yields the attacker's own LPI or a drop."""
     env, k, sb = await boot(dut, stats, "isolation_v2m_missing")
@@ -402,6 +403,15 @@ async def isolation_v2m_missing(dut, stats):
         check(p.irq == ("spi", v.hwirq),
               f"model should predict the victim's SPI {v.hwirq}, got {p.describe()}")
         raised.append(v.hwirq)
+    # any SPI of the frame, whoever owns it (or nobody), and out-of-range numbers dropped
+    v2m = k.v2m
+    for spi in list(range(v2m.spi_start, v2m.spi_start + v2m.nr_spis)) + [v2m.spi_start - 1,
+                                                                          v2m.spi_start + v2m.nr_spis]:
+        forged = MsiMsg(va[0].msg.address_lo, va[0].msg.address_hi, spi)
+        p = await sb.msi(attacker.model, forged, f"any SPI {spi}")
+        inside = v2m.spi_start <= spi < v2m.spi_start + v2m.nr_spis
+        check((p.irq == ("spi", spi)) if inside else (p.irq is None),
+              f"SPI {spi}: model predicts {p.describe()}")
     for v in iv:
         forged = MsiMsg(ia[0].msg.address_lo, ia[0].msg.address_hi, v.event)
         p = await sb.msi(its_attacker.model, forged, f"forged event {v.event}")
