@@ -56,6 +56,9 @@ MUTANTS = [
     ("M13", "sync ignores a queued pre-TLBI translation", "hdl/smmu_tlb.v",
      "assign xlate_busy = busy_poisoned || aw_stale || ar_stale;",
      "assign xlate_busy = busy_poisoned;"),
+    ("M14", "walk leaf handed over without the block offset", "hdl/smmu_xlate_core.v",
+     "assign a_pa    = a_fwd ? ((f_pa & f_keep) | (a_va[47:12] & ~f_keep)) : t_a_pa;",
+     "assign a_pa    = a_fwd ? f_pa : t_a_pa;"),
 ]
 
 
