@@ -798,9 +798,10 @@ async def random_multi_stream_traffic(dut, pressure):
                     tb.sb.finish_read(out, ev, iova, arg)
 
     async def remapper():
-        """Bank 0 pages only it touches: access, unmap + map elsewhere with the
-        kernel's TLB maintenance (TLBIVA + sync, or TLBIASID + sync) while the other
-        workers keep going, access again: always the current mapping."""
+        """Bank 0 pages only it touches: access, unmap + map elsewhere with TLB
+        maintenance (io-pgtable's TLBIVA(L) + sync, TLBIASID, TLBIALL or TLBIALLNSNH
+        + sync) while the other workers keep going, access again: always the current
+        mapping."""
         base, sid = 0x3000_0000, 0x200
         for k in range(4):
             assert dom0.pgtbl.map(base + k * 0x1000, DATA_BASE + 0xA00000 + k * 0x1000,
@@ -813,9 +814,18 @@ async def random_multi_stream_traffic(dut, pressure):
             assert dom0.pgtbl.unmap(base + k * 0x1000, 0x1000) == 0x1000
             new_pa = DATA_BASE + 0xA00000 + (4 + rnd % 60) * 0x1000
             assert dom0.pgtbl.map(base + k * 0x1000, new_pa, 0x1000, RW) == 0
-            if rng.random() < 0.3:
+            pick = rng.random()
+            if pick < 0.2:
                 dom0.tlb.ops.clear()
                 await tb.driver.arm_smmu_tlb_inv_context(0, dom0.asid)
+            elif pick < 0.3:                 # everything, every bank, under traffic
+                dom0.tlb.ops.clear()
+                await tb.driver.tlbi_allnsnh()
+                await tb.driver.arm_smmu_tlb_sync()
+            elif pick < 0.4:
+                dom0.tlb.ops.clear()
+                await tb.driver.tlbi_all_context(0)
+                await tb.driver.arm_smmu_tlb_sync_context(0)
             else:
                 await tb.driver.flush_deferred(dom0.tlb)
             out = await tb.sb.write(sid, iova, bytes([rnd & 0xFF, 0x5A]) * 8)
