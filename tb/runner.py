@@ -10,6 +10,8 @@ runs the cocotb module with a seed that is printed and can be replayed:
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import random
@@ -62,6 +64,26 @@ def run_cocotb(
     build_dir = SIM_BUILD / toplevel / _build_tag(parameters)
     print(f"[run_cocotb] {test_module} on {toplevel} params={parameters} SEED={seed}"
           f" build_dir={build_dir}")
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with _exclusive(build_dir):
+        return _build_and_test(build_dir, toplevel, sources, test_module, parameters,
+                               testcase, seed, extra_env, waves)
+
+
+@contextlib.contextmanager
+def _exclusive(build_dir: Path):
+    """Hold a lock on build_dir: two runs of one test (two `make test` in one tree)
+    would otherwise overwrite each other's sim.vvp and results.xml."""
+    with open(build_dir / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
+                    testcase, seed, extra_env, waves) -> Path:
     runner = get_runner(SIMULATOR)
     runner.build(
         sources=[HDL / s for s in sources],
