@@ -541,7 +541,8 @@ async def random_system(dut, stats):
     1..6 vectors, per-domain kernel behaviour (v4.9, seed-v5 lookup, v4.10,
     v5.2 split prepare/compose), random back-pressure; concurrent
     MSIs (legitimate, plus forged event / SPI numbers), DMA writes and reads to
-    mapped buffers, and one-at-a-time faulting DMA to unmapped IOVAs. Length:
+    mapped buffers, one-at-a-time faulting DMA to unmapped IOVAs, and the kernel
+    moving ITS vectors between CPUs (MOVI) while the other devices run. Length:
     SYSTEM_RANDOM_OPS (ops per device, default 100)."""
     import os
     from cocotb.triggers import Lock
@@ -565,22 +566,28 @@ async def random_system(dut, stats):
                           lambda kd: nvecs[kd.model.port], behaviour=variants.get).build()
     check_msi_pages(topo)
     fault_lock = Lock()
+    # a device's MSIs and the kernel's MOVI of that device's events never overlap:
+    # which CPU an event's LPI targets is then determined when it is predicted
+    dev_locks = {kdev.name: Lock() for kdev in topo.kdevs}
 
     async def worker(kdev, wrng):
         vecs = topo.vectors[kdev.name]
         bufs = topo.buffers[kdev.name]
         for v in vecs:
-            await sb.msi(kdev.model, v.msg)
+            async with dev_locks[kdev.name]:
+                await sb.msi(kdev.model, v.msg)
         for _ in range(ops):
             r = wrng.random()
             if r < 0.35:
                 v = wrng.choice(vecs)
-                await sb.msi(kdev.model, v.msg, f"hwirq {v.hwirq}")
+                async with dev_locks[kdev.name]:
+                    await sb.msi(kdev.model, v.msg, f"hwirq {v.hwirq}")
             elif r < 0.45:
                 v = wrng.choice(vecs)
                 data = wrng.randrange(0, 160) if v.chip.name == "GICv2m" else wrng.randrange(0, 12)
                 forged = MsiMsg(v.msg.address_lo, v.msg.address_hi, data)
-                await sb.msi(kdev.model, forged, f"random data {data}")
+                async with dev_locks[kdev.name]:
+                    await sb.msi(kdev.model, forged, f"random data {data}")
             elif r < 0.5:
                 async with fault_lock:
                     iova = 0x1000 * wrng.randrange(1, 0x100)      # far below any allocation
@@ -596,9 +603,25 @@ async def random_system(dut, stats):
                 else:
                     await sb.dma_read(kdev.model, iova + off, n)
 
+    its_vecs = [v for v in topo.all_vectors() if v.event is not None]
+    done = []
+
+    async def kernel_mover(krng):
+        """irq_set_affinity on random ITS vectors while the devices run: the ITS
+        executes MOVI + SYNC between other devices' translations."""
+        while not done and its_vecs:
+            v = krng.choice(its_vecs)
+            async with dev_locks[v.kdev.name]:
+                await k.its_set_affinity(v, krng.randrange(k.its.nr_cpus))
+            stats.add("its_movi")
+            await k.wait_cycles(krng.randint(20, 200))
+
     tasks = [cocotb.start_soon(worker(kdev, random.Random(rng.random()))) for kdev in topo.kdevs]
+    mover = cocotb.start_soon(kernel_mover(random.Random(rng.random())))
     for t in tasks:
         await t
+    done.append(True)
+    await mover
     await sb.drain(timeout_us=500)
     await RisingEdge(dut.clk)
 
