@@ -541,8 +541,9 @@ async def random_system(dut, stats):
     1..6 vectors, per-domain kernel behaviour (v4.9, seed-v5 lookup, v4.10,
     v5.2 split prepare/compose), random back-pressure; concurrent
     MSIs (legitimate, plus forged event / SPI numbers), DMA writes and reads to
-    mapped buffers, one-at-a-time faulting DMA to unmapped IOVAs, and the kernel
-    moving ITS vectors between CPUs (MOVI) while the other devices run. Length:
+    mapped buffers, one-at-a-time faulting DMA to unmapped IOVAs, and a kernel
+    task moving ITS vectors between CPUs (MOVI) and unmapping / remapping
+    buffers (TLB invalidation) while the other devices run. Length:
     SYSTEM_RANDOM_OPS (ops per device, default 100)."""
     import os
     from cocotb.triggers import Lock
@@ -570,54 +571,74 @@ async def random_system(dut, stats):
     # which CPU an event's LPI targets is then determined when it is predicted
     dev_locks = {kdev.name: Lock() for kdev in topo.kdevs}
 
-    async def worker(kdev, wrng):
+    async def device_op(kdev, wrng):
         vecs = topo.vectors[kdev.name]
         bufs = topo.buffers[kdev.name]
-        for v in vecs:
+        r = wrng.random()
+        if r < 0.35:
+            v = wrng.choice(vecs)
+            await sb.msi(kdev.model, v.msg, f"hwirq {v.hwirq}")
+        elif r < 0.45:
+            v = wrng.choice(vecs)
+            data = wrng.randrange(0, 160) if v.chip.name == "GICv2m" else wrng.randrange(0, 12)
+            forged = MsiMsg(v.msg.address_lo, v.msg.address_hi, data)
+            await sb.msi(kdev.model, forged, f"random data {data}")
+        elif r < 0.5:
+            async with fault_lock:
+                iova = 0x1000 * wrng.randrange(1, 0x100)      # far below any allocation
+                p = await sb.dma_write(kdev.model, iova, b"\xEE" * 8)
+                if not p.outcome.forward:
+                    await sb.check_fault(p)
+        else:
+            iova, _phys, size = wrng.choice(bufs)
+            n = 8 * wrng.randint(1, 64)
+            off = 8 * wrng.randrange((size - n) // 8 + 1)
+            if r < 0.8:
+                await sb.dma_write(kdev.model, iova + off, wrng.randbytes(n))
+            else:
+                await sb.dma_read(kdev.model, iova + off, n)
+
+    async def worker(kdev, wrng):
+        for v in topo.vectors[kdev.name]:
             async with dev_locks[kdev.name]:
                 await sb.msi(kdev.model, v.msg)
         for _ in range(ops):
-            r = wrng.random()
-            if r < 0.35:
-                v = wrng.choice(vecs)
-                async with dev_locks[kdev.name]:
-                    await sb.msi(kdev.model, v.msg, f"hwirq {v.hwirq}")
-            elif r < 0.45:
-                v = wrng.choice(vecs)
-                data = wrng.randrange(0, 160) if v.chip.name == "GICv2m" else wrng.randrange(0, 12)
-                forged = MsiMsg(v.msg.address_lo, v.msg.address_hi, data)
-                async with dev_locks[kdev.name]:
-                    await sb.msi(kdev.model, forged, f"random data {data}")
-            elif r < 0.5:
-                async with fault_lock:
-                    iova = 0x1000 * wrng.randrange(1, 0x100)      # far below any allocation
-                    p = await sb.dma_write(kdev.model, iova, b"\xEE" * 8)
-                    if not p.outcome.forward:
-                        await sb.check_fault(p)
-            else:
-                iova, _phys, size = wrng.choice(bufs)
-                n = 8 * wrng.randint(1, 64)
-                off = 8 * wrng.randrange((size - n) // 8 + 1)
-                if r < 0.8:
-                    await sb.dma_write(kdev.model, iova + off, wrng.randbytes(n))
-                else:
-                    await sb.dma_read(kdev.model, iova + off, n)
+            async with dev_locks[kdev.name]:
+                await device_op(kdev, wrng)
 
     its_vecs = [v for v in topo.all_vectors() if v.event is not None]
     done = []
 
-    async def kernel_mover(krng):
-        """irq_set_affinity on random ITS vectors while the devices run: the ITS
-        executes MOVI + SYNC between other devices' translations."""
-        while not done and its_vecs:
-            v = krng.choice(its_vecs)
-            async with dev_locks[v.kdev.name]:
-                await k.its_set_affinity(v, krng.randrange(k.its.nr_cpus))
-            stats.add("its_movi")
+    async def kernel_task(krng):
+        """While the devices run: irq_set_affinity on random ITS vectors (MOVI +
+        SYNC between other devices' translations), and dma_unmap_page + map of a
+        random buffer (TLBIVA + sync under traffic; the old IOVA must fault)."""
+        while not done:
+            if its_vecs and krng.random() < 0.5:
+                v = krng.choice(its_vecs)
+                async with dev_locks[v.kdev.name]:
+                    await k.its_set_affinity(v, krng.randrange(k.its.nr_cpus))
+                stats.add("its_movi")
+            else:
+                kdev = krng.choice(topo.kdevs)
+                bufs = topo.buffers[kdev.name]
+                async with dev_locks[kdev.name]:
+                    i = krng.randrange(len(bufs))
+                    iova, phys, size = bufs[i]
+                    await k.dma_unmap(kdev, iova, size)
+                    async with fault_lock:
+                        p = await sb.dma_write(kdev.model, iova + 8 * krng.randrange(size // 8),
+                                               b"\xBD" * 8)
+                        check(not p.outcome.forward, f"unmapped {iova:#x} predicted to translate")
+                        await sb.check_fault(p)
+                    new = k.dma_map(kdev, phys, size, IOMMU_READ | IOMMU_WRITE)
+                    check(new != DMA_ERROR_CODE, "remap failed")
+                    bufs[i] = (new, phys, size)
+                stats.add("remaps")
             await k.wait_cycles(krng.randint(20, 200))
 
     tasks = [cocotb.start_soon(worker(kdev, random.Random(rng.random()))) for kdev in topo.kdevs]
-    mover = cocotb.start_soon(kernel_mover(random.Random(rng.random())))
+    mover = cocotb.start_soon(kernel_task(random.Random(rng.random())))
     for t in tasks:
         await t
     done.append(True)
