@@ -11,7 +11,8 @@ from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, Event, FallingEdge
 from cocotbext.axi import AxiBus, AxiMaster
 
-from tb.its_tb import cycle_pause, wait_named
+from tb.its_tb import cycle_pause
+from tb.timeouts import wait_named
 
 
 class SpiMonitor:

@@ -17,28 +17,16 @@ from typing import Optional
 
 import cocotb
 from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, Event, FallingEdge, RisingEdge, with_timeout
+from cocotb.triggers import ClockCycles, Event, FallingEdge, RisingEdge
 from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam
 
 from pymodel.hwdefs import its as H
 from pymodel.its import Drop, Lpi, its_node, its_wait_for_range_completion
 from pymodel.memory import MemoryImage, TablePageAllocator
+from tb.timeouts import WaitTimeout, wait_named
 
 TABLE_POOL = 0x4000_0000
 TABLE_POOL_SIZE = 1 << 26
-
-
-class WaitTimeout(AssertionError):
-    """A wait in the testbench ran out of time; the message says what was awaited."""
-
-
-async def wait_named(coro, what: str, timeout_us: float = 200):
-    try:
-        return await with_timeout(coro, timeout_us, "us")
-    except Exception as exc:  # cocotb raises SimTimeoutError
-        if type(exc).__name__ == "SimTimeoutError":
-            raise WaitTimeout(f"timed out after {timeout_us} us waiting for {what}") from None
-        raise
 
 
 def cycle_pause(p_pause: float, rng: random.Random):

@@ -20,7 +20,7 @@ from typing import Callable, Optional
 
 import cocotb
 from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge, with_timeout
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam,
                            AxiReadBus, AxiResp)
 from cocotbext.axi.axi_ram import AxiRamRead
@@ -31,6 +31,7 @@ from pymodel.memory import MemoryAccessError, MemoryImage, TablePageAllocator
 from tb.arm_smmu_driver import ArmSmmuDriver, DeferredTlbOps
 from tb.smmu_model import (Context, ContextFault, Outcome, PROT_NS, Sme,
                            SmmuState)
+from tb.timeouts import WaitTimeout, wait_named  # noqa: F401  (re-exported)
 
 TABLE_POOL_BASE = 0x4000_0000     # page-table pages (the walker's memory)
 TABLE_POOL_SIZE = 0x0100_0000
@@ -46,15 +47,10 @@ class Domain:
     tlb: DeferredTlbOps
 
 
-class SmmuTimeout(TimeoutError):
-    """A wait in the SMMU testbench ran out of time; the message names what."""
-
-
 async def wait_for(what: str, trigger, timeout_us: float = 200.0):
-    try:
-        return await with_timeout(trigger, timeout_us, "us")
-    except cocotb.triggers.SimTimeoutError as exc:
-        raise SmmuTimeout(f"timed out after {timeout_us} us waiting for {what}") from exc
+    """Deprecated shim (argument order of the old SMMU helper) for bench/smmu_bench.py;
+    new code calls tb.timeouts.wait_named(awaitable, what, timeout_us)."""
+    return await wait_named(trigger, what, timeout_us)
 
 
 class FaultyMemory:
@@ -476,7 +472,7 @@ class SmmuScoreboard:
         """Issue one write and check it; with check, also the fault record of a
         terminated one (read and cleared as the kernel's handler does)."""
         out, ev = self.start_write(sid, iova, data, **kw)
-        await wait_for(f"write response for sid={sid:#x} iova={iova:#x}", ev.wait())
+        await wait_named(ev.wait(), f"write response for sid={sid:#x} iova={iova:#x}")
         self.finish_write(out, ev, iova, data, kw.get("what", ""))
         if check and not out.forward:
             await self.check_fault_record(out)
@@ -485,7 +481,7 @@ class SmmuScoreboard:
     async def read(self, sid: int, iova: int, length: int, check: bool = True,
                    **kw) -> tuple[Outcome, bytes]:
         out, ev = self.start_read(sid, iova, length, **kw)
-        await wait_for(f"read response for sid={sid:#x} iova={iova:#x}", ev.wait())
+        await wait_named(ev.wait(), f"read response for sid={sid:#x} iova={iova:#x}")
         data = self.finish_read(out, ev, iova, length, kw.get("what", ""))
         if check and not out.forward:
             await self.check_fault_record(out)

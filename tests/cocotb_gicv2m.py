@@ -83,3 +83,27 @@ async def bursts_and_other_offsets(dut):
     assert await tb.read32(H.MSI_DROPPED) == ref.dropped == 0
     assert await tb.read32(H.MSI_TYPER) == msi_typer_value(base, count), "MSI_TYPER is read-only"
     await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def wait_named_reports_what_it_waited_for(dut):
+    """tb.timeouts: a wait that runs out raises WaitTimeout naming the awaited thing;
+    one that completes returns the awaitable's result."""
+    from cocotb.triggers import Event
+    from cocotb.utils import get_sim_time
+
+    from tb.timeouts import WaitTimeout, wait_named
+    tb = V2mTB(dut, seed=cocotb.RANDOM_SEED)
+    await tb.cycle_reset()
+    t0 = get_sim_time("ns")
+    try:
+        await wait_named(Event().wait(), "an SPI that never comes", timeout_us=1.5)
+    except WaitTimeout as exc:
+        assert str(exc) == "timed out after 1.5 us waiting for an SPI that never comes", str(exc)
+        assert isinstance(exc, TimeoutError)
+    else:
+        raise AssertionError("wait_named did not time out")
+    assert get_sim_time("ns") - t0 == 1500, "timed out at the wrong time"
+    typer = await wait_named(tb.read32(H.MSI_TYPER), "MSI_TYPER read", 10)
+    assert typer == msi_typer_value(*params(dut))
+    await RisingEdge(dut.clk)

@@ -12,7 +12,8 @@ from cocotb.triggers import ClockCycles, RisingEdge
 from pymodel.hwdefs import smmu as S
 from pymodel.kernel import IOMMU_READ, IOMMU_WRITE
 from tb.smmu_model import GlobalFault
-from tb.smmu_tb import DATA_BASE, SmmuTB, wait_for
+from tb.smmu_tb import DATA_BASE, SmmuTB
+from tb.timeouts import wait_named
 
 RW = IOMMU_READ | IOMMU_WRITE
 
@@ -47,7 +48,7 @@ async def slice_write_read_one_context(dut):
     assert int(dut.m_axi_awvalid.value) == 1 and int(dut.m_axi_awready.value) == 0
     assert tb.sb.stats["beats"] == beats + 2, "W held back until AWREADY"
     tb.ram.write_if.aw_channel.pause = False
-    await wait_for("write behind a stalled AW", ev.wait())
+    await wait_named(ev.wait(), "write behind a stalled AW")
     tb.sb.finish_write(out, ev, 0x1000_0100, bytes(16))
     tb.sb.check_clean()
     await tb.sb.expect_no_faults()
@@ -662,8 +663,7 @@ async def tlb_sync_completes_only_after_effect(dut, ctx_sync):
 
 
 async def wait_for_event(ev, what):
-    from tb.smmu_tb import wait_for
-    await wait_for(what, ev.wait())
+    await wait_named(ev.wait(), what)
 
 
 # ---------------------------------------------------------------------------------------
@@ -791,7 +791,7 @@ async def random_multi_stream_traffic(dut, pressure):
                     key = out.fault.cb if isinstance(out.fault, _CF) else "global"
                     faults.setdefault(key, []).append(out.fault)
             for n, (kind, out, ev, arg) in enumerate(pend):
-                await wait_for(f"{kind} sid={sid:#x} iova={iova:#x}", ev.wait(), 2000)
+                await wait_named(ev.wait(), f"{kind} sid={sid:#x} iova={iova:#x}", 2000)
                 if kind == "w":   # the same bytes again: only the last write stays
                     tb.sb.finish_write(out, ev, iova, arg, check_mem=(n == len(pend) - 1))
                 else:
@@ -873,7 +873,7 @@ async def tlb_thrash_beyond_capacity(dut):
             out, ev = tb.sb.start_write(0x10, iova + 0x200, data, awid=k % 4)
             pend.append(("w", out, ev, iova + 0x200, data))
     for kind, out, ev, iova, arg in pend:
-        await wait_for(f"thrash {kind} {iova:#x}", ev.wait(), 2000)
+        await wait_named(ev.wait(), f"thrash {kind} {iova:#x}", 2000)
         if kind == "w":
             tb.sb.finish_write(out, ev, iova, arg)
         else:
