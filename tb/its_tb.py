@@ -2,7 +2,8 @@
 
 TB builds: the clock, an AxiLiteMaster on the control frame (s_axil_*), an AxiMaster
 for device doorbell writes on the translation frame (s_axi_*, awuser = DeviceID), an
-AxiRam on m_axi_* sharing one MemoryImage with the driver model (pymodel.its), and an
+AxiRam on m_axi_* sharing one MemoryImage with the driver model (pymodel.its) through
+a FaultyMemory (bus-error injection), and an
 LpiMonitor on lpi_* that drives random lpi_ready back-pressure. set_idle_generator /
 set_backpressure_generator put pause generators on every AXI channel.
 """
@@ -23,6 +24,7 @@ from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam
 from pymodel.hwdefs import its as H
 from pymodel.its import Drop, Lpi, its_node, its_wait_for_range_completion
 from pymodel.memory import MemoryImage, TablePageAllocator
+from tb.faulty_memory import FaultyMemory
 from tb.timeouts import WaitTimeout, wait_named
 
 TABLE_POOL = 0x4000_0000
@@ -107,7 +109,10 @@ class ItsTB:
             logging.getLogger(f"cocotb.{dut._name}.{name}").setLevel(logging.WARNING)
         self.ctrl = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
         self.dev = AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.clk, dut.rst)
-        self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, mem=self.memory)
+        # the ITS's memory port sees the image through FaultyMemory: tests inject
+        # SLVERR on chosen table / queue addresses (tb.faulty_memory)
+        self.faulty = FaultyMemory(self.memory)
+        self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, mem=self.faulty)
         self.lpis = LpiMonitor(dut, dut.clk, p_ready, random.Random(seed ^ 0x5A5A))
         self.lpis.start()
         self.w_handshakes: list[int] = []

@@ -27,10 +27,11 @@ from cocotbext.axi.axi_ram import AxiRamRead
 
 from pymodel.hwdefs import smmu as S
 from pymodel.io_pgtable_arm import ArmLpaeS1
-from pymodel.memory import MemoryAccessError, MemoryImage, TablePageAllocator
+from pymodel.memory import MemoryImage, TablePageAllocator
 from tb.arm_smmu_driver import ArmSmmuDriver, DeferredTlbOps
 from tb.smmu_model import (Context, ContextFault, Outcome, PROT_NS, Sme,
                            SmmuState)
+from tb.faulty_memory import FaultyMemory
 from tb.timeouts import WaitTimeout, wait_named  # noqa: F401  (re-exported)
 
 TABLE_POOL_BASE = 0x4000_0000     # page-table pages (the walker's memory)
@@ -51,31 +52,6 @@ async def wait_for(what: str, trigger, timeout_us: float = 200.0):
     """Deprecated shim (argument order of the old SMMU helper) for bench/smmu_bench.py;
     new code calls tb.timeouts.wait_named(awaitable, what, timeout_us)."""
     return await wait_named(trigger, what, timeout_us)
-
-
-class FaultyMemory:
-    """The walker's view of the MemoryImage: reads of addresses in `error_addrs`
-    fail, which AxiRamRead answers with SLVERR (an external abort on the walk)."""
-
-    def __init__(self, image: MemoryImage):
-        self.image = image
-        self.error_addrs: set[int] = set()
-
-    def read_error(self, addr: int) -> bool:
-        return addr in self.error_addrs
-
-    def __len__(self) -> int:
-        return len(self.image)
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            start = key.start or 0
-            if any(start <= a < key.stop for a in self.error_addrs):
-                raise MemoryAccessError(f"injected walker bus error in [{start:#x}, {key.stop:#x})")
-        return self.image[key]
-
-    def __setitem__(self, key, value) -> None:
-        self.image[key] = value
 
 
 @dataclass(frozen=True)
