@@ -10,7 +10,7 @@
 // collections are held in hardware (GITS_TYPER.HCC) and written through coll_*.
 // A command error (unknown opcode, out-of-range or unmapped operand, bus error)
 // stalls the queue: GITS_CREADR.Stalled = 1, CREADR points at the failing command,
-// the error code is readable; a write to GITS_CWRITER with Retry = 1 re-executes it
+// the error code is readable (opcode 0 when the fetch itself failed); a write to GITS_CWRITER with Retry = 1 re-executes it
 // (software first fixes or overwrites the command in memory).
 // Leaves out: virtual (GICv4) commands, LPI pending/configuration tables (CLEAR and
 // INV only check their operands; INV/INVALL drop cached translations).
@@ -206,7 +206,7 @@ module its_cmd #(
                 2'd2: dw2 <= rd_data;
                 default: ;  // DW3 carries no field of a physical command
                 endcase
-                if (rd_err) fetch_err <= 1'b1;
+                if (rd_err) fetch_err <= 1'b1;   // also on the last beat: S_ERR reads it
                 if (rd_last) begin
                     if (rd_err || fetch_err) begin
                         err_reason <= `ITS_CMDERR_BUS_ERROR;
@@ -412,8 +412,10 @@ module its_cmd #(
                 state       <= S_IDLE;
             end
             S_ERR: begin
+                // a failed fetch decoded nothing: RDATA of an error beat is not
+                // data, so report opcode 0 rather than whatever it carried
                 stalled  <= 1'b1;
-                err_code <= {opcode, err_reason};
+                err_code <= {fetch_err ? 8'd0 : opcode, err_reason};
                 state    <= S_STALLED;
             end
             S_STALLED: begin

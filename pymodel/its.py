@@ -213,6 +213,7 @@ DROP_COUNTERS = {
     "unmapped_event": H.GITS_IMPDEF_DROP_UNMAPPED_EVENT,
     "unmapped_collection": H.GITS_IMPDEF_DROP_UNMAPPED_COLL,
     "disabled": H.GITS_IMPDEF_DROP_DISABLED,
+    "bus_error": H.GITS_IMPDEF_DROP_BUS_ERROR,
 }
 
 
@@ -225,6 +226,7 @@ class ItsConfig:
     lpi_bits: int = 16           # physical INTID bits
     num_collections: int = 16    # GITS_TYPER.HCC
     dt_entries: int = 1 << 16    # device table entries (BASER0 pages * 512)
+    dt_base: int = 0             # device table address (GITS_BASER0 PA)
 
 
 @dataclass
@@ -243,26 +245,67 @@ class ItsReference:
     translated: int = 0
     commands_done: int = 0
     int_lpis: list[Lpi] = field(default_factory=list)               # raised by INT
+    # Bus errors the memory system will return: byte addresses whose reads / writes
+    # fail (a command fetch, table read or table write touching one gets an error).
+    # The testbench shares these sets with its FaultyMemory; set them before queueing
+    # the commands or sending the doorbells they should affect.
+    read_errors: set[int] = field(default_factory=set)
+    write_errors: set[int] = field(default_factory=set)
+    # (DeviceID, EventID) pairs whose translation the ITS may hold in its translation
+    # cache (translated since the last invalidation that covers them): such a doorbell
+    # may not read the tables at all, so with a failing table address the reference
+    # cannot predict it and says so (ItsError).
+    maybe_cached: set[tuple[int, int]] = field(default_factory=set)
+
+    @staticmethod
+    def _hits(errors: set[int], addr: int, nbytes: int = H.ENTRY_BYTES) -> bool:
+        return any(addr <= a < addr + nbytes for a in errors)
+
+    def dte_addr(self, devid: int) -> int:
+        return self.config.dt_base + devid * H.ENTRY_BYTES
+
+    @staticmethod
+    def itte_addr(itt_addr: int, event: int) -> int:
+        return itt_addr + event * H.ENTRY_BYTES
 
     # ---- commands -------------------------------------------------------------------
-    def apply(self, cmd: its_cmd_block | bytes) -> Optional[int]:
+    def apply(self, cmd: its_cmd_block | bytes, fetch_addr: Optional[int] = None) -> Optional[int]:
         """Execute one command. Returns None, or the command error code
-        ((opcode << 8) | CMDERR_*) with which the ITS stalls (state unchanged)."""
+        ((opcode << 8) | CMDERR_*) with which the ITS stalls (state unchanged).
+        `fetch_addr` is where the command sits in the queue: if its fetch touches
+        read_errors the command is never decoded and the code is BUS_ERROR with
+        opcode 0."""
         if isinstance(cmd, (bytes, bytearray)):
             cmd = its_cmd_block.from_bytes(bytes(cmd))
         if self.stalled_error is not None:
             raise ItsError("reference is stalled: resolve with retry() first")
+        if fetch_addr is not None and self._hits(self.read_errors, fetch_addr, H.CMD_SIZE):
+            self.stalled_error = H.CMDERR_BUS_ERROR
+            return self.stalled_error
         err = self._execute(cmd)
         if err is None:
             self.commands_done += 1
+            self._invalidate(cmd)
             return None
         code = (_get(cmd.raw_cmd[0], H.CMD_OPCODE_LSB, H.CMD_OPCODE_W) << 8) | err
         self.stalled_error = code
         return code
 
     def retry(self) -> None:
-        """GITS_CWRITER.Retry: the stalled command is fetched again."""
+        """GITS_CWRITER.Retry: the stalled command is fetched again (apply it again)."""
         self.stalled_error = None
+
+    def _invalidate(self, c: its_cmd_block) -> None:
+        """What a completed command drops from the translation cache."""
+        op = _get(c.raw_cmd[0], H.CMD_OPCODE_LSB, H.CMD_OPCODE_W)
+        devid = _get(c.raw_cmd[0], H.CMD_DEVID_LSB, H.CMD_DEVID_W)
+        event = _get(c.raw_cmd[1], H.CMD_EVENTID_LSB, H.CMD_EVENTID_W)
+        if op == H.CMD_MAPD:
+            self.maybe_cached = {k for k in self.maybe_cached if k[0] != devid}
+        elif op in (H.CMD_MAPTI, H.CMD_MAPI, H.CMD_MOVI, H.CMD_DISCARD, H.CMD_INV):
+            self.maybe_cached.discard((devid, event))
+        elif op == H.CMD_INVALL:
+            self.maybe_cached.clear()
 
     def _execute(self, c: its_cmd_block) -> Optional[int]:
         cfg = self.config
@@ -281,6 +324,8 @@ class ItsReference:
                 return H.CMDERR_DEVICE_OOR
             if valid and size >= cfg.event_bits:
                 return H.CMDERR_ITTSIZE_OOR
+            if self._hits(self.write_errors, self.dte_addr(devid)):
+                return H.CMDERR_BUS_ERROR
             if valid:
                 itt_addr = _get(dw2, H.CMD_ITT_LSB, H.CMD_ITT_W) << 8
                 self.devices[devid] = (size, itt_addr)
@@ -309,33 +354,45 @@ class ItsReference:
                       H.CMD_CLEAR, H.CMD_INV):
             return H.CMDERR_UNKNOWN_COMMAND
         # commands on one (DeviceID, EventID)
+        # memory accesses in order: DTE read, [ITTE read], [ITTE write]
         if dev_oor:
             return H.CMDERR_DEVICE_OOR
+        if self._hits(self.read_errors, self.dte_addr(devid)):
+            return H.CMDERR_BUS_ERROR
         if devid not in self.devices:
             return H.CMDERR_UNMAPPED_DEVICE
         size, itt_addr = self.devices[devid]
         if event >= (1 << (size + 1)):
             return H.CMDERR_ID_OOR
         key = (itt_addr, event)
+        itte = self.itte_addr(itt_addr, event)
         if op in (H.CMD_MAPTI, H.CMD_MAPI):
             pintid = event if op == H.CMD_MAPI else _get(dw1, H.CMD_PINTID_LSB, H.CMD_PINTID_W)
             if pintid < H.LPI_MIN_INTID or pintid >= (1 << cfg.lpi_bits):
                 return H.CMDERR_PHYSICALID_OOR
             if icid >= cfg.num_collections:
                 return H.CMDERR_COLLECTION_OOR
+            if self._hits(self.write_errors, itte):
+                return H.CMDERR_BUS_ERROR
             self.itt[key] = (pintid, icid)
             return None
         if op == H.CMD_MOVI and icid >= cfg.num_collections:
             return H.CMDERR_COLLECTION_OOR
+        if self._hits(self.read_errors, itte):
+            return H.CMDERR_BUS_ERROR
         entry = self.itt.get(key)
         if entry is None:
             return H.CMDERR_UNMAPPED_INTERRUPT
         if op == H.CMD_MOVI:
             if icid not in self.collections:
                 return H.CMDERR_UNMAPPED_COLLECTION
+            if self._hits(self.write_errors, itte):
+                return H.CMDERR_BUS_ERROR
             self.itt[key] = (entry[0], icid)
             return None
         if op == H.CMD_DISCARD:
+            if self._hits(self.write_errors, itte):
+                return H.CMDERR_BUS_ERROR
             del self.itt[key]
             return None
         if entry[1] not in self.collections:            # INT, CLEAR, INV
@@ -363,14 +420,31 @@ class ItsReference:
     def _translate(self, devid: int, event: int) -> Lpi | Drop:
         if not self.enabled:
             return Drop("disabled")
-        if devid >= self.config.dt_entries or devid not in self.devices:
+        if devid >= self.config.dt_entries:
             return Drop("unmapped_device")
-        size, itt_addr = self.devices[devid]
+        # the table walk: DTE read, checks, ITTE read (skipped on a cache hit, which
+        # gives the same answer unless one of those reads would fail)
+        dev = self.devices.get(devid)
+        reads = [self.dte_addr(devid)]
+        if dev is not None and event < (1 << (dev[0] + 1)):
+            reads.append(self.itte_addr(dev[1], event))
+        if (devid, event) in self.maybe_cached and any(
+                self._hits(self.read_errors, a) for a in reads):
+            raise ItsError(f"doorbell ({devid:#x}, {event}) may hit the translation cache, "
+                           "so whether its failing table read happens is unknown")
+        if self._hits(self.read_errors, reads[0]):
+            return Drop("bus_error")
+        if dev is None:
+            return Drop("unmapped_device")
+        size, itt_addr = dev
         if event >= (1 << (size + 1)):
             return Drop("event_oor")
+        if self._hits(self.read_errors, reads[1]):
+            return Drop("bus_error")
         entry = self.itt.get((itt_addr, event))
         if entry is None:
             return Drop("unmapped_event")
+        self.maybe_cached.add((devid, event))       # a valid ITTE fills the cache
         pintid, icid = entry
         if icid not in self.collections:
             return Drop("unmapped_collection")
@@ -441,7 +515,8 @@ class its_node:
         self.reference = ItsReference(ItsConfig(
             devbits=self.devbits, event_bits=self.event_bits, lpi_bits=self.lpi_bits,
             num_collections=self.num_collections,
-            dt_entries=self.device_table_pages * SZ_4K // H.ENTRY_BYTES))
+            dt_entries=self.device_table_pages * SZ_4K // H.ENTRY_BYTES,
+            dt_base=self.device_table))
 
     # ---- probe: memory and the register values the driver writes ---------------------
     def its_alloc_cmd_queue(self) -> int:
@@ -491,7 +566,7 @@ class its_node:
         off = self.its_allocate_entry()
         self.memory.write(self.cmd_base + off, cmd.to_bytes())
         self.history.append(cmd)
-        return self.reference.apply(cmd)
+        return self.reference.apply(cmd, fetch_addr=self.cmd_base + off)
 
     def _send(self, cmd: its_cmd_block, sync_col: Optional[its_collection]) -> Optional[int]:
         """its_send_single_command: the command, then SYNC on sync_col if any."""

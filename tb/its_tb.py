@@ -112,6 +112,9 @@ class ItsTB:
         # the ITS's memory port sees the image through FaultyMemory: tests inject
         # SLVERR on chosen table / queue addresses (tb.faulty_memory)
         self.faulty = FaultyMemory(self.memory)
+        # the reference is told the same failing addresses (it never looks at the RTL)
+        self.its.reference.read_errors = self.faulty.read_error_addrs
+        self.its.reference.write_errors = self.faulty.write_error_addrs
         self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, mem=self.faulty)
         self.lpis = LpiMonitor(dut, dut.clk, p_ready, random.Random(seed ^ 0x5A5A))
         self.lpis.start()

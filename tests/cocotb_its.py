@@ -245,7 +245,12 @@ async def drops_of_each_kind_are_counted(dut):
     its.its_queue_raw(its_build_mapti_cmd(5, 2, 9000, 3))
     await tb.its_post_commands()
     exp += await tb.send_doorbells([(5, 2)])
-    await tb.check_lpis(exp)
+    # the ITTE read of (5, 1) answered SLVERR (tb.faulty_memory)
+    tb.faulty.read_error_addrs.add(dev.itt + 1 * 8)
+    exp += await tb.send_doorbells([(5, 1)])
+    await tb.check_lpis(exp)        # (waits long enough for the walk to have read it)
+    assert tb.faulty.hits, "the injected ITTE error was never reached"
+    tb.faulty.clear()
     assert all(ref.drops[k] >= 1 for k in ref.drops), ref.drops
     await tb.check_counters()
     # 16-bit write to GITS_TRANSLATER carries a 16-bit EventID; other strobes ignored
@@ -447,4 +452,162 @@ async def stall_cleared_by_rewriting_cbaser(dut):
     its.its_irq_domain_activate(dev, ev)
     await tb.its_post_commands()
     await tb.check_lpis(await tb.send_doorbells([(0x33, ev)]))
+    await RisingEdge(dut.clk)
+
+
+# --- bus errors on m_axi (tb.faulty_memory: the AxiRam answers SLVERR) ---------------------
+@cocotb.test()
+@cocotb.parametrize(pressure=[(0.0, 0.0, 1.0), (0.3, 0.3, 0.5)])
+async def table_read_errors_drop_translations(dut, pressure):
+    """A DTE or ITTE read that returns SLVERR during a translation: the doorbell is
+    dropped, DROP_BUS_ERROR counts it (as the reference, told the failing addresses,
+    predicts) and no LPI leaves; other walks are unaffected, and once the memory
+    answers again the same doorbells are delivered (nothing bad was cached)."""
+    p_idle, p_bp, p_ready = pressure
+    tb = await setup(dut, p_idle=p_idle, p_bp=p_bp, p_ready=p_ready)
+    its, ref = tb.its, tb.its.reference
+    rng = random.Random(cocotb.RANDOM_SEED)
+    devs = [its.its_create_device(d, 4) for d in (0x20, 0x21, 0x22)]
+    for dev in devs:
+        for _ in range(4):
+            ev, _ = its.its_alloc_device_irq(dev)
+            its.its_irq_domain_activate(dev, ev)
+    await tb.its_post_commands()
+    a, b, c = devs
+    # ITTE of (0x20, event 1) fails (a byte in the middle of the entry), the whole DTE
+    # of 0x21 fails, 0x22 is healthy
+    tb.faulty.read_error_addrs.update({a.itt + 1 * 8 + rng.randrange(8),
+                                       its.device_table + 0x21 * 8})
+    writes = [(0x20, e) for e in range(4)] + [(0x21, e) for e in range(4)] \
+        + [(0x22, e) for e in range(4)] + [(0x20, 4), (0x23, 0)]   # event_oor, unmapped device
+    rng.shuffle(writes)
+    expected = await tb.send_doorbells(writes, concurrent=p_idle > 0)
+    assert ref.drops["bus_error"] == 5, f"reference predicts {ref.drops}"
+    await tb.check_lpis(expected)           # exactly the healthy ones, nothing else
+    await tb.check_counters()               # DROP_BUS_ERROR included
+    assert await tb.read32(H.GITS_IMPDEF_DROP_BUS_ERROR) == 5
+    reads = {(start, stop) for kind, start, stop in tb.faulty.hits if kind == "read"}
+    assert (a.itt + 8, a.itt + 16) in reads and \
+        (its.device_table + 0x21 * 8, its.device_table + 0x22 * 8) in reads, \
+        f"the injected errors were not reached: {tb.faulty.hits}"
+    # the ITS and its command queue still work; the failed pairs were not cached
+    tb.faulty.clear()
+    writes = [(0x20, 1), (0x21, 0), (0x21, 3), (0x22, 2)]
+    expected = await tb.send_doorbells(writes)
+    assert len(expected) == 4
+    await tb.check_lpis(expected)
+    its.its_send_int(b, 2)
+    await tb.its_post_commands()
+    await tb.check_lpis(ref.int_lpis[-1:])
+    await tb.check_counters()
+    await RisingEdge(dut.clk)
+
+
+def bus_error_cases(its, dev, spare_devid, spare_itt):
+    """(what, command, read error addresses, write error addresses); `q` is the
+    command's address in the queue."""
+    d = dev.device_id
+    dte = its.device_table + d * 8
+    spare_dte = its.device_table + spare_devid * 8
+    return [
+        ("fetch, first beat", its_build_int_cmd(d, 0), lambda q: {q}, set()),
+        ("fetch, third beat", its_build_int_cmd(d, 1), lambda q: {q + 16}, set()),
+        ("MAPTI DTE read", its_build_mapti_cmd(d, 3, 9000, 1), lambda q: {dte}, set()),
+        ("INT ITTE read", its_build_int_cmd(d, 1), lambda q: {dev.itt + 8}, set()),
+        ("MOVI ITTE read", its_build_movi_cmd(d, 0, 2), lambda q: {dev.itt + 4}, set()),
+        ("DISCARD ITTE write", its_build_discard_cmd(d, 1), lambda q: set(), {dev.itt + 8}),
+        ("MAPTI ITTE write", its_build_mapti_cmd(d, 2, 9001, 3), lambda q: set(),
+         {dev.itt + 16}),
+        ("MAPD DTE write", its_build_mapd_cmd(spare_devid, 1, spare_itt, True), lambda q: set(),
+         {spare_dte + 5}),
+    ]
+
+
+@cocotb.test()
+async def command_bus_errors_stall_and_retry_resumes(dut):
+    """A command fetch, or a table read or write done by a command, answered SLVERR:
+    the queue stalls on that command (GITS_CREADR.Stalled, CREADR on it), CMD_ERROR =
+    (opcode << 8) | BUS_ERROR (opcode 0 for a failed fetch) as the reference
+    predicts, no LPI or table change happens; translations keep working while
+    stalled; once memory answers, Retry re-executes the same command."""
+    tb = await setup(dut, cpus=4)
+    its, ref = tb.its, tb.its.reference
+    dev = its.its_create_device(0x30, 4)
+    for _ in range(2):
+        ev, _ = its.its_alloc_device_irq(dev)
+        its.its_irq_domain_activate(dev, ev)       # events 0, 1
+    other = its.its_create_device(0x32, 2)         # rings while the queue is stalled
+    ev, _ = its.its_alloc_device_irq(other)
+    its.its_irq_domain_activate(other, ev)
+    spare_itt = its.allocator.alloc(256)           # for the MAPD case (zeroed memory)
+    ref.itt_zeroed(spare_itt, 4096)
+    await tb.its_post_commands()
+    done = await tb.read32(H.GITS_IMPDEF_CMD_DONE)
+    assert done == ref.commands_done
+    for what, cmd, mk_rd, wr in bus_error_cases(its, dev, 0x31, spare_itt):
+        off = its.cmd_write
+        tb.faulty.read_error_addrs.update(mk_rd(its.cmd_base + off))
+        tb.faulty.write_error_addrs.update(wr)
+        hits0 = len(tb.faulty.hits)
+        tables = lambda: tb.memory.read(its.device_table, 0x200 * 8) + tb.memory.read(dev.itt, 64)  # noqa: E731
+        before = tables()
+        err = its.its_queue_raw(cmd)
+        opcode = 0 if what.startswith("fetch") else cmd.raw_cmd[0] & 0xFF
+        assert err == (opcode << 8) | H.CMDERR_BUS_ERROR, \
+            f"{what}: reference predicts {err}, not a bus error"
+        rd, code = await tb.wait_stalled()
+        assert (rd, code) == (off, err), \
+            f"{what}: stall at {rd:#x} code {code:#x}, expected {off:#x} code {err:#x}"
+        assert len(tb.faulty.hits) > hits0, f"{what}: injected error never reached"
+        await ClockCycles(dut.clk, 20)
+        assert await tb.creadr() == (off, True), f"{what}: queue moved on by itself"
+        assert await tb.read32(H.GITS_IMPDEF_CMD_DONE) == done, f"{what}: counted as done"
+        assert tables() == before, f"{what}: a failed command changed the tables"
+        # no LPI from a failed INT; doorbells are still translated while stalled
+        await tb.check_lpis(await tb.send_doorbells([(0x32, 0)]))
+        # memory answers again: Retry executes the same command
+        tb.faulty.clear()
+        ref.retry()
+        n_int = len(ref.int_lpis)
+        assert ref.apply(cmd) is None, f"{what}: reference rejects the retried command"
+        await tb.write32(H.GITS_CWRITER, its.cwriter_value() | (1 << H.CWRITER_RETRY_BIT))
+        await tb.its_post_commands()
+        done += 1
+        assert await tb.read32(H.GITS_IMPDEF_CMD_DONE) == done, f"{what}: not completed"
+        await tb.check_lpis(ref.int_lpis[n_int:])
+        await tb.check_counters()
+    # the effects of the retried commands are all there
+    writes = [(0x30, e) for e in range(4)] + [(0x31, 0), (0x31, 1)]
+    await tb.check_lpis(await tb.send_doorbells(writes))
+    await tb.check_counters()
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def fetch_error_cleared_by_reenabling(dut):
+    """The other way out of a bus-error stall: disable, rewrite GITS_CBASER (CREADR
+    -> 0, stall cleared), enable; the queue then runs from its start again."""
+    tb = await setup(dut, cpus=1)
+    its, ref = tb.its, tb.its.reference
+    off = its.cmd_write
+    tb.faulty.read_error_addrs.add(its.cmd_base + off + 24)   # the last beat
+    err = its.its_queue_raw(its_build_sync_cmd(0))
+    assert err == H.CMDERR_BUS_ERROR
+    assert await tb.wait_stalled() == (off, err)
+    assert await tb.read32(H.GITS_IMPDEF_CMD_ERROR) == err
+    await tb.write32(H.GITS_CTLR, 0)
+    await tb.write64(H.GITS_CBASER, its.gits_cbaser())
+    await tb.write32(H.GITS_CWRITER, 0)
+    assert await tb.creadr() == (0, False), "CBASER write must reset CREADR and the stall"
+    its.cmd_write = 0
+    ref.retry()
+    # the fault stays injected: the restarted queue's commands do not reach that slot
+    await tb.write32(H.GITS_CTLR, 1)
+    dev = its.its_create_device(0x44, 2)
+    ev, _ = its.its_alloc_device_irq(dev)
+    its.its_irq_domain_activate(dev, ev)
+    assert its.cmd_write <= off, "test set-up: new commands would reach the faulty slot"
+    await tb.its_post_commands()
+    await tb.check_lpis(await tb.send_doorbells([(0x44, ev)]))
+    await tb.check_counters()
     await RisingEdge(dut.clk)

@@ -130,8 +130,65 @@ def test_translation_movi_discard_and_drops():
     ref.enabled = False
     assert ref.translate(9, 1) == Drop("disabled")
     assert ref.drops == {"unmapped_device": 1, "event_oor": 1, "unmapped_event": 1,
-                         "unmapped_collection": 1, "disabled": 1}
+                         "unmapped_collection": 1, "disabled": 1, "bus_error": 0}
     assert ref.translated == 2
+
+
+def test_bus_errors_on_table_reads_drop_translations():
+    """Told which addresses fail, the reference drops the doorbells whose walk reads
+    one, in walk order (DTE before the DTE checks, ITTE after them)."""
+    its, dev = mapped_node()
+    ref = its.reference
+    dte = its.device_table + 9 * 8
+    itte1 = dev.itt + 1 * 8
+    ref.read_errors.add(itte1 + 7)                 # any byte of the entry
+    assert ref.translate(9, 1) == Drop("bus_error")
+    assert ref.translate(9, 0) == Lpi(8192, 0)     # other entries unaffected
+    assert ref.translate(9, 4) == Drop("event_oor")   # checked before the ITTE read
+    ref.read_errors.add(dte)
+    assert ref.translate(9, 2) == Drop("bus_error")
+    assert ref.translate(10 ** 6, 0) == Drop("unmapped_device")  # beyond the table: no read
+    # (9, 0) was translated, so it may be cached: with its DTE failing the reference
+    # cannot tell whether the read happens
+    with pytest.raises(ItsError, match="translation cache"):
+        ref.translate(9, 0)
+    ref.read_errors.discard(dte)
+    assert its.its_send_inv(dev, 0) is None        # INV drops it from the cache
+    ref.read_errors.add(dte)
+    assert ref.translate(9, 0) == Drop("bus_error")
+    assert ref.drops["bus_error"] == 3
+
+
+def test_bus_errors_on_commands_predict_the_stall():
+    its, dev = mapped_node()
+    ref = its.reference
+    # a failing fetch: BUS_ERROR with opcode 0 (no command was read)
+    ref.read_errors.add(its.cmd_base + its.cmd_write + 16)
+    assert its.its_queue_raw(its_build_int_cmd(9, 0)) == H.CMDERR_BUS_ERROR
+    ref.read_errors.clear()
+    ref.retry()
+    assert ref.apply(its_build_int_cmd(9, 0)) is None
+    assert ref.int_lpis == [Lpi(8192, 0)]
+    # DTE read of a command, ITTE read, ITTE write: error code carries the opcode
+    ref.read_errors.add(its.device_table + 9 * 8)
+    assert ref.apply(its_build_discard_cmd(9, 1)) == (H.CMD_DISCARD << 8) | H.CMDERR_BUS_ERROR
+    ref.read_errors.clear()
+    ref.retry()
+    ref.read_errors.add(dev.itt + 8)
+    assert ref.apply(its_build_movi_cmd(9, 1, 2)) == (H.CMD_MOVI << 8) | H.CMDERR_BUS_ERROR
+    ref.read_errors.clear()
+    ref.retry()
+    ref.write_errors.add(dev.itt + 8)
+    assert ref.apply(its_build_discard_cmd(9, 1)) == (H.CMD_DISCARD << 8) | H.CMDERR_BUS_ERROR
+    assert ref.translate(9, 1) == Lpi(8193, 1), "a failed command changes nothing"
+    ref.retry()
+    ref.write_errors.add(its.device_table + 9 * 8)
+    assert ref.apply(its_build_mapd_cmd(9, 1, dev.itt, False)) == \
+        (H.CMD_MAPD << 8) | H.CMDERR_BUS_ERROR
+    ref.retry()
+    ref.write_errors.clear()
+    assert ref.apply(its_build_discard_cmd(9, 1)) is None
+    assert ref.translate(9, 1) == Drop("unmapped_event")
 
 
 def test_int_records_the_lpi_and_unmap_remap_keeps_the_itt():
