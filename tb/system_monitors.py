@@ -10,20 +10,21 @@ from dataclasses import dataclass
 from typing import Callable
 
 import cocotb
-from cocotb.triggers import ReadOnly, RisingEdge, with_timeout
+from cocotb.triggers import ReadOnly, RisingEdge
 from cocotb.utils import get_sim_time
 
+from tb.timeouts import WaitTimeout
+from tb.timeouts import wait_named as _wait_named
 
-class NamedTimeout(TimeoutError):
-    """A wait in a test ran out of time; the message names what was awaited."""
+
+# The project's one timeout helper is tb.timeouts; this keeps the system benches'
+# argument order (awaitable, time, what).
+NamedTimeout = WaitTimeout
 
 
 async def wait_named(awaitable, time_us: float, what: str):
-    """Await with a timeout that raises NamedTimeout naming `what`."""
-    try:
-        return await with_timeout(awaitable, time_us, "us")
-    except cocotb.triggers.SimTimeoutError as exc:  # type: ignore[attr-defined]
-        raise NamedTimeout(f"timed out after {time_us} us waiting for {what}") from exc
+    """Await with a timeout that raises tb.timeouts.WaitTimeout naming `what`."""
+    return await _wait_named(awaitable, what, timeout_us=time_us)
 
 
 def _int(sig) -> int:
