@@ -118,7 +118,8 @@ class Kernel:
         self.memory = env.memory
         self.smmu = ArmSmmuDriver(env.cpu, env.dut.clk, base=self.map.smmu_base,
                                   disable_bypass=disable_bypass)
-        self.smmu_state = SmmuState(self.memory, num_cb=8)
+        self.smmu_state = SmmuState(self.memory, num_cb=8,
+                                    read_error=env.ptw_faults.read_error)
         ram_top = self.map.ram_base + self.map.ram_size
         self.pgtable_pool = (ram_top - 2 * POOL_SIZE, POOL_SIZE)
         self.its_pool = (ram_top - 3 * POOL_SIZE, POOL_SIZE)

@@ -28,6 +28,7 @@ from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam,
 
 from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
+from tb.faulty_memory import FaultyMemory
 from tb.system_monitors import AxiAddrMonitor, ValidReadyMonitor
 
 NUM_DEV_PORTS = 4
@@ -178,12 +179,16 @@ class SystemEnv:
         self.cpu = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil_cpu"), dut.clk, dut.rst)
         self.dev_axi = [AxiMaster(AxiBus.from_prefix(dut, f"s_axi_dev{i}"), dut.clk, dut.rst)
                         for i in range(NUM_DEV_PORTS)]
+        # the walker and DMA RAMs see the image through FaultyMemory, so a test can
+        # make chosen addresses answer SLVERR (none by default)
+        self.ptw_faults = FaultyMemory(self.memory)
+        self.mem_faults = FaultyMemory(self.memory)
         self.ptw_ram = AxiRamRead(AxiReadBus.from_prefix(dut, "m_axi_ptw"), dut.clk, dut.rst,
-                                  mem=self.memory)
+                                  mem=self.ptw_faults)
         self.its_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_its"), dut.clk, dut.rst,
                               mem=self.memory)
         self.mem_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_mem"), dut.clk, dut.rst,
-                              mem=self.memory)
+                              mem=self.mem_faults)
         self.devices = [DeviceModel(self, i) for i in range(NUM_DEV_PORTS)]
         # monitors
         self.dn_mon = AxiAddrMonitor(dut, dut.clk, "dn_axi_", name="smmu-downstream").start()

@@ -103,13 +103,18 @@ class SystemScoreboard:
 
     # ------------------------------------------------------------------ prediction
     def predict(self, sid: int, addr: int, *, write: bool, data: int = 0,
-                prot: int = 0b010, cache: int = 0b0011) -> Prediction:
+                prot: int = 0b010, cache: int = 0b0011, length: int = 0) -> Prediction:
         out = self.k.smmu_state.predict(sid, addr, write=write, prot=prot, cache=cache)
         if not out.forward:
             return Prediction(sid, addr, write, out, None, out.resp)
         smap = self.env.map
         tgt = smap.pa_target(out.pa)
         p = Prediction(sid, addr, write, out, tgt, RESP_DECERR if tgt == "decerr" else RESP_OKAY)
+        if tgt == "ram" and length:
+            faults = self.env.mem_faults
+            bad = faults.write_error if write else faults.read_error
+            if any(bad(a) for a in range(out.pa, out.pa + length)):
+                p.resp = RESP_SLVERR         # the RAM's error, passed back through the SMMU
         if write and tgt == "its" and out.pa == smap.its_translater:
             r = self.k.its.reference.translate(sid, data & 0xFFFF_FFFF)
             if isinstance(r, Lpi):
@@ -155,7 +160,7 @@ class SystemScoreboard:
     async def dma_write(self, model: DeviceModel, iova: int, data: bytes) -> Prediction:
         if (iova & 0xFFF) + len(data) > 0x1000:
             raise ValueError(f"DMA write {iova:#x}+{len(data)} crosses a 4 KiB page")
-        p = self.predict(model.sid, iova, write=True)
+        p = self.predict(model.sid, iova, write=True, length=len(data))
         self._expect(p)
         resp = await wait_named(model.dma_write(iova, data), 200,
                                 f"{model.name} DMA write {iova:#x}")
@@ -166,7 +171,7 @@ class SystemScoreboard:
         if resp != p.resp:
             raise ScoreboardError(f"{model.name} DMA write {iova:#x}: response "
                                   f"{RESP_NAMES.get(resp, resp)}, predicted {p.describe()}")
-        if p.outcome.forward and p.target == "ram":
+        if p.outcome.forward and p.target == "ram" and p.resp == RESP_OKAY:
             got = self.env.memory.read(p.outcome.pa, len(data))
             if got != data:
                 raise ScoreboardError(f"{model.name} DMA write {iova:#x}: memory at predicted "
@@ -176,10 +181,10 @@ class SystemScoreboard:
     async def dma_read(self, model: DeviceModel, iova: int, length: int) -> Prediction:
         if (iova & 0xFFF) + length > 0x1000:
             raise ValueError(f"DMA read {iova:#x}+{length} crosses a 4 KiB page")
-        p = self.predict(model.sid, iova, write=False)
+        p = self.predict(model.sid, iova, write=False, length=length)
         self._expect(p)
         expect = (self.env.memory.read(p.outcome.pa, length)
-                  if p.outcome.forward and p.target == "ram" else None)
+                  if p.outcome.forward and p.target == "ram" and p.resp == RESP_OKAY else None)
         r = await wait_named(model.dma_read(iova, length), 200, f"{model.name} DMA read {iova:#x}")
         self.stats.add("transactions")
         self.stats.add("dma_bytes", length)

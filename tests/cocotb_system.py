@@ -714,3 +714,48 @@ async def msi_64bit_iova(dut, stats):
     await sb.dma_read(d64.model, iova + 0x80, 256)
     await sb.drain()
     await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+@with_stats
+async def bus_errors(dut, stats):
+    """Bus errors on the system's memory ports: a walker read of the MSI page's
+    leaf descriptor answering SLVERR (after TLBIALL, so the SMMU must walk)
+    gives the predicted external fault (FSR.EF, FSYNR0.PTWF) and no interrupt,
+    and the MSI works again once the error is gone; a DMA write / read whose RAM
+    beat answers SLVERR returns SLVERR to the device through the SMMU."""
+    env, k, sb = await boot(dut, stats, "bus_errors")
+    kd = k.iommu_domain_alloc("dom")
+    k.iommu_dma_setup(kd)
+    kdev = k.add_device(0)
+    await k.attach(kd, kdev)
+    [v] = await k.its_msi_alloc(kdev, 1)
+    phys = k.alloc_buffer(4096)
+    iova = k.dma_map(kdev, phys, 4096, IOMMU_READ | IOMMU_WRITE)
+    await sb.msi(kdev.model, v.msg)
+    # walker bus error on the MSI page's leaf descriptor
+    leaf = kd.domain.pgtbl.leaf_pte_addr(v.msg.address)
+    env.ptw_faults.read_error_addrs.add(leaf)
+    await k.smmu.tlbi_all_context(kd.cbndx)
+    await k.smmu.arm_smmu_tlb_sync()
+    p = await sb.msi(kdev.model, v.msg, "leaf descriptor read fails")
+    check(not p.outcome.forward and p.outcome.fault.kind.name == "EXTERNAL",
+          f"walker bus error predicted {p.describe()}")
+    await sb.check_fault(p)
+    check(any(kind == "read" for kind, _a, _b in env.ptw_faults.hits), "injected error never hit")
+    env.ptw_faults.clear()
+    await k.smmu.tlbi_all_context(kd.cbndx)
+    await k.smmu.arm_smmu_tlb_sync()
+    await sb.msi(kdev.model, v.msg, "error cleared")
+    # DMA data bus errors
+    env.mem_faults.write_error_addrs.add(phys + 0x40)
+    env.mem_faults.read_error_addrs.add(phys + 0x80)
+    p = await sb.dma_write(kdev.model, iova + 0x40, b"\x11" * 8)
+    check(p.resp == 2, f"DMA write on a failing beat predicted {p.describe()} resp {p.resp}")
+    p = await sb.dma_read(kdev.model, iova + 0x80, 8)
+    check(p.resp == 2, f"DMA read on a failing beat predicted resp {p.resp}")
+    env.mem_faults.clear()
+    await sb.dma_write(kdev.model, iova + 0x40, b"\x22" * 8)
+    await sb.dma_read(kdev.model, iova + 0x80, 8)
+    await sb.drain()
+    await RisingEdge(dut.clk)

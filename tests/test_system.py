@@ -46,6 +46,7 @@ SCENARIOS = [
     "vfio_msi_cookie",
     "its_set_affinity_under_traffic",
     "msi_64bit_iova",
+    "bus_errors",
 ]
 # the constrained-random regression runs RANDOM_RUNS seeds by default (more with
 # make regress SEEDS=N, longer with SYSTEM_RANDOM_OPS)
