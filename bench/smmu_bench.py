@@ -80,7 +80,8 @@ if cocotb is not None:
         from pymodel.hwdefs import lpae as L
         from pymodel.hwdefs import smmu as S
         from pymodel.kernel import IOMMU_READ, IOMMU_WRITE
-        from tb.smmu_tb import DATA_BASE, SmmuTB, wait_for
+        from tb.smmu_tb import DATA_BASE, SmmuTB
+        from tb.timeouts import wait_named
         RW = IOMMU_READ | IOMMU_WRITE
         tb = SmmuTB(dut)
         await tb.cycle_reset()
@@ -99,7 +100,7 @@ if cocotb is not None:
             n_ptw = len(probe.ptw)
             n_up, n_dn = len(probe.up_ar_valid), len(probe.down_ar_valid)
             out, ev = tb.sb.start_read(sid, iova, 8)
-            await wait_for("bench read", ev.wait())
+            await wait_named(ev.wait(), "bench read")
             tb.sb.finish_read(out, ev, iova, 8)
             await ClockCycles(dut.clk, 4)
             t0 = probe.up_ar_valid[n_up]

@@ -48,11 +48,6 @@ class Domain:
     tlb: DeferredTlbOps
 
 
-async def wait_for(what: str, trigger, timeout_us: float = 200.0):
-    """Deprecated shim (argument order of the old SMMU helper) for bench/smmu_bench.py;
-    new code calls tb.timeouts.wait_named(awaitable, what, timeout_us)."""
-    return await wait_named(trigger, what, timeout_us)
-
 
 @dataclass(frozen=True)
 class AddrBeat:
