@@ -16,7 +16,7 @@ import logging
 import random
 from collections import deque
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Optional
 
 import cocotb
 from cocotb.clock import Clock
@@ -32,7 +32,8 @@ from tb.arm_smmu_driver import ArmSmmuDriver, DeferredTlbOps
 from tb.smmu_model import (Context, ContextFault, Outcome, PROT_NS, Sme,
                            SmmuState)
 from tb.faulty_memory import FaultyMemory
-from tb.timeouts import WaitTimeout, wait_named  # noqa: F401  (re-exported)
+from tb.monitors import AddrBeat, AxiAddrMonitor
+from tb.timeouts import wait_named
 
 TABLE_POOL_BASE = 0x4000_0000     # page-table pages (the walker's memory)
 TABLE_POOL_SIZE = 0x0100_0000
@@ -47,46 +48,6 @@ class Domain:
     pgtbl: ArmLpaeS1
     tlb: DeferredTlbOps
 
-
-
-@dataclass(frozen=True)
-class AddrBeat:
-    id: int
-    addr: int
-    len: int
-    size: int
-    cache: int
-    prot: int
-    user: int
-
-
-class AxiAddrMonitor:
-    """Passive monitor of one AXI address channel (handshakes sampled in ReadOnly)."""
-
-    def __init__(self, dut, prefix: str, clock, callback: Callable[[AddrBeat], None]):
-        self.sig = {f: getattr(dut, f"{prefix}{f}") for f in
-                    ("id", "addr", "len", "size", "cache", "prot", "user", "valid", "ready")}
-        self.clock = clock
-        self.callback = callback
-        self.count = 0
-        self._task = None
-
-    def start(self) -> None:
-        self._task = cocotb.start_soon(self._run())
-
-    def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-
-    async def _run(self) -> None:
-        s = self.sig
-        while True:
-            await RisingEdge(self.clock)
-            await ReadOnly()
-            if s["valid"].value == 1 and s["ready"].value == 1:
-                self.count += 1
-                self.callback(AddrBeat(*(int(s[f].value) for f in
-                                         ("id", "addr", "len", "size", "cache", "prot", "user"))))
 
 
 class AxiWMonitor:
@@ -291,8 +252,8 @@ class SmmuScoreboard:
         self.stats = dict(writes=0, reads=0, forwarded=0, terminated=0, beats=0,
                           fault_records=0)
         dut = tb.dut
-        self.mon_aw = AxiAddrMonitor(dut, "m_axi_aw", dut.clk, self._on_aw)
-        self.mon_ar = AxiAddrMonitor(dut, "m_axi_ar", dut.clk, self._on_ar)
+        self.mon_aw = AxiAddrMonitor(dut, dut.clk, "m_axi_", ("aw",), callback=self._on_aw)
+        self.mon_ar = AxiAddrMonitor(dut, dut.clk, "m_axi_", ("ar",), callback=self._on_ar)
         self.mon_w = AxiWMonitor(dut, "m_axi_w", dut.clk, self._on_w)
         self.ptw_reads = 0
         self.mon_ptw = WalkerReadMonitor(dut, dut.clk, self._on_ptw)

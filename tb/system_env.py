@@ -29,7 +29,7 @@ from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam,
 from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.faulty_memory import FaultyMemory
-from tb.system_monitors import AxiAddrMonitor, ValidReadyMonitor
+from tb.monitors import AxiAddrMonitor, ValidReadyMonitor
 
 NUM_DEV_PORTS = 4
 DEV_SIDS = (0x0008, 0x0010, 0x0018, 0x0100)     # msi_system_top DEV<n>_SID defaults

@@ -29,7 +29,7 @@ from pymodel.hwdefs import smmu as S
 from pymodel.its import Drop, Lpi
 from tb.smmu_model import ContextFault, GlobalFault, Outcome
 from tb.system_env import RESP_NAMES, DeviceModel
-from tb.system_monitors import wait_named
+from tb.timeouts import wait_named
 
 RESP_OKAY, RESP_SLVERR, RESP_DECERR = 0, 2, 3
 
@@ -142,8 +142,7 @@ class SystemScoreboard:
         addr = DeviceModel.msi_bus_address(msg.address)
         p = self.predict(model.sid, addr, write=True, data=msg.data, cache=0)
         self._expect(p)
-        resp = await wait_named(model.write_msi(msg.address, msg.data), 200,
-                                f"{model.name} MSI write to {addr:#x}")
+        resp = await wait_named(model.write_msi(msg.address, msg.data), f"{model.name} MSI write to {addr:#x}", 200)
         self.stats.add("transactions")
         self.stats.add("msis")
         what = {"its": f"event={msg.data}", "v2m": f"spi={msg.data}"}.get(p.target,
@@ -162,8 +161,7 @@ class SystemScoreboard:
             raise ValueError(f"DMA write {iova:#x}+{len(data)} crosses a 4 KiB page")
         p = self.predict(model.sid, iova, write=True, length=len(data))
         self._expect(p)
-        resp = await wait_named(model.dma_write(iova, data), 200,
-                                f"{model.name} DMA write {iova:#x}")
+        resp = await wait_named(model.dma_write(iova, data), f"{model.name} DMA write {iova:#x}", 200)
         self.stats.add("transactions")
         self.stats.add("dma_bytes", len(data))
         self.txlog.log("DMA-W", f"{model.name} sid={model.sid:#06x} iova={iova:#x} len={len(data)} "
@@ -185,7 +183,7 @@ class SystemScoreboard:
         self._expect(p)
         expect = (self.env.memory.read(p.outcome.pa, length)
                   if p.outcome.forward and p.target == "ram" and p.resp == RESP_OKAY else None)
-        r = await wait_named(model.dma_read(iova, length), 200, f"{model.name} DMA read {iova:#x}")
+        r = await wait_named(model.dma_read(iova, length), f"{model.name} DMA read {iova:#x}", 200)
         self.stats.add("transactions")
         self.stats.add("dma_bytes", length)
         self.txlog.log("DMA-R", f"{model.name} sid={model.sid:#06x} iova={iova:#x} len={length} "
@@ -207,7 +205,7 @@ class SystemScoreboard:
             async def irq():
                 while not (self.env.irq_context() >> f.cb) & 1:
                     await RisingEdge(self.env.dut.clk)
-            await wait_named(irq(), timeout_us, f"irq_context[{f.cb}] for {p.describe()}")
+            await wait_named(irq(), f"irq_context[{f.cb}] for {p.describe()}", timeout_us)
             rec = await self.k.context_fault(f.cb)
             if rec is None:
                 raise ScoreboardError(f"CB{f.cb}: no fault recorded, predicted {f}")
@@ -225,7 +223,7 @@ class SystemScoreboard:
             async def irq():
                 while not self.env.irq_global():
                     await RisingEdge(self.env.dut.clk)
-            await wait_named(irq(), timeout_us, f"irq_global for {p.describe()}")
+            await wait_named(irq(), f"irq_global for {p.describe()}", timeout_us)
             rec = await self.k.global_fault()
             if rec is None or not (rec.gfsr >> f.gfsr_bit) & 1 or rec.gfar != f.far \
                     or rec.gfsynr0 != f.gfsynr0 or (rec.gfsynr1 & 0xFFFF) != f.sid:
@@ -252,7 +250,7 @@ class SystemScoreboard:
             while +self.expected_irqs:
                 await RisingEdge(self.env.dut.clk)
         try:
-            await wait_named(all_in(), timeout_us, "predicted interrupts")
+            await wait_named(all_in(), "predicted interrupts", timeout_us)
         except TimeoutError as exc:
             raise ScoreboardError(f"interrupts predicted but never raised: "
                                   f"{dict(+self.expected_irqs)}") from exc

@@ -18,7 +18,8 @@ from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiLiteRam, AxiMas
                            AxiResp)
 
 from pymodel.memory import MemoryImage
-from tb.system_monitors import AxiAddrMonitor, wait_named
+from tb.monitors import AxiAddrMonitor
+from tb.timeouts import wait_named
 from tb.system_regress import with_stats
 
 NUM_PORTS = 3
@@ -119,8 +120,7 @@ async def routing_and_decerr(dut, backpressure, stats):
                 awid = rng.randrange(1 << S_ID_BITS)
                 data = rng.randbytes(8)
                 before = [len(m.beats) for m in tb.mon]
-                resp = await wait_named(tb.ports[port].write(addr, data, awid=awid), 50,
-                                        f"write p{port} {addr:#x}")
+                resp = await wait_named(tb.ports[port].write(addr, data, awid=awid), f"write p{port} {addr:#x}", 50)
                 assert resp.resp == AxiResp.OKAY, f"write {addr:#x}: resp {resp.resp}"
                 await ClockCycles(dut.clk, 2)
                 check_routed(tb, before, port, awid, addr, "aw")
@@ -129,8 +129,7 @@ async def routing_and_decerr(dut, backpressure, stats):
                     if o != t:
                         assert tb.tmem[o].read(addr, 8) == bytes(8), f"write leaked into t{o}"
                 before = [len(m.beats) for m in tb.mon]
-                rresp = await wait_named(tb.ports[port].read(addr, 8, arid=awid), 50,
-                                         f"read p{port} {addr:#x}")
+                rresp = await wait_named(tb.ports[port].read(addr, 8, arid=awid), f"read p{port} {addr:#x}", 50)
                 assert rresp.resp == AxiResp.OKAY and rresp.data == data, \
                     f"read {addr:#x}: resp {rresp.resp} data {rresp.data.hex()} != {data.hex()}"
                 await ClockCycles(dut.clk, 2)
@@ -141,10 +140,9 @@ async def routing_and_decerr(dut, backpressure, stats):
             before = [len(m.beats) for m in tb.mon]
             # bursts may not cross 4 KiB (the master would split it into the next page)
             length = min(8 * rng.randint(1, 16), 0x1000 - (addr & 0xFFF))
-            resp = await wait_named(tb.ports[port].write(addr, rng.randbytes(length)), 50,
-                                    f"DECERR write {addr:#x}")
+            resp = await wait_named(tb.ports[port].write(addr, rng.randbytes(length)), f"DECERR write {addr:#x}", 50)
             assert resp.resp == AxiResp.DECERR, f"write {addr:#x}: resp {resp.resp}, expected DECERR"
-            rresp = await wait_named(tb.ports[port].read(addr, length), 50, f"DECERR read {addr:#x}")
+            rresp = await wait_named(tb.ports[port].read(addr, length), f"DECERR read {addr:#x}", 50)
             assert rresp.resp == AxiResp.DECERR, f"read {addr:#x}: resp {rresp.resp}"
             assert len(rresp.data) == length, f"DECERR read returned {len(rresp.data)} bytes"
             await ClockCycles(dut.clk, 2)
@@ -196,7 +194,7 @@ async def concurrent_id_routing(dut, backpressure, stats):
 
     tasks = [cocotb.start_soon(worker(p, w)) for p in range(NUM_PORTS) for w in range(3)]
     for i, task in enumerate(tasks):
-        await wait_named(task, 2000, f"worker {i}")
+        await wait_named(task, f"worker {i}", 2000)
     assert not errors, "\n".join(errors)
     # every beat seen downstream carries its port's StreamID and port index
     for t, mon in enumerate(tb.mon):
@@ -260,7 +258,7 @@ async def round_robin_fairness(dut, channel, stats):
         ops = [tb.ports[p].init_read(base + 0x100 * p + 8 * (i % 16), 8, arid=i % 16)
                for p in range(NUM_PORTS) for i in range(n)]
     for i, op in enumerate(ops):
-        await wait_named(op.wait(), 500, f"{channel} op {i}")
+        await wait_named(op.wait(), f"{channel} op {i}", 500)
     done.set()
     await RisingEdge(dut.clk)
     watcher.cancel()
@@ -284,7 +282,7 @@ async def axil_cpu_routing(dut, stats):
         base, size = AXIL_WINDOWS[w]
         addr = base + 4 * rng.randrange(size // 4)
         val = rng.randbytes(4)
-        resp = await wait_named(tb.cpu.write(addr, val), 20, f"CPU write {addr:#x}")
+        resp = await wait_named(tb.cpu.write(addr, val), f"CPU write {addr:#x}", 20)
         assert resp.resp == AxiResp.OKAY, f"CPU write {addr:#x}: {resp.resp}"
         # targets see the offset from their window's base
         off = addr - base
@@ -296,16 +294,16 @@ async def axil_cpu_routing(dut, stats):
             assert mem.read(off ^ 4, 4) == bytes(4), f"bridge wrote the other lane at {addr:#x}"
             b = tb.b0_mon.beats[-1]
             assert (b.addr, b.len, b.size) == (off, 0, 2), f"bridge beat {b}"
-        rresp = await wait_named(tb.cpu.read(addr, 4), 20, f"CPU read {addr:#x}")
+        rresp = await wait_named(tb.cpu.read(addr, 4), f"CPU read {addr:#x}", 20)
         assert rresp.resp == AxiResp.OKAY and rresp.data == val, \
             f"CPU read {addr:#x}: {rresp.resp} {rresp.data.hex()} != {val.hex()}"
         mem.write(off, bytes(4))
         stats.add("transactions", 2)
     for addr in (0x0, 0x0904_FFFC, 0x0907_0000, 0x0801_FFFC, 0x0802_1000, 0xFFFF_FFFC):
         assert decode(addr, AXIL_WINDOWS) is None
-        resp = await wait_named(tb.cpu.write(addr, b"\x01\x02\x03\x04"), 20, f"DECERR {addr:#x}")
+        resp = await wait_named(tb.cpu.write(addr, b"\x01\x02\x03\x04"), f"DECERR {addr:#x}", 20)
         assert resp.resp == AxiResp.DECERR, f"CPU write {addr:#x}: {resp.resp}"
-        rresp = await wait_named(tb.cpu.read(addr, 4), 20, f"DECERR read {addr:#x}")
+        rresp = await wait_named(tb.cpu.read(addr, 4), f"DECERR read {addr:#x}", 20)
         assert rresp.resp == AxiResp.DECERR, f"CPU read {addr:#x}: {rresp.resp}"
         stats.add("transactions", 2)
         stats.add("faults", 2)

@@ -1,4 +1,4 @@
-"""Passive monitors and small helpers shared by the system testbenches.
+"""Passive monitors shared by the testbenches (SMMU unit bench and the system).
 
 Monitors sample after RisingEdge and ReadOnly and publish plain dataclasses
 (pattern of cocotb's matrix_multiplier example). They never drive anything.
@@ -13,26 +13,26 @@ import cocotb
 from cocotb.triggers import ReadOnly, RisingEdge
 from cocotb.utils import get_sim_time
 
-from tb.timeouts import WaitTimeout
-from tb.timeouts import wait_named as _wait_named
-
-
-# The project's one timeout helper is tb.timeouts; this keeps the system benches'
-# argument order (awaitable, time, what).
-NamedTimeout = WaitTimeout
-
-
-async def wait_named(awaitable, time_us: float, what: str):
-    """Await with a timeout that raises tb.timeouts.WaitTimeout naming `what`."""
-    return await _wait_named(awaitable, what, timeout_us=time_us)
-
-
 def _int(sig) -> int:
-    """Value of a handle as int; X/Z read as 0 (only sampled on a handshake)."""
+    """Value of a valid/ready handle as int; X/Z read as 0 (no handshake)."""
     try:
         return int(sig.value)
     except ValueError:
         return 0
+
+
+class UnknownPayload(AssertionError):
+    """A handshake carried X or Z on a payload signal."""
+
+
+def _payload(sig, default):
+    """Payload value sampled on a handshake: absent signal -> default; X/Z -> error."""
+    if sig is None:
+        return default
+    try:
+        return int(sig.value)
+    except ValueError:
+        raise UnknownPayload(f"{sig._path} = {sig.value} during a handshake") from None
 
 
 @dataclass
@@ -58,12 +58,13 @@ class AxiAddrMonitor:
     or "smmu_m_axi_" for wires inside the top). Subscribers get each beat.
     """
 
-    def __init__(self, handle, clk, prefix: str, channels=("aw", "ar"), name: str | None = None):
+    def __init__(self, handle, clk, prefix: str, channels=("aw", "ar"), name: str | None = None,
+                 callback: Callable[[AddrBeat], None] | None = None):
         self.handle, self.clk, self.prefix = handle, clk, prefix
         self.name = name or prefix.rstrip("_")
         self.channels = channels
         self.beats: list[AddrBeat] = []
-        self.callbacks: list[Callable[[AddrBeat], None]] = []
+        self.callbacks: list[Callable[[AddrBeat], None]] = [callback] if callback else []
         self._task = None
 
     def _sig(self, ch: str, field: str):
@@ -90,13 +91,10 @@ class AxiAddrMonitor:
                 if _int(s["valid"]) and _int(s["ready"]):
                     beat = AddrBeat(
                         time_ns=get_sim_time("ns"), channel=ch,
-                        id=_int(s["id"]) if s["id"] is not None else 0,
-                        addr=_int(s["addr"]), len=_int(s["len"]) if s["len"] is not None else 0,
-                        size=_int(s["size"]) if s["size"] is not None else 0,
-                        burst=_int(s["burst"]) if s["burst"] is not None else 1,
-                        prot=_int(s["prot"]) if s["prot"] is not None else 0,
-                        cache=_int(s["cache"]) if s["cache"] is not None else 0,
-                        user=_int(s["user"]) if s["user"] is not None else None)
+                        id=_payload(s["id"], 0), addr=_payload(s["addr"], None),
+                        len=_payload(s["len"], 0), size=_payload(s["size"], 0),
+                        burst=_payload(s["burst"], 1), prot=_payload(s["prot"], 0),
+                        cache=_payload(s["cache"], 0), user=_payload(s["user"], None))
                     self.beats.append(beat)
                     for cb in self.callbacks:
                         cb(beat)
@@ -137,7 +135,7 @@ class ValidReadyMonitor:
             await RisingEdge(self.clk)
             await ReadOnly()
             if _int(valid) and _int(ready):
-                beat = StreamBeat(get_sim_time("ns"), {f: _int(s) for f, s in sigs.items()})
+                beat = StreamBeat(get_sim_time("ns"), {f: _payload(s, 0) for f, s in sigs.items()})
                 self.beats.append(beat)
                 for cb in self.callbacks:
                     cb(beat)
