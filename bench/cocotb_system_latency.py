@@ -12,7 +12,7 @@ from cocotb.triggers import ClockCycles, RisingEdge
 
 from tb.kernel import Kernel
 from tb.system_env import SystemEnv
-from tb.system_monitors import AxiAddrMonitor
+from tb.monitors import AxiAddrMonitor
 from tb.system_regress import Stats
 from tb.system_scoreboard import SystemScoreboard
 
