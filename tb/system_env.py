@@ -14,6 +14,7 @@ golden model writes page tables and ITS tables into that same image.
 from __future__ import annotations
 
 import random
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -103,6 +104,9 @@ class TxLog:
     def __init__(self, path: Path):
         self.path = path
         self._fh = open(path, "w")
+        # Scenarios don't close their env: close the file when the log goes away
+        # (or at exit), every line being flushed already.
+        weakref.finalize(self, self._fh.close)
         self._fh.write("# msi_system_top transaction log; times in ns of simulation time\n")
         self._fh.write(self.HEADER + "\n")
         self.lines = 0
