@@ -8,46 +8,22 @@ import random
 
 import cocotb
 from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, Event, FallingEdge
+from cocotb.triggers import ClockCycles
 from cocotbext.axi import AxiBus, AxiMaster
 
 from tb.its_tb import cycle_pause
-from tb.timeouts import wait_named
+from tb.monitors import ReadySink
 
 
-class SpiMonitor:
-    """Drives spi_ready (random with probability p_ready) and records raised SPIs."""
+class SpiMonitor(ReadySink):
+    """spi_* sink: random spi_ready, records the raised SPI numbers."""
 
     def __init__(self, dut, p_ready: float, rng: random.Random):
-        self.dut, self.p_ready, self.rng = dut, p_ready, rng
-        self.spis: list[int] = []
-        self._event = Event()
-        self._task = None
+        super().__init__(dut, dut.clk, "spi_", ("intid",), p_ready, rng)
 
-    def start(self) -> None:
-        self.dut.spi_ready.value = 0
-        self._task = cocotb.start_soon(self._run())
-
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    async def _run(self) -> None:
-        while True:
-            await FallingEdge(self.dut.clk)
-            v = int(self.dut.spi_valid.value)
-            r = 1 if self.rng.random() < self.p_ready else 0
-            self.dut.spi_ready.value = r
-            if v and r:
-                self.spis.append(int(self.dut.spi_intid.value))
-                self._event.set()
-
-    async def wait_count(self, n: int, timeout_us: float = 100) -> None:
-        async def _w():
-            while len(self.spis) < n:
-                self._event.clear()
-                await self._event.wait()
-        await wait_named(_w(), f"{n} SPIs on spi_* (have {len(self.spis)})", timeout_us)
+    @property
+    def spis(self) -> list[int]:
+        return [b.fields["intid"] for b in self.beats]
 
 
 class V2mTB:

@@ -18,13 +18,14 @@ from typing import Optional
 
 import cocotb
 from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, Event, FallingEdge, RisingEdge
+from cocotb.triggers import ClockCycles, FallingEdge
 from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam
 
 from pymodel.hwdefs import its as H
 from pymodel.its import Drop, Lpi, its_node, its_wait_for_range_completion
 from pymodel.memory import MemoryImage, TablePageAllocator
 from tb.faulty_memory import FaultyMemory
+from tb.monitors import ReadySink
 from tb.timeouts import WaitTimeout, wait_named
 
 TABLE_POOL = 0x4000_0000
@@ -44,52 +45,15 @@ class LpiTxn:
     cycle: int       # rising edge of the handshake
 
 
-class LpiMonitor:
-    """Drives lpi_ready (random when back-pressure is on) and records LPIs."""
+class LpiMonitor(ReadySink):
+    """lpi_* sink (stands in for the redistributor): random lpi_ready, records LPIs."""
 
     def __init__(self, dut, clk, p_ready: float = 1.0, rng: Optional[random.Random] = None):
-        self.dut, self.clk = dut, clk
-        self.p_ready = p_ready
-        self.rng = rng or random.Random(0)
-        self.txns: list[LpiTxn] = []
-        self.cycle = 0
-        self.valid_rise: list[int] = []    # cycles at which lpi_valid went high
-        self._prev_valid = 0
-        self._prev_fire = False
-        self._event = Event()
-        self._task = None
+        super().__init__(dut, clk, "lpi_", ("intid", "target"), p_ready, rng)
 
-    def start(self) -> None:
-        self.dut.lpi_ready.value = 0
-        self._task = cocotb.start_soon(self._run())
-
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            await FallingEdge(self.clk)
-            self.cycle += 1                      # index of the rising edge just passed
-            v = int(self.dut.lpi_valid.value)
-            if v and (not self._prev_valid or self._prev_fire):
-                self.valid_rise.append(self.cycle)
-            r = 1 if self.rng.random() < self.p_ready else 0
-            self.dut.lpi_ready.value = r
-            self._prev_valid = v
-            self._prev_fire = bool(v and r)
-            if v and r:
-                self.txns.append(LpiTxn(int(self.dut.lpi_intid.value),
-                                        int(self.dut.lpi_target.value), self.cycle + 1))
-                self._event.set()
-
-    async def wait_count(self, n: int, timeout_us: float = 200) -> None:
-        async def _w():
-            while len(self.txns) < n:
-                self._event.clear()
-                await self._event.wait()
-        await wait_named(_w(), f"{n} LPIs on lpi_* (have {len(self.txns)})", timeout_us)
+    @property
+    def txns(self) -> list[LpiTxn]:
+        return [LpiTxn(b.fields["intid"], b.fields["target"], b.cycle) for b in self.beats]
 
 
 class ItsTB:

@@ -1,17 +1,22 @@
-"""Passive monitors shared by the testbenches (SMMU unit bench and the system).
+"""Monitors shared by the testbenches (SMMU, ITS, GICv2m and the system).
 
-Monitors sample after RisingEdge and ReadOnly and publish plain dataclasses
-(pattern of cocotb's matrix_multiplier example). They never drive anything.
+Passive monitors sample after RisingEdge and ReadOnly and publish plain dataclasses
+(pattern of cocotb's matrix_multiplier example); ReadySink is the one component
+here that drives a signal: the ready of the stream it terminates.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Callable
 
 import cocotb
-from cocotb.triggers import ReadOnly, RisingEdge
+from cocotb.triggers import Event, FallingEdge, ReadOnly, RisingEdge
 from cocotb.utils import get_sim_time
+
+from tb.timeouts import wait_named
+
 
 def _int(sig) -> int:
     """Value of a valid/ready handle as int; X/Z read as 0 (no handshake)."""
@@ -139,3 +144,72 @@ class ValidReadyMonitor:
                 self.beats.append(beat)
                 for cb in self.callbacks:
                     cb(beat)
+
+
+@dataclass(frozen=True)
+class SinkBeat:
+    """One handshake taken by a ReadySink."""
+
+    fields: dict[str, int]
+    cycle: int            # index of the rising edge on which the handshake completed
+
+
+class ReadySink:
+    """The receiving end of a valid/ready stream (an interrupt output standing in for
+    a redistributor or CPU interface): drives <prefix>ready, 1 with probability
+    p_ready, changed on falling edges, and records each handshake's payload.
+
+    `valid_rise` lists the rising-edge indexes at which a new item was first
+    presented (valid going high, or staying high after a handshake): latency benches
+    measure from the stimulus to these.
+    """
+
+    def __init__(self, handle, clk, prefix: str, fields: tuple[str, ...],
+                 p_ready: float = 1.0, rng: random.Random | None = None):
+        self.handle, self.clk, self.prefix, self.fields = handle, clk, prefix, fields
+        self.p_ready = p_ready
+        self.rng = rng or random.Random(0)
+        self.beats: list[SinkBeat] = []
+        self.cycle = 0
+        self.valid_rise: list[int] = []
+        self._event = Event()
+        self._task = None
+
+    def start(self) -> "ReadySink":
+        getattr(self.handle, f"{self.prefix}ready").value = 0
+        if self._task is None:
+            self._task = cocotb.start_soon(self._run())
+        return self
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def _run(self) -> None:
+        valid = getattr(self.handle, f"{self.prefix}valid")
+        ready = getattr(self.handle, f"{self.prefix}ready")
+        sigs = {f: getattr(self.handle, f"{self.prefix}{f}") for f in self.fields}
+        prev_valid, prev_fire = 0, False
+        while True:
+            await FallingEdge(self.clk)
+            self.cycle += 1                       # index of the rising edge just passed
+            v = _int(valid)
+            if v and (not prev_valid or prev_fire):
+                self.valid_rise.append(self.cycle)
+            r = int(self.rng.random() < self.p_ready)
+            ready.value = r
+            prev_valid, prev_fire = v, bool(v and r)
+            if v and r:                           # completes on the next rising edge
+                self.beats.append(SinkBeat({f: _payload(s, 0) for f, s in sigs.items()},
+                                           self.cycle + 1))
+                self._event.set()
+
+    async def wait_count(self, n: int, timeout_us: float = 200) -> None:
+        """Wait until n handshakes have been taken."""
+        async def _w():
+            while len(self.beats) < n:
+                self._event.clear()
+                await self._event.wait()
+        await wait_named(_w(), f"{n} handshakes on {self.prefix}* (have {len(self.beats)})",
+                         timeout_us)
