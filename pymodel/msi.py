@@ -183,3 +183,27 @@ def its_compose_msi_msg(its: ItsNode, dev: Device, event_id: int,
     its_dev = ItsDevice(its, dev, dev.stream_id, lpi_base=ITS.LPI_MIN_INTID,
                         nr_ites=event_id + 1)
     return its_irq_compose_msi_msg(its_dev, ITS.LPI_MIN_INTID + event_id, msg)
+
+
+# --- MSI isolation (what VFIO checks before giving a group to user space) -------------
+
+@dataclass(frozen=True)
+class MsiController:
+    """An irq domain that receives MSIs. `isolated_msi` is IRQ_DOMAIN_FLAG_MSI_REMAP
+    (v4.11) / IRQ_DOMAIN_ISOLATED_MSI (v6.2): the controller tells writers apart, as
+    the ITS does with the DeviceID the SMMU passes on. A GICv2m frame cannot: any
+    device that can reach its doorbell can raise any of its SPIs."""
+
+    name: str
+    isolated_msi: bool
+
+
+GICV3_ITS = MsiController("GICv3-ITS", isolated_msi=True)
+GICV2M = MsiController("GICv2m", isolated_msi=False)
+
+
+def iommu_group_has_isolated_msi(msi_controllers) -> bool:
+    """iommu_group_has_isolated_msi() (v6.2; v4.11's irq_domain_check_msi_remap()
+    asked the same system-wide): True when every MSI controller the group's devices
+    signal through isolates MSIs. `None` entries are devices with no MSI yet."""
+    return all(c is None or c.isolated_msi for c in msi_controllers)

@@ -12,7 +12,7 @@ state mirror (tb.smmu_model.SmmuState), the ITS reference (its_node.reference)
 and the GICv2m reference (pymodel.gicv2m.V2mReference), which the scoreboard
 (tb/system_scoreboard.py) asks for every expected outcome.
 
-MSI isolation (pymodel has no such flag, so it lives here): an MSI controller
+MSI isolation (pymodel.msi.iommu_group_has_isolated_msi): an MSI controller
 that identifies the writer (the ITS takes the DeviceID from the StreamID) sets
 IRQ_DOMAIN_FLAG_MSI_REMAP / IRQ_DOMAIN_ISOLATED_MSI; GICv2m does not. A domain
 whose devices signal MSIs through a controller without it is not MSI-isolated:
@@ -51,16 +51,9 @@ class KernelError(RuntimeError):
     """The kernel layer hit something the real kernel would WARN or fail on."""
 
 
-@dataclass
-class MsiController:
-    """An irq domain able to receive MSIs; `isolated_msi` is
-    IRQ_DOMAIN_FLAG_MSI_REMAP (v4.11) / IRQ_DOMAIN_ISOLATED_MSI (v6.2)."""
-    name: str
-    isolated_msi: bool
-
-
-ITS_CHIP = MsiController("GICv3-ITS", isolated_msi=True)
-V2M_CHIP = MsiController("GICv2m", isolated_msi=False)
+MsiController = M.MsiController
+ITS_CHIP = M.GICV3_ITS
+V2M_CHIP = M.GICV2M
 
 
 @dataclass
@@ -407,7 +400,7 @@ class Kernel:
         """iommu_group_has_isolated_msi (v6.2) for the domain's devices: every
         device's MSI controller identifies the writer. Devices without MSIs yet
         count as isolated (nothing to forge)."""
-        return all(kdev.msi_chip is None or kdev.msi_chip.isolated_msi for kdev in kd.devices)
+        return M.iommu_group_has_isolated_msi(kdev.msi_chip for kdev in kd.devices)
 
     # ------------------------------------------------------------------ faults
     async def context_fault(self, kd_or_cb) -> Optional[object]:

@@ -137,3 +137,14 @@ def test_v52_prepare_failure_fails_the_allocation_not_the_message():
     D.iommu_attach_device(d, dev)
     err, desc = M.gicv2m_irq_domain_alloc(M.V2mData(), dev)
     assert err == -12 and desc.iommu_cookie is None  # -ENOMEM
+
+
+def test_msi_isolation_follows_the_controllers_of_the_group():
+    # The ITS tells writers apart (DeviceID from the StreamID); GICv2m does not, so
+    # one GICv2m device makes the whole group unsafe for VFIO.
+    from pymodel.msi import GICV2M, GICV3_ITS, iommu_group_has_isolated_msi
+    assert GICV3_ITS.isolated_msi and not GICV2M.isolated_msi
+    assert iommu_group_has_isolated_msi([GICV3_ITS, GICV3_ITS])
+    assert iommu_group_has_isolated_msi([GICV3_ITS, None])      # no MSI yet: nothing to forge
+    assert not iommu_group_has_isolated_msi([GICV3_ITS, GICV2M])
+    assert not iommu_group_has_isolated_msi([GICV2M])
