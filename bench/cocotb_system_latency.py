@@ -73,7 +73,7 @@ async def msi_latency(dut):
     await one("ITS: SMMU TLB miss + ITS cache miss", vi, env.lpi_mon, 0)
     await one("ITS: SMMU TLB hit + ITS cache hit", vi, env.lpi_mon, 0)
     await flush_tlb()
-    await one("ITS: SMMU TLB miss (walk cache warm) + ITS cache hit", vi, env.lpi_mon, 0)
+    await one("ITS: after TLBIALL + sync (TLB and walk cache empty) + ITS cache hit", vi, env.lpi_mon, 0)
     await one("GICv2m: SMMU TLB miss (its own page, tables in walk cache)", vv, env.spi_mon, 1)
     await one("GICv2m: SMMU TLB hit", vv, env.spi_mon, 1)
     await sb.drain()
