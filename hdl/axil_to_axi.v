@@ -8,6 +8,8 @@
 // Leaves out: more than one outstanding transaction, AxUSER (driven 0).
 `default_nettype none
 
+`include "lpae_defs.vh"
+
 module axil_to_axi #(
     parameter ADDR_WIDTH = 32,
     parameter ID_WIDTH   = 4,
@@ -77,7 +79,7 @@ module axil_to_axi #(
 
     localparam [2:0] SIZE_4B  = 3'd2;
     localparam [1:0] BURST_INCR = 2'b01;
-    localparam [3:0] CACHE_DEVICE = 4'b0000;   // device non-bufferable: register access
+    localparam [3:0] CACHE_DEVICE = `LPAE_AXCACHE_DEVICE_NB;   // device non-bufferable: register access
 
     // Write: the CPU's AW and W are taken together into registers, sent as one
     // AXI4 beat, and B is handed back after the downstream B.

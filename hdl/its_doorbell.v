@@ -20,6 +20,7 @@
 // indirect device tables, 16/64 KiB table pages, GITS_CBASER/BASER cacheability
 // (m_axi uses AxCACHE = 0011 whatever the register says), GITS_TYPER.CIL/CIDbits.
 `include "its_defs.vh"
+`include "lpae_defs.vh"
 
 module its_doorbell #(
     parameter ID_WIDTH      = 8,
@@ -136,7 +137,7 @@ module its_doorbell #(
 );
     localparam PA_W = ADDR_WIDTH - 12;
     localparam [1:0] OWN_NONE = 2'd0, OWN_CMD = 2'd1, OWN_XL = 2'd2;
-    localparam [3:0] AXCACHE = 4'b0011;   // normal, non-cacheable, bufferable
+    localparam [3:0] AXCACHE = `LPAE_AXCACHE_NORMAL_NC;   // normal, non-cacheable, bufferable
     localparam [2:0] AXPROT  = 3'b010;    // unprivileged, non-secure, data
     localparam [31:0] IIDR   = `ITS_GITS_IIDR_VALUE;
     localparam [31:0] PIDR2  = `ITS_GITS_PIDR2_VALUE;

@@ -28,6 +28,7 @@
 // (DECERR from the device side), QoS/regions, a redistributor behind lpi_*.
 `default_nettype none
 `include "system_defs.vh"
+`include "its_defs.vh"
 
 module msi_system_top #(
     parameter DEV_ID_WIDTH = 4,
@@ -320,15 +321,15 @@ module msi_system_top #(
     output wire                  smmu_irq_global
 );
 
-    localparam [ADDR_WIDTH-1:0] ITS_FRAME_SIZE = 48'h1_0000;   // 64 KiB ITS frames
-    localparam [ADDR_WIDTH-1:0] V2M_FRAME_SIZE = 48'h1000;
+    localparam [ADDR_WIDTH-1:0] ITS_FRAME_SIZE = `ITS_TRANSLATION_FRAME_OFFSET;  // 64 KiB ITS frames
+    localparam [ADDR_WIDTH-1:0] V2M_FRAME_SIZE = `SYS_GICV2M_SIZE;
     localparam [31:0] SMMU_SIZE = `SYS_SMMU_SIZE;
     localparam [31:0] ITS_CTRL_BASE = ITS_BASE[31:0];
     localparam [31:0] V2M_BASE32 = GICV2M_BASE[31:0];
     localparam [31:0] SMMU_BASE32 = SMMU_BASE[31:0];
     localparam [31:0] SMMU_SIZE32 = SMMU_SIZE[31:0];
-    localparam [31:0] ITS_SIZE32 = 32'h1_0000;
-    localparam [31:0] V2M_SIZE32 = 32'h1000;
+    localparam [31:0] ITS_SIZE32 = `ITS_TRANSLATION_FRAME_OFFSET;  // the control frame
+    localparam [31:0] V2M_SIZE32 = `SYS_GICV2M_SIZE;
     // Lint note: v5.006 flags these concatenations of 32-bit localparams as unsized
     // (WIDTHCONCAT) although every element is declared [31:0]; the widths are exact.
     /* verilator lint_off WIDTHCONCAT */
