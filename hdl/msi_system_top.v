@@ -34,10 +34,10 @@ module msi_system_top #(
     parameter DEV_ID_WIDTH = 4,
     parameter ADDR_WIDTH   = 48,
     parameter SID_WIDTH    = 16,
-    parameter [SID_WIDTH-1:0] DEV0_SID = 16'h0008,   // PCI 00:01.0
-    parameter [SID_WIDTH-1:0] DEV1_SID = 16'h0010,   // PCI 00:02.0
-    parameter [SID_WIDTH-1:0] DEV2_SID = 16'h0018,   // PCI 00:03.0
-    parameter [SID_WIDTH-1:0] DEV3_SID = 16'h0100,   // PCI 01:00.0
+    parameter [SID_WIDTH-1:0] DEV0_SID = `SYS_DEV0_SID,   // PCI 00:01.0
+    parameter [SID_WIDTH-1:0] DEV1_SID = `SYS_DEV1_SID,   // PCI 00:02.0
+    parameter [SID_WIDTH-1:0] DEV2_SID = `SYS_DEV2_SID,   // PCI 00:03.0
+    parameter [SID_WIDTH-1:0] DEV3_SID = `SYS_DEV3_SID,   // PCI 01:00.0
     parameter NUM_CB             = 8,
     parameter NUM_SMRG           = 16,
     parameter TLB_ENTRIES        = 32,

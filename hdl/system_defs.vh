@@ -12,4 +12,8 @@
 `define SYS_SMMU_SIZE 'h20000
 `define SYS_RAM_BASE 'h40000000
 `define SYS_RAM_SIZE 'h40000000
+`define SYS_DEV0_SID 'h8
+`define SYS_DEV1_SID 'h10
+`define SYS_DEV2_SID 'h18
+`define SYS_DEV3_SID 'h100
 `endif

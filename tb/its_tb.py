@@ -147,7 +147,7 @@ class ItsTB:
 
     async def creadr(self) -> tuple[int, bool]:
         v = await self.read32(H.GITS_CREADR)
-        return v & ~0x1F, bool(v & (1 << H.CREADR_STALLED_BIT))
+        return v & ~(H.CMD_SIZE - 1), bool(v & (1 << H.CREADR_STALLED_BIT))  # offset in commands
 
     async def its_post_commands(self, timeout_us: float = 500) -> None:
         """Write GITS_CWRITER and wait until GITS_CREADR has consumed the new commands

@@ -33,7 +33,7 @@ from tb.faulty_memory import FaultyMemory
 from tb.monitors import AxiAddrMonitor, ValidReadyMonitor
 
 NUM_DEV_PORTS = 4
-DEV_SIDS = (0x0008, 0x0010, 0x0018, 0x0100)     # msi_system_top DEV<n>_SID defaults
+DEV_SIDS = (SYS.DEV0_SID, SYS.DEV1_SID, SYS.DEV2_SID, SYS.DEV3_SID)  # msi_system_top defaults
 DEV_ID_WIDTH = 4
 NUM_CB = 8
 AXI_ADDR_BITS = 48

@@ -14,3 +14,10 @@ SMMU_BASE = 0x0905_0000        # VIRT_SMMU register space
 SMMU_SIZE = 0x0002_0000
 RAM_BASE = 0x4000_0000         # VIRT_MEM
 RAM_SIZE = 0x4000_0000         # 1 GiB modelled
+
+# StreamIDs msi_system_top gives its four device ports (PCI requester IDs as the
+# SMMU sees them: 00:01.0, 00:02.0, 00:03.0, 01:00.0); the kernel layer uses the same.
+DEV0_SID = 0x0008
+DEV1_SID = 0x0010
+DEV2_SID = 0x0018
+DEV3_SID = 0x0100
