@@ -82,7 +82,7 @@ module smmu_v2_regs #(
     output wire                   irq_global
 );
     localparam [31:0] FSR_FAULTS = `SMMU_FSR_FAULT_MASK & ~(32'd1 << `SMMU_FSR_MULTI_BIT);
-    localparam [31:0] GFSR_FAULTS = 32'h000001ff;
+    localparam [31:0] GFSR_FAULTS = `SMMU_GFSR_FAULT_MASK;
     localparam CBW = (NUM_CB > 1) ? $clog2(NUM_CB) : 1;     // context bank index width
     localparam SMW = (NUM_SMRG > 1) ? $clog2(NUM_SMRG) : 1; // stream map group index width
 

@@ -66,6 +66,7 @@ GFSR_USF_BIT = 1                # unidentified stream fault (arch bit 1)
 GFSR_SMCF_BIT = 2
 GFSR_UCBF_BIT = 3
 GFSR_MULTI_BIT = 31
+GFSR_FAULT_MASK = 0x1FF         # sGFSR fault bits [8:0] (ICF..UUT), MULTI excluded
 GR0_SGFSRRESTORE = 0x04C
 GR0_SGFSYNR0 = 0x050
 GFSYNR0_NESTED_BIT = 0
