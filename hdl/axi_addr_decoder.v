@@ -19,6 +19,8 @@
 // Leaves out: QoS, regions, exclusive access monitors, wuser/ruser/buser.
 `default_nettype none
 
+`include "axi_defs.vh"
+
 module axi_addr_decoder #(
     parameter NUM_M      = 3,
     parameter ID_WIDTH   = 8,
@@ -114,7 +116,7 @@ module axi_addr_decoder #(
 
     localparam TGT_BITS = $clog2(NUM_M + 1);
     localparam [TGT_BITS-1:0] DEFAULT_TGT = NUM_M[TGT_BITS-1:0];  // internal DECERR slave
-    localparam [1:0] RESP_DECERR = 2'b11;
+    localparam [1:0] RESP_DECERR = `AXI_RESP_DECERR;
     localparam IDX_BITS = (NUM_M > 1) ? $clog2(NUM_M) : 1;
     localparam [CNT_WIDTH-1:0] CNT_MAX = {CNT_WIDTH{1'b1}};
 

@@ -12,6 +12,8 @@
 // Leaves out: outstanding transactions, AxPROT checks (passed through).
 `default_nettype none
 
+`include "axi_defs.vh"
+
 module axil_decoder #(
     parameter NUM_M      = 2,
     parameter ADDR_WIDTH = 32,
@@ -67,7 +69,7 @@ module axil_decoder #(
 
     localparam TGT_BITS = $clog2(NUM_M + 1);
     localparam [TGT_BITS-1:0] DEFAULT_TGT = NUM_M[TGT_BITS-1:0];
-    localparam [1:0] RESP_DECERR = 2'b11;
+    localparam [1:0] RESP_DECERR = `AXI_RESP_DECERR;
     localparam IDX_BITS = (NUM_M > 1) ? $clog2(NUM_M) : 1;
 
     function [TGT_BITS-1:0] decode;

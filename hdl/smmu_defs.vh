@@ -165,8 +165,5 @@
 `define SMMU_INV_OP_VAL 'h4
 `define SMMU_INV_OP_VAA 'h5
 `define SMMU_INV_OP_VAAL 'h6
-`define SMMU_AXI_RESP_OKAY 'h0
-`define SMMU_AXI_RESP_SLVERR 'h2
-`define SMMU_AXI_RESP_DECERR 'h3
 `define SMMU_IMPL_OAS_BITS 'h30
 `endif

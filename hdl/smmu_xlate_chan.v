@@ -19,6 +19,7 @@
 // Leaves out: hit-under-miss, stall fault model, S2CR attribute overrides.
 `include "smmu_defs.vh"
 `include "lpae_defs.vh"
+`include "axi_defs.vh"
 
 module smmu_xlate_chan #(
     parameter IS_WRITE = 0,
@@ -121,8 +122,8 @@ module smmu_xlate_chan #(
     localparam [3:0] C_LPAE_AXCACHE_WT_NOALLOC_R = `LPAE_AXCACHE_WT_NOALLOC_R;
     localparam [3:0] C_LPAE_AXCACHE_WT_NOALLOC_W = `LPAE_AXCACHE_WT_NOALLOC_W;
     localparam [3:0] C_LPAE_MAIR_NORMAL_NC_NIBBLE = `LPAE_MAIR_NORMAL_NC_NIBBLE;
-    localparam [1:0] C_SMMU_AXI_RESP_OKAY = `SMMU_AXI_RESP_OKAY;
-    localparam [1:0] C_SMMU_AXI_RESP_SLVERR = `SMMU_AXI_RESP_SLVERR;
+    localparam [1:0] C_AXI_RESP_OKAY = `AXI_RESP_OKAY;
+    localparam [1:0] C_AXI_RESP_SLVERR = `AXI_RESP_SLVERR;
 
     // ---------------------------------------------------------------- address
     wire [47:0] va;
@@ -210,7 +211,7 @@ module smmu_xlate_chan #(
     assign acc_id = s_id;
     assign acc_len = s_len;
     assign acc_resp = (sm_fault ? scr0[`SMMU_SCR0_GFRE_BIT] : sctlr[`SMMU_SCTLR_CFRE_BIT])
-                      ? C_SMMU_AXI_RESP_SLVERR : C_SMMU_AXI_RESP_OKAY;
+                      ? C_AXI_RESP_SLVERR : C_AXI_RESP_OKAY;
 
     assign rec_global = sm_fault;
     assign rec_cb = sm_cb;

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from pymodel.hwdefs import axi as AXI
 from pymodel.hwdefs import smmu as S
 from pymodel.io_pgtable_arm import FaultKind, Translation, WalkFault, walk
 from pymodel.memory import MemoryImage
@@ -133,7 +134,7 @@ class SmmuState:
                 gbit = S.GFSR_UCBF_BIT
         if gbit is not None:
             syn = (int(write) << S.GFSYNR0_WNR_BIT) | (int(exec_) << S.GFSYNR0_IND_BIT)
-            return Outcome(False, resp=S.AXI_RESP_SLVERR if self.gfre else S.AXI_RESP_OKAY,
+            return Outcome(False, resp=AXI.RESP_SLVERR if self.gfre else AXI.RESP_OKAY,
                            fault=GlobalFault(gbit, iova, syn, sid))
         cb = hits[0].cbndx
         ctx = self.contexts.get(cb)
@@ -146,7 +147,7 @@ class SmmuState:
                    | (int(exec_) << S.FSYNR0_IND_BIT)
                    | (int(res.kind is FaultKind.EXTERNAL) << S.FSYNR0_PTWF_BIT)
                    | (cb << S.FSYNR0_S1CBNDX_SHIFT))
-            return Outcome(False, resp=S.AXI_RESP_SLVERR if ctx.cfre else S.AXI_RESP_OKAY,
+            return Outcome(False, resp=AXI.RESP_SLVERR if ctx.cfre else AXI.RESP_OKAY,
                            fault=ContextFault(cb, FSR_BIT_OF_KIND[res.kind], iova, syn,
                                               res.kind, res.level))
         return Outcome(True, pa=res.pa, axcache=res.cache_attr(write), xlate=res)

@@ -23,6 +23,7 @@ from typing import Optional
 
 from cocotb.triggers import ClockCycles, RisingEdge
 
+from pymodel.hwdefs import axi as AXI
 from pymodel.hwdefs import gicv2m as V2MH
 from pymodel.hwdefs import its as ITSH
 from pymodel.hwdefs import smmu as S
@@ -31,7 +32,7 @@ from tb.smmu_model import ContextFault, GlobalFault, Outcome
 from tb.system_env import RESP_NAMES, DeviceModel
 from tb.timeouts import wait_named
 
-RESP_OKAY, RESP_SLVERR, RESP_DECERR = 0, 2, 3
+RESP_OKAY, RESP_SLVERR, RESP_DECERR = AXI.RESP_OKAY, AXI.RESP_SLVERR, AXI.RESP_DECERR
 
 
 class ScoreboardError(AssertionError):

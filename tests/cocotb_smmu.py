@@ -9,6 +9,7 @@ import random
 import cocotb
 from cocotb.triggers import ClockCycles, RisingEdge
 
+from pymodel.hwdefs import axi as AXI
 from pymodel.hwdefs import smmu as S
 from pymodel.kernel import IOMMU_READ, IOMMU_WRITE
 from tb.smmu_model import GlobalFault
@@ -289,7 +290,7 @@ async def fault_reporting_controls_and_multi(dut):
     dom = await tb.attach(0, [(0, 0x10, 0)], sctlr=quiet)
     assert dom.pgtbl.map(0x1000_0000, DATA_BASE, 0x1000, RW) == 0
     out1 = await tb.sb.write(0x10, 0x1000_4000, bytes(8), check=False)
-    assert out1.resp == S.AXI_RESP_OKAY
+    assert out1.resp == AXI.RESP_OKAY
     assert tb.irq_context() == 0, "CFIE=0 but irq_context raised"
     out2, _ = await tb.sb.read(0x10, 0x1000_5000, 16, check=False)
     await tb.sb.check_fault_record(out1, multi=True)
@@ -311,9 +312,9 @@ async def fault_reporting_controls_and_multi(dut):
     await tb.driver.writel(S.GR0_SCR0, scr0 & ~((1 << S.SCR0_GFRE_BIT) | (1 << S.SCR0_GFIE_BIT)))
     tb.state.gfre = tb.state.gfie = False
     g2 = await tb.sb.write(0x79, 0x1234_7000, bytes(8))
-    assert g2.resp == S.AXI_RESP_OKAY
+    assert g2.resp == AXI.RESP_OKAY
     out, data = await tb.sb.read(0x79, 0x1234_7000, 24)
-    assert out.resp == S.AXI_RESP_OKAY and data == bytes(24)
+    assert out.resp == AXI.RESP_OKAY and data == bytes(24)
     tb.sb.check_clean()
     await tb.sb.expect_no_faults()
     await RisingEdge(dut.clk)

@@ -185,8 +185,5 @@ INV_OP_VA = 3                   # CBn_TLBIVA: (n, ASID or global, VA), walk cach
 INV_OP_VAL = 4                  # CBn_TLBIVAL: same, leaf entries only
 INV_OP_VAA = 5                  # CBn_TLBIVAA: (n, any ASID, VA), walk cache too
 INV_OP_VAAL = 6                 # CBn_TLBIVAAL: same, leaf entries only
-AXI_RESP_OKAY = 0
-AXI_RESP_SLVERR = 2
-AXI_RESP_DECERR = 3
 IMPL_OAS_BITS = 48              # ID2.OAS/IAS and the walker's maximum output size
 # AxCACHE for a bypassed transaction is the upstream AxCACHE (passed through).
