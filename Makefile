@@ -3,6 +3,7 @@
 #   make test    every test (model, RTL units, system); what CI runs
 #   make regress SEEDS=N   system tests over N seeds in parallel; failures print their repro
 #   make lint    verilator -Wall over hdl/
+#   make mutants [BLOCK=smmu|its|gicv2m|glue] [NAMES="S1 S4"]   mutation score per block
 # Both create .venv and check for the simulator on first use.
 
 VENV    ?= .venv
@@ -14,7 +15,7 @@ SYNTH_TOPS ?= smmu_tlb its_doorbell gicv2m_frame
 RESULTS ?= results
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench
+.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench mutants
 
 all: test
 
@@ -82,3 +83,11 @@ synth:
 BENCHES ?= bench/pgtable_bench.py bench/smmu_bench.py bench/its_latency.py bench/system_latency.py
 bench: $(STAMP) tools
 	@for b in $(BENCHES); do echo "== $$b"; $(PY) $$b 2>&1 | grep -vE '^ +(-\.--|[0-9.]+)ns |^ {20,}' || exit 1; done
+
+# Mutation score: each block's hand-made RTL bugs (mutation/<block>.py) run against its
+# tests on a private copy of the tree; fails if a mutant survives or no longer applies.
+BLOCK        ?= all
+NAMES        ?=
+MUTANT_JOBS  ?= $(if $(filter 1,$(JOBS)),1,2)
+mutants: $(STAMP) tools
+	@$(PY) -m mutation $(BLOCK) $(NAMES) -n $(MUTANT_JOBS)
