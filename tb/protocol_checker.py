@@ -1,0 +1,464 @@
+"""Passive protocol checker for AXI4, AXI4-Lite and plain valid/ready streams.
+
+It knows only the protocol rules (AMBA AXI and ACE Protocol Specification, IHI 0022,
+sections A3.1-A3.4 and B1 for AXI4-Lite), never the device's function, and fails the
+test on the first violation, naming the port, the cycle and the rule:
+
+    from tb.protocol_checker import AXI4, AXI4LITE, LEVEL, STREAM, attach_checkers
+    self.checker = attach_checkers(dut, dut.clk, dut.rst, [
+        ("s_axi", AXI4), ("m_axi", AXI4), ("s_axil", AXI4LITE), ("lpi", STREAM)])
+
+Rules (names as reported):
+  VALID_IN_RESET   a VALID is not 0 while reset is asserted (A3.1.2)
+  VALID_X/READY_X  X or Z on a VALID or READY after the first reset
+  VALID_DROPPED    VALID fell before READY (A3.2.1: once asserted, held until handshake)
+  PAYLOAD_CHANGED  the payload changed while VALID waited for READY (A3.2.1)
+  CTRL_X           X or Z on an ID, LEN, SIZE, BURST, ADDR or LAST used by these rules
+  W_BEATS          WLAST not on beat AWLEN+1 of its burst (A3.4.1; W follows AW order)
+  R_BEATS          RLAST not on beat ARLEN+1 of the oldest read of that ID (A3.4.1, A5.3)
+  B_UNEXPECTED     BVALID with no write of that ID whose AW and last W beat were both
+                   accepted in an earlier cycle (A3.3.1, Figure A3-7)
+  R_UNEXPECTED     RVALID with no read of that ID accepted in an earlier cycle (A3.3.1)
+  BURST_4K         an INCR/WRAP burst crosses a 4 KiB boundary (A3.4.1)
+  BURST_WRAP       a WRAP burst of a length other than 2, 4, 8 or 16 or unaligned start
+  AXSIZE           AxSIZE wider than the data bus (A3.4.1)
+  LEVEL_X          X or Z on a level signal (an interrupt line) after the first reset
+AXI4-Lite gets the subset without IDs, bursts and LAST (every transaction is one beat,
+responses in order). A STREAM (prefix_valid / prefix_ready / payload) gets VALID_IN_RESET,
+VALID_X, READY_X, VALID_DROPPED and PAYLOAD_CHANGED.
+
+Cost: one coroutine per checker (not per channel) samples every port after RisingEdge
+and ReadOnly; a channel costs two signal reads per cycle, its payload is read only while
+VALID is high. The rule engine (PortRules) is plain Python fed by a `read(name)` callable,
+so tests/test_protocol_checker.py drives it with scripted samples too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping, Sequence
+
+import cocotb
+from cocotb.triggers import ReadOnly, RisingEdge
+from cocotb.utils import get_sim_time
+
+AXI4 = "axi4"
+AXI4LITE = "axi4lite"
+STREAM = "stream"
+LEVEL = "level"
+
+# Payload fields per channel, in the order of IHI 0022 Table A2-2..A2-6 (the ones a
+# port does not have are left out when the port is bound).
+_AXI_FIELDS = {
+    "aw": ("id", "addr", "len", "size", "burst", "lock", "cache", "prot", "qos", "region",
+           "user"),
+    "w": ("data", "strb", "last", "user"),
+    "b": ("id", "resp", "user"),
+    "ar": ("id", "addr", "len", "size", "burst", "lock", "cache", "prot", "qos", "region",
+           "user"),
+    "r": ("id", "data", "resp", "last", "user"),
+}
+_LITE_FIELDS = {
+    "aw": ("addr", "prot"), "w": ("data", "strb"), "b": ("resp",),
+    "ar": ("addr", "prot"), "r": ("data", "resp"),
+}
+# Samples are binary strings as the simulator gives them ("0101", "x", "z").
+_BURST_WRAP = 2
+
+Read = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Violation:
+    port: str
+    rule: str
+    cycle: int
+    time_ns: float
+    detail: str
+
+    def __str__(self) -> str:
+        return (f"protocol violation on {self.port}: {self.rule} at cycle {self.cycle} "
+                f"({self.time_ns:g} ns): {self.detail}")
+
+
+class ProtocolViolation(AssertionError):
+    """The first protocol violation a checker saw (carries the Violation)."""
+
+    def __init__(self, violation: Violation):
+        super().__init__(str(violation))
+        self.violation = violation
+
+
+class _Broken(Exception):
+    def __init__(self, rule: str, detail: str):
+        super().__init__(rule, detail)
+        self.rule, self.detail = rule, detail
+
+
+def _known(bits: str) -> bool:
+    return bits != "" and all(c in "01" for c in bits)
+
+
+def _hex(bits: str) -> str:
+    return hex(int(bits, 2)) if _known(bits) else bits
+
+
+class _Channel:
+    """Handshake state of one valid/ready channel: VALID stability and payload holding."""
+
+    __slots__ = ("name", "valid", "ready", "fields", "signals", "pending", "held")
+
+    def __init__(self, name: str, valid: str, ready: str | None, fields: Sequence[str],
+                 signals: Sequence[str]):
+        self.name = name                  # "aw", "w", ... or "" for a stream
+        self.valid, self.ready = valid, ready
+        self.fields = tuple(fields)       # field names ("id", "len", ...)
+        self.signals = tuple(signals)     # signal names, same order
+        self.pending = False              # VALID high and READY low at the last sample
+        self.held: tuple[str, ...] = ()
+
+    def reset(self) -> None:
+        self.pending = False
+
+    def step(self, read: Read) -> tuple[bool, bool, tuple[str, ...]]:
+        """(new, fire, payload) for this sample; raises _Broken on a handshake rule."""
+        v = read(self.valid)
+        r = read(self.ready) if self.ready else "1"
+        if v not in ("0", "1"):
+            raise _Broken("VALID_X", f"{self.valid} = {v}")
+        if r not in ("0", "1"):
+            raise _Broken("READY_X", f"{self.ready} = {r}")
+        if self.pending:
+            if v != "1":
+                raise _Broken("VALID_DROPPED", f"{self.valid} fell before {self.ready}")
+            payload = tuple(read(s) for s in self.signals)
+            if payload != self.held:
+                changed = [f"{s} {_hex(a)} -> {_hex(b)}"
+                           for s, a, b in zip(self.signals, self.held, payload) if a != b]
+                raise _Broken("PAYLOAD_CHANGED", f"while waiting for {self.ready}: "
+                              + ", ".join(changed))
+            new = False
+        elif v == "1":
+            payload = tuple(read(s) for s in self.signals)
+            new = True
+        else:
+            return False, False, ()
+        fire = r == "1"
+        self.pending = not fire
+        self.held = payload
+        return new, fire, payload
+
+    def field(self, payload: tuple[str, ...], name: str, default: int = 0) -> int:
+        """Integer value of a control field (default if the port has no such signal)."""
+        try:
+            bits = payload[self.fields.index(name)]
+        except ValueError:
+            return default
+        if not _known(bits):
+            raise _Broken("CTRL_X", f"{self.signals[self.fields.index(name)]} = {bits} "
+                          "on a transfer")
+        return int(bits, 2)
+
+
+class PortRules:
+    """The rule engine of one port. `signals` are the names present on the port
+    (e.g. "awvalid", "awlen" for an AXI port, "valid", "intid" for a stream)."""
+
+    def __init__(self, port: str, kind: str, signals: Iterable[str], data_bytes: int = 8):
+        self.port, self.kind = port, kind
+        present = set(signals)
+        self.channels: dict[str, _Channel] = {}
+        self.levels: tuple[str, ...] = ()
+        self.data_bytes = data_bytes
+        self.transfers: dict[str, int] = defaultdict(int)   # handshakes per channel seen
+        if kind in (AXI4, AXI4LITE):
+            table = _AXI_FIELDS if kind == AXI4 else _LITE_FIELDS
+            for ch, fields in table.items():
+                if f"{ch}valid" not in present:
+                    continue
+                have = [f for f in fields if f"{ch}{f}" in present]
+                self.channels[ch] = _Channel(ch, f"{ch}valid", f"{ch}ready"
+                                             if f"{ch}ready" in present else None,
+                                             have, [f"{ch}{f}" for f in have])
+            if not self.channels:
+                raise ValueError(f"{port}: no AXI channel found (signals {sorted(present)})")
+        elif kind == STREAM:
+            if "valid" not in present:
+                raise ValueError(f"{port}: a stream needs {port}_valid")
+            have = sorted(present - {"valid", "ready"})
+            self.channels[""] = _Channel("", "valid", "ready" if "ready" in present else None,
+                                         have, have)
+        elif kind == LEVEL:
+            self.levels = tuple(sorted(present))    # each a whole signal name
+        else:
+            raise ValueError(f"{port}: unknown port kind {kind!r}")
+        self._clear()
+
+    def _clear(self) -> None:
+        for ch in self.channels.values():
+            ch.reset()
+        # AXI4 write side: AWs waiting for their W burst, W bursts that came first,
+        # beats of the current W burst, and per ID the writes ready for a B.
+        self.aw_wait: deque[tuple[int, int]] = deque()
+        self.w_early: deque[int] = deque()
+        self.w_beats = 0
+        self.b_due: dict[int, int] = defaultdict(int)
+        self.aw_open: dict[int, int] = defaultdict(int)   # AW accepted, no B yet
+        # AXI4 read side: per ID, outstanding ARLENs in order and the current beat count
+        self.r_due: dict[int, deque[int]] = defaultdict(deque)
+        self.r_beats: dict[int, int] = defaultdict(int)
+        # AXI4-Lite counters
+        self.n = defaultdict(int)
+
+    def sample(self, in_reset: bool, read: Read) -> None:
+        """Check one clock's values; raises _Broken on the first rule broken."""
+        if in_reset:
+            for ch in self.channels.values():
+                v = read(ch.valid)
+                if v != "0":
+                    raise _Broken("VALID_IN_RESET", f"{ch.valid} = {v} while reset is asserted")
+            self._clear()
+            return
+        for name in self.levels:
+            bits = read(name)
+            if not _known(bits):
+                raise _Broken("LEVEL_X", f"{name} = {bits}")
+        if not self.channels:
+            return
+        steps = {name: ch.step(read) for name, ch in self.channels.items()}
+        for name, (_, fire, _) in steps.items():
+            if fire:
+                self.transfers[name] += 1
+        if self.kind == AXI4:
+            self._axi4(steps)
+        elif self.kind == AXI4LITE:
+            self._lite(steps)
+
+    # --- AXI4 ------------------------------------------------------------------------
+    def _axi4(self, s) -> None:
+        ch = self.channels
+        # responses first: they may only answer requests accepted in an EARLIER cycle
+        if "b" in s:
+            new, fire, p = s["b"]
+            if new or fire:
+                bid = ch["b"].field(p, "id")
+                if new and self.b_due[bid] == 0:
+                    why = ("its AW is accepted but not its last W beat" if self.aw_open[bid]
+                           else "no AW of that ID is outstanding")
+                    raise _Broken("B_UNEXPECTED", f"BVALID with BID {bid:#x}: {why}")
+                if fire:
+                    self.b_due[bid] -= 1
+                    self.aw_open[bid] -= 1
+        if "r" in s:
+            new, fire, p = s["r"]
+            if new or fire:
+                rid = ch["r"].field(p, "id")
+                due = self.r_due[rid]
+                if new and not due:
+                    raise _Broken("R_UNEXPECTED", f"RVALID with RID {rid:#x}: no AR of that "
+                                  "ID is outstanding")
+                if fire:
+                    last = ch["r"].field(p, "last", 1)
+                    self.r_beats[rid] += 1
+                    beats, want = self.r_beats[rid], due[0] + 1
+                    if last and beats != want:
+                        raise _Broken("R_BEATS", f"RLAST on beat {beats} of RID {rid:#x}, "
+                                      f"ARLEN+1 = {want}")
+                    if not last and beats == want:
+                        raise _Broken("R_BEATS", f"no RLAST on beat {beats} of RID {rid:#x} "
+                                      f"(ARLEN+1 = {want})")
+                    if last:
+                        due.popleft()
+                        self.r_beats[rid] = 0
+        if "aw" in s and s["aw"][1]:
+            c, p = ch["aw"], s["aw"][2]
+            awid, awlen = c.field(p, "id"), c.field(p, "len")
+            self._burst("AW", c, p, awlen)
+            self.aw_open[awid] += 1
+            if self.w_early:            # its data came first (allowed, A3.3.1)
+                beats = self.w_early.popleft()
+                if beats != awlen + 1:
+                    raise _Broken("W_BEATS", f"W burst of {beats} beats sent before its AW, "
+                                  f"AWLEN+1 = {awlen + 1} (AWID {awid:#x})")
+                self.b_due[awid] += 1
+            else:
+                self.aw_wait.append((awid, awlen))
+        if "ar" in s and s["ar"][1]:
+            c, p = ch["ar"], s["ar"][2]
+            arlen = c.field(p, "len")
+            self._burst("AR", c, p, arlen)
+            self.r_due[c.field(p, "id")].append(arlen)
+        if "w" in s and s["w"][1]:
+            last = ch["w"].field(s["w"][2], "last", 1)
+            self.w_beats += 1
+            beats = self.w_beats
+            if self.aw_wait:
+                awid, awlen = self.aw_wait[0]
+                if last and beats != awlen + 1:
+                    raise _Broken("W_BEATS", f"WLAST on beat {beats}, AWLEN+1 = {awlen + 1} "
+                                  f"(AWID {awid:#x})")
+                if not last and beats == awlen + 1:
+                    raise _Broken("W_BEATS", f"no WLAST on beat {beats} (AWLEN+1 = "
+                                  f"{awlen + 1}, AWID {awid:#x})")
+            elif beats > 256:
+                raise _Broken("W_BEATS", "more than 256 W beats without WLAST")
+            if last:
+                self.w_beats = 0
+                if self.aw_wait:
+                    self.b_due[self.aw_wait.popleft()[0]] += 1
+                else:
+                    self.w_early.append(beats)
+
+    def _burst(self, name: str, c: _Channel, p, length: int) -> None:
+        """Address-channel burst rules (IHI 0022 A3.4.1)."""
+        if "addr" not in c.fields:
+            return
+        addr = c.field(p, "addr")
+        size = c.field(p, "size", (self.data_bytes - 1).bit_length())
+        burst = c.field(p, "burst", 1)
+        nbytes = 1 << size
+        if nbytes > self.data_bytes:
+            raise _Broken("AXSIZE", f"{name}SIZE {size} ({nbytes} bytes) on a "
+                          f"{self.data_bytes}-byte bus")
+        total = (length + 1) * nbytes
+        if burst == _BURST_WRAP:
+            if length + 1 not in (2, 4, 8, 16) or addr % nbytes:
+                raise _Broken("BURST_WRAP", f"WRAP burst {name}LEN {length} at {addr:#x}, "
+                              f"{name}SIZE {size}")
+            start = addr - addr % total
+        elif burst == 1:
+            start = addr - addr % nbytes
+        else:
+            return                              # FIXED: the same bytes every beat
+        if start // 4096 != (start + total - 1) // 4096:
+            raise _Broken("BURST_4K", f"{name} burst at {addr:#x} of {length + 1} x {nbytes} "
+                          "bytes crosses a 4 KiB boundary")
+
+    # --- AXI4-Lite: one beat per transaction, responses in order --------------------
+    def _lite(self, s) -> None:
+        n = self.n
+        if "b" in s and s["b"][0] and min(n["aw"], n["w"]) <= n["b"]:
+            why = "its AW is accepted but not its W" if n["aw"] > n["b"] else (
+                "its W is accepted but not its AW" if n["w"] > n["b"] else
+                "no write is outstanding")
+            raise _Broken("B_UNEXPECTED", f"BVALID: {why}")
+        if "r" in s and s["r"][0] and n["ar"] <= n["r"]:
+            raise _Broken("R_UNEXPECTED", "RVALID with no read outstanding")
+        for name, (_, fire, _) in s.items():
+            n[name] += fire
+
+
+class _BoundPort:
+    """A PortRules bound to the DUT's signal handles."""
+
+    def __init__(self, dut, prefix: str, kind: str):
+        self.prefix = prefix
+        if kind == LEVEL:
+            handles = {prefix: getattr(dut, prefix)}
+        else:
+            stem = f"{prefix}_"
+            names = [h._name[len(stem):] for h in dut if h._name.startswith(stem)]
+            if kind in (AXI4, AXI4LITE):
+                # only AXI signal names, so "s_axi" does not take in s_axi_dev0_*
+                axi = {f"{ch}{f}" for ch, fs in _AXI_FIELDS.items()
+                       for f in (*fs, "valid", "ready")}
+                names = [n for n in names if n in axi]
+            handles = {n: getattr(dut, stem + n) for n in names}
+        data = handles.get("wdata", handles.get("rdata"))
+        self.rules = PortRules(prefix, kind, handles,
+                               data_bytes=max(1, len(data) // 8) if data is not None else 8)
+        raw = {n: h._handle for n, h in handles.items()}
+        # the raw GPI value as a binary string: one call, no LogicArray built per sample
+        self.read: Read = lambda name: raw[name].get_signal_val_binstr()
+
+
+class ProtocolChecker:
+    """One passive checker over several ports of one DUT, sampled by one coroutine.
+
+    The first violation is logged, kept in `violation`, and raised as
+    ProtocolViolation from the checker's task, which fails the running cocotb test;
+    `check()` raises it again for a TB's end-of-test path."""
+
+    def __init__(self, dut, clk, rst, ports: Sequence[tuple[str, str]], *,
+                 rst_active: int = 1, name: str | None = None):
+        self.name = name or dut._name
+        self.log = logging.getLogger(f"cocotb.protocol.{self.name}")
+        self.clk = clk
+        self._rst = rst._handle
+        self._rst_on = str(rst_active)
+        self.ports = [_BoundPort(dut, prefix, kind) for prefix, kind in ports]
+        self.violation: Violation | None = None
+        self.cycle = 0
+        self._seen_reset = False
+        self._task = None
+
+    @property
+    def port_names(self) -> list[str]:
+        return [p.prefix for p in self.ports]
+
+    def start(self) -> "ProtocolChecker":
+        if self._task is None:
+            self._task = cocotb.start_soon(self._run())
+        return self
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def wait(self) -> None:
+        """Await the checker's task: returns only by raising its ProtocolViolation
+        (a test that awaits it catches the violation instead of failing)."""
+        if self._task is not None:
+            await self._task
+
+    def check(self) -> None:
+        """Raise the first violation seen, if any (for end-of-test paths)."""
+        if self.violation is not None:
+            raise ProtocolViolation(self.violation)
+
+    async def _run(self) -> None:
+        edge, settled = RisingEdge(self.clk), ReadOnly()
+        ports, rst, on = self.ports, self._rst, self._rst_on
+        while True:
+            await edge
+            await settled
+            self.cycle += 1
+            r = rst.get_signal_val_binstr()
+            if r == on:
+                self._seen_reset = True
+                in_reset = True
+            elif not self._seen_reset or r not in ("0", "1"):
+                continue                # before the first reset nothing is defined
+            else:
+                in_reset = False
+            for port in ports:
+                try:
+                    port.rules.sample(in_reset, port.read)
+                except _Broken as b:
+                    self.violation = Violation(port.prefix, b.rule, self.cycle,
+                                               get_sim_time("ns"), b.detail)
+                    self.log.error("%s", self.violation)
+                    raise ProtocolViolation(self.violation) from None
+
+
+def attach_checkers(dut, clk, rst, ports: Sequence[tuple[str, str]], *, rst_active: int = 1,
+                    name: str | None = None) -> ProtocolChecker:
+    """Start one ProtocolChecker on `ports` of `dut`: [(prefix, kind), ...] with kind
+    AXI4, AXI4LITE, STREAM (prefix_valid/prefix_ready) or LEVEL (a signal name)."""
+    return ProtocolChecker(dut, clk, rst, ports, rst_active=rst_active, name=name).start()
+
+
+def samples_reader(values: Mapping[str, object]) -> Read:
+    """A `read` for PortRules from a {signal: value} mapping (ints or binary strings);
+    absent valid/ready read as 0 (for scripted tests of the rule engine)."""
+    def read(name: str) -> str:
+        v = values.get(name, 0)
+        return v if isinstance(v, str) else format(int(v), "b")
+    return read
+
+
+__all__ = ["AXI4", "AXI4LITE", "LEVEL", "STREAM", "PortRules", "ProtocolChecker",
+           "ProtocolViolation", "Violation", "attach_checkers", "samples_reader"]
