@@ -15,7 +15,7 @@ SYNTH_TOPS ?= smmu_tlb its_doorbell gicv2m_frame
 RESULTS ?= results
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench mutants
+.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench mutants capture
 
 all: test
 
@@ -91,3 +91,12 @@ NAMES        ?=
 MUTANT_JOBS  ?= $(if $(filter 1,$(JOBS)),1,2)
 mutants: $(STAMP) tools
 	@$(PY) -m mutation $(BLOCK) $(NAMES) -n $(MUTANT_JOBS)
+
+# Capture a real Linux boot under QEMU (SMMUv3 + GIC=3 ITS or GIC=2 GICv2m, NVME devices)
+# into CAPTURE_OUT in the replay format; see docs/replay.md.
+KERNEL      ?= 6.1.0-50
+GIC         ?= 3
+NVME        ?= 2
+CAPTURE_OUT ?= captures/linux-$(KERNEL)-gic$(GIC)
+capture: $(STAMP)
+	@$(PY) scripts/capture/capture.py --out $(CAPTURE_OUT) --kernel $(KERNEL) --gic $(GIC) --nvme $(NVME)
