@@ -33,6 +33,7 @@ from tb.smmu_model import (Context, ContextFault, Outcome, PROT_NS, Sme,
                            SmmuState)
 from tb.faulty_memory import FaultyMemory
 from tb.monitors import AddrBeat, AxiAddrMonitor
+from tb.protocol_checker import attach_checkers
 from tb.timeouts import wait_named
 
 TABLE_POOL_BASE = 0x4000_0000     # page-table pages (the walker's memory)
@@ -126,6 +127,7 @@ class SmmuTB:
         self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, mem=self.image)
         self.ptw = AxiRamRead(AxiReadBus.from_prefix(dut, "m_axi_ptw"), dut.clk, dut.rst,
                               mem=self.ptw_mem)
+        self.checker = attach_checkers(dut, dut.clk, dut.rst)   # every port of smmu_tlb
         for m in (self.axil, self.master, self.ram):
             for name in ("write_if", "read_if"):
                 getattr(m, name).log.setLevel(logging.WARNING)
