@@ -18,6 +18,8 @@
 `define SMMU_SCR0_VMIDPNE_BIT 'hb
 `define SMMU_SCR0_PTM_BIT 'hc
 `define SMMU_SCR0_FB_BIT 'hd
+`define SMMU_SCR0_BSU_SHIFT 'he
+`define SMMU_SCR0_BSU_MASK 'h3
 `define SMMU_SCR0_RESET 'h1
 `define SMMU_GR0_ID0 'h20
 `define SMMU_ID0_NUMSMRG_SHIFT 'h0
@@ -26,6 +28,7 @@
 `define SMMU_ID0_NUMIRPT_SHIFT 'h10
 `define SMMU_ID0_PTFS_NO_AARCH32_BIT 'h19
 `define SMMU_ID0_PTFS_NO_AARCH32S_BIT 'h18
+`define SMMU_ID0_ATOSNS_BIT 'h1a
 `define SMMU_ID0_SMS_BIT 'h1b
 `define SMMU_ID0_S1TS_BIT 'h1e
 `define SMMU_GR0_ID1 'h24
@@ -122,6 +125,8 @@
 `define SMMU_CB_MAIR0 'h38
 `define SMMU_CB_MAIR1 'h3c
 `define SMMU_CB_PAR_LO 'h50
+`define SMMU_CB_PAR_HI 'h54
+`define SMMU_PAR_F_BIT 'h0
 `define SMMU_CB_FSR 'h58
 `define SMMU_FSR_TF_BIT 'h1
 `define SMMU_FSR_AFF_BIT 'h2
@@ -158,6 +163,13 @@
 `define SMMU_CB_TLBSYNC 'h7f0
 `define SMMU_CB_TLBSTATUS 'h7f4
 `define SMMU_TLBSTATUS_SACTIVE_BIT 'h0
+`define SMMU_CB_ATS1PR_LO 'h800
+`define SMMU_CB_ATS1PR_HI 'h804
+`define SMMU_CB_ATSR 'h8f0
+`define SMMU_ATSR_ACTIVE_BIT 'h0
+`define SMMU_AXPROT_PRIV_BIT 'h0
+`define SMMU_AXPROT_NS_BIT 'h1
+`define SMMU_AXPROT_INSTR_BIT 'h2
 `define SMMU_INV_OP_ALL 'h0
 `define SMMU_INV_OP_CB 'h1
 `define SMMU_INV_OP_ASID 'h2
@@ -166,4 +178,5 @@
 `define SMMU_INV_OP_VAA 'h5
 `define SMMU_INV_OP_VAAL 'h6
 `define SMMU_IMPL_OAS_BITS 'h30
+`define SMMU_IMPL_ATOSNS 'h1
 `endif

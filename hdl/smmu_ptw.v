@@ -2,7 +2,8 @@
 //
 // Follows the VMSAv8-64 stage-1 translation table walk (ARM ARM D5,
 // AArch64.TranslationTableWalk) for TTBR0, AArch64 descriptors, 4 KiB granule:
-// T0SZ 16..39 chooses the start level (0, 1 or 2) and the start table's alignment;
+// T0SZ 16..39 chooses the start level (0, 1 or 2) and the start table's size, to
+// which TTBR0 is aligned (16 bytes for a 2-entry table);
 // table descriptors at levels 0-2, blocks at levels 1-2, pages at level 3; TCR.IPS
 // bounds every output address; hierarchical APTable/UXNTable/PXNTable are gathered.
 // Fault order as the ARM ARM gives it: input address out of range / EPD0
@@ -119,9 +120,11 @@ module smmu_ptw #(
                         (rq_t0sz > T0SZ_MAX) ? T0SZ_MAX : rq_t0sz;
     wire [6:0] ias = 7'd64 - {1'b0, t0sz_c};
     wire [1:0] start_lvl = (ias > 7'd39) ? 2'd0 : (ias > 7'd30) ? 2'd1 : 2'd2;
-    // index bits of the start table, and its alignment (at least 64 bytes)
+    // index bits of the start table; the table is aligned to its own size, x = log2
+    // of its bytes (ARM ARM TTBR0_EL1.BADDR, AArch64.S1TTBaseAddress: the 64-byte
+    // minimum is only for a 52-bit BADDR); TTBR0 bits [x-1:0] are RES0, taken as zero
     wire [6:0] first_bits = ias - 7'd12 - 7'd9 * (7'd3 - {5'd0, start_lvl});
-    wire [6:0] align_bits = (first_bits + 7'd3 < 7'd6) ? 7'd6 : first_bits + 7'd3;
+    wire [6:0] align_bits = first_bits + 7'd3;
     wire [47:0] ones48 = {48{1'b1}};
     wire [47:0] ia_hi = ones48 << ias[5:0];                // VA bits above the input size
     function [47:0] oas_hi_mask;

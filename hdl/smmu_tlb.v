@@ -22,7 +22,8 @@ module smmu_tlb #(
     parameter WALK_CACHE_ENTRIES = 8,
     parameter ID_WIDTH = 8,
     parameter SID_WIDTH = 16,
-    parameter ADDR_WIDTH = 48
+    parameter ADDR_WIDTH = 48,
+    parameter AXIL_DATA_WIDTH = 32          // register port: 32, or 64 for 64-bit accesses
 ) (
     input  wire clk,
     input  wire rst,
@@ -31,8 +32,8 @@ module smmu_tlb #(
     input  wire [2:0]  s_axil_awprot,
     input  wire        s_axil_awvalid,
     output wire        s_axil_awready,
-    input  wire [31:0] s_axil_wdata,
-    input  wire [3:0]  s_axil_wstrb,
+    input  wire [AXIL_DATA_WIDTH-1:0]   s_axil_wdata,
+    input  wire [AXIL_DATA_WIDTH/8-1:0] s_axil_wstrb,
     input  wire        s_axil_wvalid,
     output wire        s_axil_wready,
     output wire [1:0]  s_axil_bresp,
@@ -42,7 +43,7 @@ module smmu_tlb #(
     input  wire [2:0]  s_axil_arprot,
     input  wire        s_axil_arvalid,
     output wire        s_axil_arready,
-    output wire [31:0] s_axil_rdata,
+    output wire [AXIL_DATA_WIDTH-1:0]   s_axil_rdata,
     output wire [1:0]  s_axil_rresp,
     output wire        s_axil_rvalid,
     input  wire        s_axil_rready,
@@ -181,7 +182,8 @@ module smmu_tlb #(
     endgenerate
 
     smmu_v2_regs #(.NUM_CB(NUM_CB), .NUM_SMRG(NUM_SMRG), .TLB_ENTRIES(TLB_ENTRIES),
-                   .WALK_CACHE_ENTRIES(WALK_CACHE_ENTRIES)) u_regs (
+                   .WALK_CACHE_ENTRIES(WALK_CACHE_ENTRIES),
+                   .AXIL_DATA_WIDTH(AXIL_DATA_WIDTH)) u_regs (
         .clk(clk), .rst(rst),
         .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(s_axil_awprot),
         .s_axil_arprot(s_axil_arprot), .s_axil_awvalid(s_axil_awvalid),

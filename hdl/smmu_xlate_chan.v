@@ -4,8 +4,11 @@
 // stream match (smmu_stream_match: bypass / global fault / context bank), context
 // selection from the SMMUv2 bank registers, TLB lookup in smmu_xlate_core, the
 // stage-1 permission checks of VMSAv8-64 on the entry (AArch64.CheckPermission:
-// AxPROT[2] = fetch checks UXN/PXN only, else AP[2] for writes and AP[1] for
-// unprivileged (AxPROT[0] = 0) accesses), and then either
+// a read with AxPROT[2] = 1 is a fetch and checks UXN/PXN only, else AP[2] for
+// writes and AP[1] for unprivileged (AxPROT[0] = 0) accesses). A write is data
+// whatever AWPROT[2] says (SMMUv3 IHI 0070 13.1.2: "all incoming writes [are] Data
+// ... on input, prior to any translation table permission checks"): it is checked,
+// recorded (IND = 0) and forwarded (AWPROT[2] = 0) as data. Then either
 //   - forward: the translated transaction goes into the output register (downstream
 //     AxADDR = PA, AxCACHE from the MAIR attribute, AxUSER = StreamID, the rest as
 //     received), one clock after acceptance on a TLB hit; or
@@ -181,8 +184,10 @@ module smmu_xlate_chan #(
     wire        f_ptwf  = wf_valid ? wf_ptwf : x_done_ptwf;
 
     // stage-1 permission check on the TLB entry (VMSAv8-64 AP / XN)
-    wire priv = s_prot[0];
-    wire exec = s_prot[2];
+    wire priv = s_prot[`SMMU_AXPROT_PRIV_BIT];
+    wire exec = (IS_WRITE == 0) && s_prot[`SMMU_AXPROT_INSTR_BIT];       // writes are never fetches
+    // AxPROT as it leaves: a write's instruction marking is dropped on input
+    wire [2:0] prot_in = (IS_WRITE != 0) ? (s_prot & ~(3'd1 << `SMMU_AXPROT_INSTR_BIT)) : s_prot;
     // AArch64.CheckPermission (EL1&0, WXN = 0, no PAN): a fetch checks only PXN/UXN
     // (PXN already includes "writable at EL0"), a write needs AP[2] clear (and AP[1]
     // set when unprivileged), a read AP[1] when unprivileged
@@ -292,7 +297,7 @@ module smmu_xlate_chan #(
                 m_burst <= s_burst;
                 m_lock <= s_lock;
                 m_cache <= bypass ? s_cache : axcache(x_attr, IS_WRITE != 0);
-                m_prot <= s_prot;
+                m_prot <= prot_in;
                 m_user <= s_user;
             end else if (m_valid && m_ready) begin
                 m_valid <= 1'b0;

@@ -590,7 +590,14 @@ def walk(memory: MemoryImage, ttbr: int, tcr: int, mair: int, iova: int, *,
     unprivileged. Fault order: input range / EPD0 (translation, level 0), TTBR
     address size (level 0), then per level in walk order: external, translation,
     address size; then access flag; then permission.
+
+    A write is a data access whatever `exec_` says: "The SMMU considers all
+    incoming writes to be Data, even if the client device marks the incoming write
+    as Instruction. This is done on input, prior to any translation table
+    permission checks" (SMMUv3 IHI 0070 13.1.2); execute-never removes only
+    instruction execution (ARM ARM D8.4.1.2.3). The fault records it as data.
     """
+    exec_ = exec_ and not write
     t0sz = (tcr >> L.TCR_T0SZ_SHIFT) & ((1 << L.TCR_T0SZ_BITS) - 1)
     if not L.T0SZ_MIN <= t0sz <= L.T0SZ_MAX:
         raise WalkConfigError(f"TCR.T0SZ {t0sz} outside {L.T0SZ_MIN}..{L.T0SZ_MAX}")

@@ -5,9 +5,16 @@ names (arm_smmu_device_reset, arm_smmu_write_smr, arm_smmu_write_s2cr,
 arm_smmu_init_context_bank, arm_smmu_tlb_inv_context, arm_smmu_tlb_inv_range_nosync,
 arm_smmu_tlb_sync, arm_smmu_context_fault, arm_smmu_global_fault).
 
-64-bit registers are written as two 32-bit words, low word first (the upper-word
-write carries a TLBI operation; see docs/smmu.md). Register offsets and fields come
-from pymodel.hwdefs.smmu, the same table the RTL header is generated from.
+64-bit accesses are made as the kernel makes them, and the register port's width
+says which kernel: on a 64-bit AXI4-Lite port a CONFIG_64BIT kernel, whose
+writeq_relaxed / readq_relaxed / smmu_write_atomic_lq are single 64-bit accesses; on
+a 32-bit port a 32-bit kernel, where arm-smmu.c's io-64-nonatomic-hi-lo.h makes
+writeq two writes, HIGH word first, readq two reads, high word first, and
+smmu_write_atomic_lq is writel (the low word only). Register offsets and fields
+come from pymodel.hwdefs.smmu, the same table the RTL header is generated from.
+
+The SMMU is probed as a generic "arm,smmu-v2" (not "arm,mmu-500"), so
+arm_smmu_device_reset's MMU-500-only ACR/ACTLR steps are not taken.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ class SmmuFeatures:
     oas: int
     tlb_entries: int
     walk_cache_entries: int
+    trans_ops: bool = False     # ARM_SMMU_FEAT_TRANS_OPS: ID0.S1TS && !ID0.ATOSNS
 
 
 @dataclass
@@ -89,6 +97,8 @@ class ArmSmmuDriver:
         self.disable_bypass = disable_bypass
         self.sync_timeout_cycles = sync_timeout_cycles
         self.features: Optional[SmmuFeatures] = None
+        # CONFIG_64BIT follows the register port: 64-bit port, 64-bit kernel
+        self.config_64bit = axil.write_if.width == 64
 
     # --- raw access --------------------------------------------------------------------
     async def readl(self, off: int) -> int:
@@ -99,14 +109,29 @@ class ArmSmmuDriver:
         await self.axil.write(self.base + off, (val & MASK32).to_bytes(4, "little"))
 
     async def writeq(self, off: int, val: int) -> None:
-        """writeq split lo-hi, as on a 32-bit interconnect."""
-        await self.writel(off, val & MASK32)
+        """writeq_relaxed: one 64-bit write (CONFIG_64BIT), else hi_lo_writeq_relaxed
+        (include/linux/io-64-nonatomic-hi-lo.h): high word, then low word."""
+        if self.config_64bit:
+            await self.axil.write(self.base + off, (val & (2**64 - 1)).to_bytes(8, "little"))
+            return
         await self.writel(off + 4, (val >> 32) & MASK32)
+        await self.writel(off, val & MASK32)
 
     async def readq(self, off: int) -> int:
-        lo = await self.readl(off)
+        """readq_relaxed: one 64-bit read, else hi_lo_readq_relaxed (high, then low)."""
+        if self.config_64bit:
+            data = await self.axil.read(self.base + off, 8)
+            return int.from_bytes(data.data, "little")
         hi = await self.readl(off + 4)
+        lo = await self.readl(off)
         return lo | (hi << 32)
+
+    async def smmu_write_atomic_lq(self, off: int, val: int) -> None:
+        """arm-smmu.c: writeq_relaxed with CONFIG_64BIT, else writel_relaxed."""
+        if self.config_64bit:
+            await self.writeq(off, val)
+        else:
+            await self.writel(off, val)
 
     @staticmethod
     def gr0(off: int) -> int:
@@ -140,12 +165,15 @@ class ArmSmmuDriver:
             ias=_ID_SIZE_BITS.get((id2 >> S.ID2_IAS_SHIFT) & 0xF, 48),
             oas=_ID_SIZE_BITS.get((id2 >> S.ID2_OAS_SHIFT) & 0xF, 48),
             tlb_entries=(id4 >> S.ID4_TLB_ENTRIES_SHIFT) & 0xFFFF,
-            walk_cache_entries=(id4 >> S.ID4_WALK_CACHE_SHIFT) & 0xFFFF)
+            walk_cache_entries=(id4 >> S.ID4_WALK_CACHE_SHIFT) & 0xFFFF,
+            # v4.9: (id & ID0_S1TS) && (version < V2 || !(id & ID0_ATOSNS))
+            trans_ops=not (id0 >> S.ID0_ATOSNS_BIT) & 1)
         return self.features
 
     async def arm_smmu_device_reset(self) -> None:
         """Clear global faults, reset every SME and context bank, invalidate the TLB,
-        then enable the SMMU (fault reporting on, bypass per disable_bypass)."""
+        then enable the SMMU: fault reporting on, TLB broadcasting off (VMIDPNE |
+        PTM), bypass per disable_bypass, FB and BSU cleared (no VMID16 feature)."""
         f = self.features or await self.arm_smmu_device_cfg_probe()
         gfsr = await self.readl(S.GR0_SGFSR)
         await self.writel(S.GR0_SGFSR, gfsr)
@@ -160,9 +188,14 @@ class ArmSmmuDriver:
         reg = await self.readl(S.GR0_SCR0)
         reg |= ((1 << S.SCR0_GFRE_BIT) | (1 << S.SCR0_GFIE_BIT)
                 | (1 << S.SCR0_GCFGFRE_BIT) | (1 << S.SCR0_GCFGFIE_BIT))
-        reg &= ~((1 << S.SCR0_CLIENTPD_BIT) | (1 << S.SCR0_USFCFG_BIT) | (1 << S.SCR0_FB_BIT))
+        reg |= (1 << S.SCR0_VMIDPNE_BIT) | (1 << S.SCR0_PTM_BIT)
+        reg &= ~(1 << S.SCR0_CLIENTPD_BIT)
         if self.disable_bypass:
             reg |= 1 << S.SCR0_USFCFG_BIT
+        else:
+            reg &= ~(1 << S.SCR0_USFCFG_BIT)
+        reg &= ~(1 << S.SCR0_FB_BIT)
+        reg &= ~(S.SCR0_BSU_MASK << S.SCR0_BSU_SHIFT)
         await self.arm_smmu_tlb_sync()
         await self.writel(S.GR0_SCR0, reg)
 
@@ -279,6 +312,32 @@ class ArmSmmuDriver:
             else:
                 await self.arm_smmu_tlb_sync()
         ops.ops.clear()
+
+    # --- address translation -----------------------------------------------------------
+    async def arm_smmu_iova_to_phys_hard(self, cbndx: int, iova: int) -> int:
+        """ATS1PR with the page address, poll ATSR.ACTIVE (5 us x 10 in v4.9: here
+        `sync_timeout_cycles` polls), read PAR; PAR.F -> 0, else PAR[39:12] (v4.9's
+        GENMASK_ULL(39, 12)) | the page offset. None on a timeout (the kernel then
+        falls back to the software walk)."""
+        va = iova & ~0xFFF
+        await self.smmu_write_atomic_lq(self.cb(cbndx, S.CB_ATS1PR_LO), va)
+        try:
+            await self._poll(self.cb(cbndx, S.CB_ATSR), S.ATSR_ACTIVE_BIT, f"CB{cbndx} ATSR")
+        except SmmuSyncTimeout:
+            return None
+        phys = await self.readq(self.cb(cbndx, S.CB_PAR_LO))
+        if phys & (1 << S.PAR_F_BIT):
+            return 0
+        return (phys & (((1 << 40) - 1) & ~0xFFF)) | (iova & 0xFFF)
+
+    async def arm_smmu_iova_to_phys(self, cbndx: int, iova: int, pgtbl) -> int:
+        """FEAT_TRANS_OPS (and a stage-1 domain): the hardware walk, else (or after
+        its timeout) io-pgtable's software walk `pgtbl.iova_to_phys`."""
+        if self.features is not None and self.features.trans_ops:
+            phys = await self.arm_smmu_iova_to_phys_hard(cbndx, iova)
+            if phys is not None:
+                return phys
+        return pgtbl.iova_to_phys(iova)
 
     # --- fault handlers ----------------------------------------------------------------
     async def arm_smmu_context_fault(self, cbndx: int) -> Optional[ContextFaultRecord]:

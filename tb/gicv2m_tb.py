@@ -13,6 +13,7 @@ from cocotbext.axi import AxiBus, AxiMaster
 
 from tb.its_tb import cycle_pause
 from tb.monitors import ReadySink
+from tb.protocol_checker import attach_checkers
 
 
 class SpiMonitor(ReadySink):
@@ -33,6 +34,7 @@ class V2mTB:
         logging.getLogger(f"cocotb.{dut._name}.s_axi").setLevel(logging.WARNING)
         cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
         self.axi = AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.clk, dut.rst)
+        self.checker = attach_checkers(dut, dut.clk, dut.rst)   # every port of gicv2m_frame
         self.mon = SpiMonitor(dut, p_ready, random.Random(seed ^ 0x33))
         self.mon.start()
 

@@ -25,6 +25,7 @@ from pymodel.hwdefs import its as H
 from pymodel.its import Drop, Lpi, its_node, its_wait_for_range_completion
 from pymodel.memory import MemoryImage, TablePageAllocator
 from tb.faulty_memory import FaultyMemory
+from tb.protocol_checker import attach_checkers
 from tb.monitors import ReadySink
 from tb.timeouts import WaitTimeout, wait_named
 
@@ -80,6 +81,7 @@ class ItsTB:
         self.its.reference.read_errors = self.faulty.read_error_addrs
         self.its.reference.write_errors = self.faulty.write_error_addrs
         self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, mem=self.faulty)
+        self.checker = attach_checkers(dut, dut.clk, dut.rst)   # every port of its_doorbell
         self.lpis = LpiMonitor(dut, dut.clk, p_ready, random.Random(seed ^ 0x5A5A))
         self.lpis.start()
         self.w_handshakes: list[int] = []

@@ -23,9 +23,9 @@ FSR_BIT_OF_KIND = {
     FaultKind.EXTERNAL: S.FSR_EF_BIT,
     FaultKind.ADDRESS_SIZE: S.FSR_ASF_BIT,
 }
-PROT_PRIV = 0b001
-PROT_NS = 0b010
-PROT_INSTR = 0b100
+PROT_PRIV = 1 << S.AXPROT_PRIV_BIT
+PROT_NS = 1 << S.AXPROT_NS_BIT
+PROT_INSTR = 1 << S.AXPROT_INSTR_BIT
 
 
 @dataclass
@@ -75,6 +75,7 @@ class Outcome:
     pa: int = 0
     axcache: int = 0
     resp: int = 0                       # AXI response of a terminated transaction
+    prot: int = PROT_NS                 # downstream AxPROT of a forwarded transaction
     fault: Optional[ContextFault | GlobalFault] = None
     xlate: Optional[Translation] = None
 
@@ -112,22 +113,28 @@ class SmmuState:
 
     def predict(self, sid: int, iova: int, *, write: bool, prot: int = PROT_NS,
                 cache: int = 0b0011) -> Outcome:
-        """The architected outcome for one upstream transaction."""
+        """The architected outcome for one upstream transaction.
+
+        A write marked Instruction (AxPROT[2]) is a data write, on input, before any
+        check (SMMUv3 IHI 0070 13.1.2): its permission check, its syndrome (IND = 0)
+        and its downstream AWPROT[2] are those of data."""
+        if write:
+            prot &= ~PROT_INSTR
         exec_ = bool(prot & PROT_INSTR)
         if self.clientpd:
-            return Outcome(True, pa=iova, axcache=cache)
+            return Outcome(True, pa=iova, axcache=cache, prot=prot)
         hits = self.match(sid)
         gbit = None
         if not hits:
             if not self.usfcfg:
-                return Outcome(True, pa=iova, axcache=cache)
+                return Outcome(True, pa=iova, axcache=cache, prot=prot)
             gbit = S.GFSR_USF_BIT
         elif len(hits) > 1:
             gbit = S.GFSR_SMCF_BIT
         else:
             e = hits[0]
             if e.type == S.S2CR_TYPE_BYPASS:
-                return Outcome(True, pa=iova, axcache=cache)
+                return Outcome(True, pa=iova, axcache=cache, prot=prot)
             if e.type != S.S2CR_TYPE_TRANS:
                 gbit = S.GFSR_USF_BIT
             elif e.cbndx >= self.num_cb:
@@ -139,7 +146,7 @@ class SmmuState:
         cb = hits[0].cbndx
         ctx = self.contexts.get(cb)
         if ctx is None or not ctx.m:
-            return Outcome(True, pa=iova, axcache=cache)
+            return Outcome(True, pa=iova, axcache=cache, prot=prot)
         res = walk(self.memory, ctx.ttbr, ctx.tcr, ctx.mair, iova, write=write,
                    exec_=exec_, priv=bool(prot & PROT_PRIV), read_error=self.read_error)
         if isinstance(res, WalkFault):
@@ -150,4 +157,4 @@ class SmmuState:
             return Outcome(False, resp=AXI.RESP_SLVERR if ctx.cfre else AXI.RESP_OKAY,
                            fault=ContextFault(cb, FSR_BIT_OF_KIND[res.kind], iova, syn,
                                               res.kind, res.level))
-        return Outcome(True, pa=res.pa, axcache=res.cache_attr(write), xlate=res)
+        return Outcome(True, pa=res.pa, axcache=res.cache_attr(write), prot=prot, xlate=res)

@@ -342,8 +342,8 @@ class SmmuScoreboard:
         nbeats = -(-((iova % (1 << size)) + len(data)) // (1 << size))
         what = what or f"write sid={sid:#x} iova={iova:#x}"
         if out.forward:
-            self.exp_aw.append(ExpAddr(awid, out.pa, nbeats - 1, size, out.axcache, prot, sid,
-                                       what))
+            self.exp_aw.append(ExpAddr(awid, out.pa, nbeats - 1, size, out.axcache, out.prot,
+                                       sid, what))
             self.exp_w.extend(self._beats(out.pa, data, size))
         ev = self.tb.master.init_write(iova, data, awid=awid, prot=prot, cache=cache, user=sid,
                                        size=size)
@@ -357,8 +357,8 @@ class SmmuScoreboard:
         nbeats = -(-((iova % (1 << size)) + length) // (1 << size))
         what = what or f"read sid={sid:#x} iova={iova:#x}"
         if out.forward:
-            self.exp_ar.append(ExpAddr(arid, out.pa, nbeats - 1, size, out.axcache, prot, sid,
-                                       what))
+            self.exp_ar.append(ExpAddr(arid, out.pa, nbeats - 1, size, out.axcache, out.prot,
+                                       sid, what))
         ev = self.tb.master.init_read(iova, length, arid=arid, prot=prot, cache=cache, user=sid,
                                       size=size)
         self.stats["reads"] += 1

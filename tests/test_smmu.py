@@ -13,11 +13,13 @@ SMMU_SOURCES = ["smmu_tlb.v", "smmu_v2_regs.v", "smmu_stream_match.v", "smmu_xla
                 "smmu_xlate_core.v", "smmu_tlb_array.v", "smmu_walk_cache.v", "smmu_ptw.v",
                 "smmu_wr_resp.v", "smmu_rd_resp.v"]
 
-# (NUM_CB, NUM_SMRG, TLB_ENTRIES, WALK_CACHE_ENTRIES)
+# (NUM_CB, NUM_SMRG, TLB_ENTRIES, WALK_CACHE_ENTRIES; AXIL_DATA_WIDTH: the register
+# port, 64 for a 64-bit kernel's single-beat 64-bit accesses, 32 for hi-lo halves)
 FULL_SETS = {
     "default": {},
     "cb2_tlb8_wc2": dict(NUM_CB=2, NUM_SMRG=4, TLB_ENTRIES=8, WALK_CACHE_ENTRIES=2),
     "cb16_tlb64_wc1": dict(NUM_CB=16, NUM_SMRG=32, TLB_ENTRIES=64, WALK_CACHE_ENTRIES=1),
+    "axil64_cb4": dict(NUM_CB=4, NUM_SMRG=8, AXIL_DATA_WIDTH=64),
 }
 
 

@@ -29,6 +29,8 @@ SCR0_USFCFG_BIT = 10
 SCR0_VMIDPNE_BIT = 11
 SCR0_PTM_BIT = 12
 SCR0_FB_BIT = 13
+SCR0_BSU_SHIFT = 14             # [15:14] barrier shareability upgrade
+SCR0_BSU_MASK = 0x3
 SCR0_RESET = 0x1                # CLIENTPD set out of reset: global bypass
 
 GR0_ID0 = 0x020
@@ -38,6 +40,7 @@ ID0_CTTW_BIT = 14
 ID0_NUMIRPT_SHIFT = 16          # [23:16]
 ID0_PTFS_NO_AARCH32_BIT = 25
 ID0_PTFS_NO_AARCH32S_BIT = 24
+ID0_ATOSNS_BIT = 26             # 1: no address translation operations (ATS1*/ATSR/PAR)
 ID0_SMS_BIT = 27                # stream match supported
 ID0_S1TS_BIT = 30               # stage 1 translation supported
 GR0_ID1 = 0x024
@@ -138,7 +141,9 @@ CB_TCR = 0x030                  # TTBCR: TCR[31:0] (T0SZ, TG0...)
 CB_CONTEXTIDR = 0x034
 CB_MAIR0 = 0x038
 CB_MAIR1 = 0x03C
-CB_PAR_LO = 0x050
+CB_PAR_LO = 0x050               # PAR (64-bit): result of an ATS1* operation
+CB_PAR_HI = 0x054
+PAR_F_BIT = 0                   # the translation faulted
 CB_FSR = 0x058
 FSR_TF_BIT = 1
 FSR_AFF_BIT = 2
@@ -175,6 +180,15 @@ CB_TLBIVAAL_HI = 0x62C
 CB_TLBSYNC = 0x7F0
 CB_TLBSTATUS = 0x7F4
 TLBSTATUS_SACTIVE_BIT = 0
+CB_ATS1PR_LO = 0x800            # ATS1PR: stage-1 privileged read translation of VA[63:12]
+CB_ATS1PR_HI = 0x804
+CB_ATSR = 0x8F0
+ATSR_ACTIVE_BIT = 0
+
+# --- Upstream AxPROT bits the permission check reads (AMBA AXI4 A4.7)
+AXPROT_PRIV_BIT = 0             # privileged (AArch64 EL1) access
+AXPROT_NS_BIT = 1
+AXPROT_INSTR_BIT = 2            # instruction: a fetch on reads; writes are data
 
 # --- Implementation choices (see docs/smmu.md)
 # Invalidation operations the register file hands the translation core.
@@ -186,4 +200,5 @@ INV_OP_VAL = 4                  # CBn_TLBIVAL: same, leaf entries only
 INV_OP_VAA = 5                  # CBn_TLBIVAA: (n, any ASID, VA), walk cache too
 INV_OP_VAAL = 6                 # CBn_TLBIVAAL: same, leaf entries only
 IMPL_OAS_BITS = 48              # ID2.OAS/IAS and the walker's maximum output size
+IMPL_ATOSNS = 1                 # ID0.ATOSNS: ATS1* operations not implemented
 # AxCACHE for a bypassed transaction is the upstream AxCACHE (passed through).
