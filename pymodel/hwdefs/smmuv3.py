@@ -371,3 +371,30 @@ ALLOCCFG_RA_BIT = 2
 ALLOCCFG_WA_BIT = 1
 # PRIVCFG / INSTCFG: 0b0x use incoming, 0b10 unprivileged / data, 0b11 privileged / instr
 OVR_USE_INCOMING_MAX = 1
+
+# --------------------------------------------------------------------- implementation
+# Decoded configuration (STE + CD) as the configuration cache holds it, one bundle per
+# StreamID (hdl/smmu_v3_cfg.v -> hdl/smmu_v3_chan.v); not architectural.
+CFGB_KIND_SHIFT = 0             # [1:0]
+CFGB_KIND_ABORT = 0             # STE.Config 0b0xx: terminate, no event
+CFGB_KIND_BYPASS = 1            # STE.Config 0b100
+CFGB_KIND_TRANSLATE = 2         # STE.Config 0b101
+CFGB_MEMATTR_SHIFT = 2          # [5:2]   STE.MemAttr
+CFGB_MTCFG_BIT = 6
+CFGB_ALLOCCFG_SHIFT = 7         # [10:7]
+CFGB_PRIVCFG_SHIFT = 11         # [12:11]
+CFGB_INSTCFG_SHIFT = 13         # [14:13]
+CFGB_ASID_SHIFT = 15            # [30:15]
+CFGB_TTB0_SHIFT = 31            # [78:31] TTB0[47:0]
+CFGB_T0SZ_SHIFT = 79            # [84:79]
+CFGB_IPS_SHIFT = 85             # [87:85]
+CFGB_EPD0_BIT = 88
+CFGB_MAIR_SHIFT = 89            # [152:89]
+CFGB_A_BIT = 153
+CFGB_R_BIT = 154
+CFGB_WIDTH = 155
+# translation-table regime tag the block gives the shared core (TLB "bank"): every
+# stream is NS-EL1; a CFGI pulses the core's invalidation with a tag no entry has,
+# which kills nothing but restarts a walk in flight (it may use the old CD)
+CORE_TAG_NS_EL1 = 0
+CORE_TAG_NONE = 0xFF
