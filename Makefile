@@ -4,7 +4,8 @@
 #   make regress SEEDS=N   system tests over N seeds in parallel; failures print their repro
 #   make lint    verilator -Wall over hdl/
 #   make mutants [BLOCK=smmu|its|gicv2m|glue] [NAMES="S1 S4"]   mutation score per block
-# Both create .venv and check for the simulator on first use.
+# Both create .venv and check for the simulator on first use. make help lists every target;
+# README.md "Knobs" lists the variables (SIM, COCOTB_TEST_FILTER, WAVES, SEED, VERBOSE).
 
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
@@ -17,17 +18,23 @@ export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 .PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench mutants capture
 
+# Default: make test.
 all: test
 
+# This list: every target with the first line of the comment above it.
 help:
-	@sed -n 's/^#   //p' Makefile
+	@awk '/^# / { if (c == "") c = substr($$0, 3); next } \
+	  /^[a-z][a-zA-Z0-9_-]*:([^=]|$$)/ { t = substr($$0, 1, index($$0, ":") - 1); \
+	    if (!(t in seen)) { seen[t] = 1; printf "  make %-9s %s\n", t, c }; c = "" } /^$$/ { c = "" }' Makefile
 
 $(STAMP): requirements.txt scripts/make_venv.sh
 	@scripts/make_venv.sh $(VENV)
 	@touch $@
 
+# Create .venv from requirements.txt (the other targets do it on first use).
 venv: $(STAMP)
 
+# Check that Icarus Verilog (and the other tools) are installed.
 tools:
 	@scripts/check_tools.sh
 
@@ -44,13 +51,14 @@ test: $(STAMP) tools
 	  $(PY) scripts/sim_summary.py --junit $(RESULTS)/junit-all.xml --stats $(RESULTS)/stats \
 	    --only-stats --title "make test (system tests listed, all counted)" || true; exit $$rc
 
+# Model and CLI tests only (no simulation, no synthesis).
 model: $(STAMP)
 	$(PYTEST) -n $(JOBS) -p no:cacheprovider tests -m "not sim and not synth"
 
-# System regression: tests/test_system*.py (override SIM_TESTS=tests for every
-# simulation). JUnit XML in results/junit.xml, per-test counters in results/stats,
-# then a readable summary with the reproduce command of each failure.
-# WAVES=1 dumps an FST per test (open with: gtkwave <fst> waves/system.gtkw).
+# System regression with a readable summary: tests/test_system*.py (SIM_TESTS=tests:
+# every simulation). JUnit XML in results/junit.xml, per-test counters in results/stats,
+# then the summary with the cause and reproduce command of each failure.
+# WAVES=1 dumps an FST per test and a .gtkw beside it (open with: gtkwave <test>.gtkw).
 SIM_TESTS ?= $(sort $(wildcard tests/test_system*.py))
 SEEDS     ?= 8
 sim: $(STAMP) tools
@@ -60,6 +68,7 @@ sim: $(STAMP) tools
 	  $(PY) scripts/sim_summary.py --junit $(RESULTS)/junit.xml --stats $(RESULTS)/stats \
 	    --title "system regression"; s=$$?; test $$rc -eq 0 -a $$s -eq 0
 
+# make sim over every simulation test (SIM_TESTS=tests).
 sim-all: SIM_TESTS = tests
 sim-all: sim
 
@@ -67,11 +76,13 @@ sim-all: sim
 regress: $(STAMP) tools
 	@$(PY) scripts/regress.py --seeds $(SEEDS) --jobs $(JOBS) $(if $(SEED),--base-seed $(SEED))
 
+# verilator --lint-only -Wall over hdl/.
 lint:
 	@command -v verilator >/dev/null || { echo "ERROR: verilator not found (apt-get install verilator)"; exit 1; }
 	@for f in hdl/*.v; do verilator --lint-only -Wall -Ihdl $$f || exit 1; done
 	@echo "verilator -Wall: hdl/ lints clean"
 
+# Remove sim_build/, results/ and the pytest and hypothesis caches.
 clean:
 	rm -rf sim_build results .pytest_cache .hypothesis
 
@@ -93,10 +104,11 @@ mutants: $(STAMP) tools
 	@$(PY) -m mutation $(BLOCK) $(NAMES) -n $(MUTANT_JOBS)
 
 # Capture a real Linux boot under QEMU (SMMUv3 + GIC=3 ITS or GIC=2 GICv2m, NVME devices)
-# into CAPTURE_OUT in the replay format; see docs/replay.md.
+# into CAPTURE_OUT in the replay format; PACK=1 gzips the jsonl files. See docs/replay.md.
 KERNEL      ?= 6.1.0-50
 GIC         ?= 3
 NVME        ?= 2
 CAPTURE_OUT ?= captures/linux-$(KERNEL)-gic$(GIC)
 capture: $(STAMP)
-	@$(PY) scripts/capture/capture.py --out $(CAPTURE_OUT) --kernel $(KERNEL) --gic $(GIC) --nvme $(NVME)
+	@$(PY) scripts/capture/capture.py --out $(CAPTURE_OUT) --kernel $(KERNEL) --gic $(GIC) \
+	    --nvme $(NVME) $(if $(PACK),--pack)

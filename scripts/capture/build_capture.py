@@ -434,11 +434,18 @@ class Capture:
         (mem / "index.json").write_text(json.dumps(self.index, indent=1) + "\n")
 
 
-def write_jsonl(path: Path, rows: list[dict]) -> None:
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+def write_jsonl(path: Path, rows: list[dict], pack: bool = False) -> None:
+    text = "".join(json.dumps(r) + "\n" for r in rows)
+    if pack:
+        path.with_suffix(".jsonl.gz").write_bytes(gzip.compress(text.encode(), 9, mtime=0))
+    else:
+        path.write_text(text)
 
 
-def build(run: Path, out: Path, *, data_pages: bool = False, keep_trace: bool = False) -> dict:
+def build(run: Path, out: Path, *, data_pages: bool = False, keep_trace: bool = False,
+          pack: bool = False) -> dict:
+    """pack: gzip the jsonl files (tb/replay/capture.py reads both), for captures kept in
+    the repository."""
     mon = json.loads((run / "monitor_regs.json").read_text())
     regs = {k: [int(x, 16) for x in v if not x.startswith("base=")] for k, v in mon["regs"].items()}
     gic = 3 if "its" in regs else 2
@@ -461,7 +468,7 @@ def build(run: Path, out: Path, *, data_pages: bool = False, keep_trace: bool = 
     out.mkdir(parents=True, exist_ok=True)
     cap.write_memory(out)
     for name, rows in cap.rows.items():
-        write_jsonl(out / f"{name}.jsonl", rows)
+        write_jsonl(out / f"{name}.jsonl", rows, pack)
     for src, dst in (("console.log", "console.log"), ("cmdline.txt", "raw_cmdline.txt"),
                      ("qemu-version.txt", "raw_qemu-version.txt"),
                      ("monitor_regs.json", "raw_monitor_regs.json")):
@@ -485,8 +492,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out", type=Path, help="capture directory to write")
     ap.add_argument("--data-pages", action="store_true", help="also dump the mapped data pages")
     ap.add_argument("--keep-trace", action="store_true", help="also keep trace.log.gz")
+    ap.add_argument("--pack", action="store_true", help="gzip the jsonl files")
     a = ap.parse_args(argv)
-    print(json.dumps(build(a.run, a.out, data_pages=a.data_pages, keep_trace=a.keep_trace)))
+    print(json.dumps(build(a.run, a.out, data_pages=a.data_pages, keep_trace=a.keep_trace,
+                           pack=a.pack)))
     return 0
 
 

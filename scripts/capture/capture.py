@@ -3,7 +3,7 @@ GICv2m, N NVMe controllers), trace what its drivers did, and write a capture dir
 in the replay format (see docs/replay.md).
 
     .venv/bin/python scripts/capture/capture.py --out captures/mine [--kernel 6.1.0-50]
-        [--gic 3|2] [--nvme 2] [--data-pages] [--keep-trace]
+        [--gic 3|2] [--nvme 2] [--data-pages] [--keep-trace] [--pack]
 
 Needs Debian packages only: qemu-system-arm, and (downloaded, never installed)
 linux-image-<kernel>-cloud-arm64:arm64 and busybox-static:arm64; scripts/capture/setup.sh
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
                     default=Path(os.environ.get("CAPTURE_CACHE", Path.home() / ".cache/msi-capture")))
     ap.add_argument("--data-pages", action="store_true")
     ap.add_argument("--keep-trace", action="store_true")
+    ap.add_argument("--pack", action="store_true", help="gzip the jsonl files (for captures/)")
     ap.add_argument("--keep-run", type=Path, help="keep the raw run folder (ram.bin, trace) here")
     a = ap.parse_args(argv)
     if not 1 <= a.nvme <= 8:
@@ -53,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         boot.boot(boot.BootConfig(kernel, busybox, run, gic=a.gic, nvme=a.nvme))
         if a.out.exists():
             shutil.rmtree(a.out)
-        summary = build_capture.build(run, a.out, data_pages=a.data_pages, keep_trace=a.keep_trace)
+        summary = build_capture.build(run, a.out, data_pages=a.data_pages, keep_trace=a.keep_trace,
+                                        pack=a.pack)
     except boot.CaptureError as e:
         sys.exit(f"capture: {e}")
     finally:
