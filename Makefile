@@ -16,7 +16,7 @@ SYNTH_TOPS ?= smmu_tlb its_doorbell gicv2m_frame
 RESULTS ?= results
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench mutants capture
+.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench mutants capture replay
 
 # Default: make test.
 all: test
@@ -41,6 +41,7 @@ tools:
 # Register maps and constants live in pymodel/hwdefs; the RTL includes the generated headers.
 gen: $(STAMP)
 	@$(PY) -m pymodel.hwdefs.gen_vh
+	@$(PY) scripts/gen_interconnect.py
 
 # Every test. Also writes results/junit-all.xml and prints the system tests' summary
 # (the exit status is pytest's).
@@ -108,7 +109,13 @@ mutants: $(STAMP) tools
 KERNEL      ?= 6.1.0-50
 GIC         ?= 3
 NVME        ?= 2
-CAPTURE_OUT ?= captures/linux-$(KERNEL)-gic$(GIC)
+CAPTURE_OUT ?= results/capture-$(KERNEL)-gic$(GIC)
 capture: $(STAMP)
 	@$(PY) scripts/capture/capture.py --out $(CAPTURE_OUT) --kernel $(KERNEL) --gic $(GIC) \
 	    --nvme $(NVME) $(if $(PACK),--pack)
+
+# Replay a capture (CAPTURE=dir, default the shipped Linux 6.1 GICv3 one) against the RTL:
+# every recorded ITS command and MSI; summary and txlog in results/replay/<name>/.
+CAPTURE ?= captures/linux-6.1.0-50-gic3
+replay: $(STAMP) tools
+	@$(PY) scripts/replay.py $(CAPTURE)
