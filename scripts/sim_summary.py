@@ -5,9 +5,11 @@
 
 Reads the JUnit XML pytest wrote (--junitxml) and the per-test stats JSON files
 the system cocotb tests wrote (tb/system_regress.py), prints one line per test
-with its seed and what it checked (transactions, MSIs, interrupts, faults, DMA
-bytes), totals, and for every failure the one command that reproduces it.
-Exits 1 if any test failed or errored, or if nothing ran.
+with its seed and what it checked (the columns, and what each counts, come from
+tb.system_regress.COUNTERS; a legend follows the table), totals, and for every
+failure a short digest: the first real exception and where it was raised, the
+command that reproduces it, the txlog and waveform paths and the last
+transactions. Exits 1 if any test failed or errored, or if nothing ran.
 """
 
 from __future__ import annotations
@@ -19,8 +21,15 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-COUNTERS = ("transactions", "msis", "interrupts", "faults", "dma_bytes")
-HEAD = ("trans", "msis", "irqs", "faults", "dma_B")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tb.system_regress import COUNTERS as MEANING  # noqa: E402
+from tb.system_regress import SUMMARY_COUNTERS as COUNTERS  # noqa: E402
+from tb.system_regress import failure_digest  # noqa: E402
+
+# column heads, in the order of COUNTERS
+HEAD = {"transactions": "trans", "msis": "msis", "interrupts": "irqs",
+        "fault_records": "smmu_flt", "decerr_responses": "decerr", "dma_bytes": "dma_B"}
 
 
 def load_junit(path: Path) -> list[dict]:
@@ -73,8 +82,8 @@ def main(argv: list[str]) -> int:
     width = min(width, 78)
     print()
     print(f"=== {args.title}: {len(cases)} pytest tests, {len(stats)} cocotb system tests ===")
-    print(f"{'test':<{width}} {'result':>6} {'seed':>11} " + " ".join(f"{h:>7}" for h in HEAD)
-          + f" {'sim_us':>8} {'wall_s':>6}")
+    print(f"{'test':<{width}} {'result':>6} {'seed':>11} "
+          + " ".join(f"{HEAD[k]:>8}" for k in COUNTERS) + f" {'sim_us':>8} {'wall_s':>6}")
     totals = dict.fromkeys(COUNTERS, 0)
     failures = []
     seen_nodes = set()
@@ -97,7 +106,7 @@ def main(argv: list[str]) -> int:
         name = node if len(node) <= width else "..." + node[-(width - 3):]
         if args.only_stats and not recs and c["outcome"] not in ("FAIL", "ERROR"):
             continue
-        cols = " ".join(f"{counters[k]:>7}" if recs else f"{'-':>7}" for k in COUNTERS)
+        cols = " ".join(f"{counters[k]:>8}" if recs else f"{'-':>8}" for k in COUNTERS)
         print(f"{name:<{width}} {c['outcome']:>6} {seed:>11} {cols} "
               f"{sim_ns / 1000:>8.1f} {c['time']:>6.1f}")
         if c["outcome"] in ("FAIL", "ERROR"):
@@ -111,29 +120,35 @@ def main(argv: list[str]) -> int:
     for rec in stats:
         if rec["result"] == "fail" and rec["node"] not in seen_nodes and not cases:
             failures.append((rec["node"], rec["repro"], [rec], rec.get("error") or ""))
-    print("-" * (width + 80))
+    print("-" * (width + 88))
     n_pass = sum(c["outcome"] == "pass" for c in cases)
     print(f"{'TOTAL':<{width}} {n_pass:>3}/{len(cases):<3}{'':>11} "
-          + " ".join(f"{totals[k]:>7}" for k in COUNTERS))
-    waves = sorted({r["waves"] for r in stats if r.get("waves")})
-    if waves:
-        print(f"\nwaveforms ({len(waves)}; layout for msi_system_top: waves/system.gtkw):")
-        for w in waves[:6]:
-            print(f"  gtkwave {w} waves/system.gtkw")
-        if len(waves) > 6:
-            print(f"  ... and {len(waves) - 6} more")
+          + " ".join(f"{totals[k]:>8}" for k in COUNTERS))
+    print("columns: " + "\n         ".join(f"{HEAD[k]:<8} {MEANING[k]}" for k in COUNTERS))
+    layouts = sorted({r["gtkw"] for r in stats if r.get("gtkw")})
+    waves = sorted({r["waves"] for r in stats if r.get("waves") and not r.get("gtkw")})
+    if layouts or waves:
+        print(f"\nwaveforms ({len(layouts) + len(waves)}; a test's .gtkw opens its FST on the "
+              "failure or the first MSI):")
+        for w in layouts[:6]:
+            print(f"  gtkwave {w}")
+        for w in waves[:max(0, 6 - len(layouts))]:
+            print(f"  gtkwave {w}")
+        if len(layouts) + len(waves) > 6:
+            print(f"  ... and {len(layouts) + len(waves) - 6} more")
     logs = sorted({r["txlog"] for r in stats if r.get("txlog") and Path(r["txlog"]).exists()})
     if logs:
         print(f"transaction logs ({len(logs)}, next to each build): e.g. {logs[0]}")
     if failures:
-        print(f"\n{len(failures)} FAILED. Reproduce each with the command shown:")
+        print(f"\n{len(failures)} FAILED:")
         for node, repro, recs, msg in failures:
             print(f"  {node}")
             for r in recs:
-                print(f"      {r['test']}: {(r.get('error') or '').splitlines()[0][:150]}")
-            if not recs and msg:
-                print(f"      {msg.splitlines()[0][:150]}")
-            print(f"    {repro}")
+                print(failure_digest(r, indent="    "))
+            if not recs:
+                for line in (msg.splitlines()[:4] if msg else ["no message"]):
+                    print(f"    {line[:200]}")
+                print(f"    reproduce: {repro}")
         return 1
     if not cases:
         print("nothing ran (no JUnit results)")

@@ -2,20 +2,32 @@
 
 Every simulation test in tests/ calls run_cocotb(). It builds one directory per
 (test, HDL parameter set), because Icarus binds parameters at compile time, and
-runs the cocotb module with a seed that is printed and can be replayed:
+runs the cocotb module with a seed that is printed and can be replayed. The knobs
+(README "Knobs"):
 
     SEED=1234 make test          # replay every random test with seed 1234
+    COCOTB_RANDOM_SEED=1234 ...  # the same seed under cocotb's own name
+    COCOTB_TEST_FILTER=regex     # run only the cocotb tests whose name matches
     WAVES=1 pytest tests/test_x.py -k name   # dump an FST next to the build
+    VERBOSE=1 ...                # stream the simulator log, bus models at INFO
+
+A simulation that runs no cocotb test fails (NoCocotbTestRan); one whose cocotb
+tests fail raises CocotbTestFailed naming each failed test and its exception,
+with the simulator log (`sim.log` in the build directory) for the rest.
 """
+
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import random
 import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -26,12 +38,58 @@ HDL = ROOT / "hdl"
 TESTS = ROOT / "tests"
 SIM_BUILD = ROOT / "sim_build"
 SIMULATOR = os.environ.get("SIM", "icarus")
+SIM_LOG = "sim.log"
+# cocotb's runner copies os.environ over the settings it is given, so these two would
+# silently replace the seed and test selection run_cocotb passes (and prints)
+_COCOTB_OVERRIDES = ("COCOTB_RANDOM_SEED", "COCOTB_TEST_FILTER")
+
+
+class SeedConflict(ValueError):
+    """SEED and COCOTB_RANDOM_SEED are both set, to different values."""
+
+
+class NoCocotbTestRan(AssertionError):
+    """A simulation ran zero cocotb tests (a filter or test name that matches nothing)."""
+
+
+class CocotbTestFailed(AssertionError):
+    """One or more cocotb tests of a simulation failed; the message names each one."""
+
+
+def verbose() -> bool:
+    """VERBOSE=1: stream the simulator log and keep the bus models at INFO."""
+    return os.environ.get("VERBOSE", "0") not in ("", "0")
 
 
 def test_seed() -> int:
-    """The seed for this run: $SEED if set, else a fresh one (always printed)."""
-    env = os.environ.get("SEED")
+    """The seed for this run: $SEED or $COCOTB_RANDOM_SEED if set (the same one if
+    both), else a fresh one. Whoever calls this prints it."""
+    seed, cocotb_seed = os.environ.get("SEED"), os.environ.get("COCOTB_RANDOM_SEED")
+    if seed and cocotb_seed and int(seed, 0) != int(cocotb_seed, 0):
+        raise SeedConflict(f"SEED={seed} and COCOTB_RANDOM_SEED={cocotb_seed} disagree; set one")
+    env = seed or cocotb_seed
     return int(env, 0) if env else random.SystemRandom().randrange(1, 2**31)
+
+
+def fold_seed(seed: int, index: int) -> int:
+    """Seed of run `index` of a test repeated under one seed: `seed` itself for run 0,
+    a hash of (seed, index) for the others, so the runs differ and each replays."""
+    if index == 0:
+        return seed
+    digest = hashlib.sha256(f"{seed}/{index}".encode()).digest()
+    return int.from_bytes(digest[:4], "little") % (2**31 - 1) + 1
+
+
+def test_filter() -> str | None:
+    """$COCOTB_TEST_FILTER: a regex searched in each cocotb test's "module.name"."""
+    return os.environ.get("COCOTB_TEST_FILTER") or None
+
+
+def filter_deselects(test_module: str, testcases: Iterable[str]) -> bool:
+    """True if $COCOTB_TEST_FILTER is set and matches none of `testcases`: the
+    pytest side can then skip the test instead of starting a simulation."""
+    flt = test_filter()
+    return bool(flt) and not any(re.search(flt, f"{test_module}.{t}") for t in testcases)
 
 
 def _build_tag(parameters: Mapping[str, object]) -> str:
@@ -41,33 +99,93 @@ def _build_tag(parameters: Mapping[str, object]) -> str:
     return f"{node}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
 
 
+@dataclass
+class CocotbResult:
+    """One cocotb testcase in a results.xml."""
+
+    name: str
+    failed: bool
+    exc_type: str = ""
+    message: str = ""
+    traceback: str = ""
+
+    def cause(self) -> str:
+        return f"{self.exc_type}: {self.message}" if self.exc_type else self.message
+
+
+def read_results(results_xml: Path) -> list[CocotbResult]:
+    """The testcases cocotb wrote to `results_xml` (none if it is missing)."""
+    if not results_xml.exists():
+        return []
+    out = []
+    for tc in ET.parse(results_xml).getroot().iter("testcase"):
+        bad = tc.find("failure")
+        bad = bad if bad is not None else tc.find("error")
+        out.append(CocotbResult(tc.get("name", "?"), bad is not None,
+                                bad.get("type", "") if bad is not None else "",
+                                (bad.get("message") or "").strip() if bad is not None else "",
+                                (bad.text or "").strip() if bad is not None else ""))
+    return out
+
+
+SKIP_TAG = "[filtered]"            # reason prefix of a test COCOTB_TEST_FILTER deselects
+WAVES_WRITTEN: list[Path] = []     # FSTs written in this process (reported by tests/conftest.py)
+
+
+def waves_file(build_dir: Path, toplevel: str) -> Path:
+    return build_dir / f"{toplevel}.fst"
+
+
 def run_cocotb(
     *,
     toplevel: str,
     sources: Iterable[str],
     test_module: str,
     parameters: Mapping[str, object] | None = None,
-    testcase: str | None = None,
+    testcase: str | list[str] | None = None,
     seed: int | None = None,
     extra_env: Mapping[str, str] | None = None,
     waves: bool | None = None,
 ) -> Path:
     """Build `sources` (names relative to hdl/) and run cocotb module `test_module`.
 
-    Raises (through cocotb's runner) when any cocotb test fails. Returns the
-    results XML path.
+    Raises CocotbTestFailed when a cocotb test fails and NoCocotbTestRan when none
+    ran; returns the results XML path.
     """
+    __tracebackhide__ = True      # pytest: the message says it all, not runner.py's frames
     parameters = dict(parameters or {})
+    if testcase is not None and filter_deselects(
+            test_module, [testcase] if isinstance(testcase, str) else testcase):
+        import pytest
+        pytest.skip(f"{SKIP_TAG} COCOTB_TEST_FILTER={test_filter()!r} deselects {testcase!r}")
     seed = test_seed() if seed is None else seed
     if waves is None:
         waves = os.environ.get("WAVES", "0") not in ("", "0")
     build_dir = SIM_BUILD / toplevel / _build_tag(parameters)
+    flt = test_filter()
     print(f"[run_cocotb] {test_module} on {toplevel} params={parameters} SEED={seed}"
-          f" build_dir={build_dir}")
+          + (f" COCOTB_TEST_FILTER={flt}" if flt else "") + f" build_dir={build_dir}")
     build_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive(build_dir):
-        return _build_and_test(build_dir, toplevel, sources, test_module, parameters,
-                               testcase, seed, extra_env, waves)
+        results = _build_and_test(build_dir, toplevel, sources, test_module, parameters,
+                                  testcase, flt, seed, extra_env, waves)
+    if waves:
+        fst = waves_file(build_dir, toplevel)
+        WAVES_WRITTEN.append(fst)
+        print(f"[run_cocotb] waves: {fst}")
+    return results
+
+
+def _filter_regex(test_module: str, testcase, user_filter: str | None) -> str | None:
+    """The COCOTB_TEST_FILTER for the simulation: the test's own cocotb test names
+    (as cocotb_tools.runner writes them) and, if set, the user's filter as well."""
+    own = None
+    if testcase is not None:
+        names = [testcase] if isinstance(testcase, str) else list(testcase)
+        own = r"\.(" + "|".join(rf".*{re.escape(n)}" for n in names) + ")$"
+    if own and user_filter:
+        return rf"^(?=.*(?:{user_filter}))(?=.*{own})"
+    return own or user_filter
 
 
 @contextlib.contextmanager
@@ -82,9 +200,21 @@ def _exclusive(build_dir: Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def _without_environ(keys: Iterable[str]):
+    saved = {k: os.environ.pop(k) for k in keys if k in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
 def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
-                    testcase, seed, extra_env, waves) -> Path:
+                    testcase, user_filter, seed, extra_env, waves) -> Path:
+    __tracebackhide__ = True
     runner = get_runner(SIMULATOR)
+    if not verbose():       # its INFO lines are the two full compile/run command lines
+        runner.log.setLevel(logging.WARNING)
     runner.build(
         sources=[HDL / s for s in sources],
         includes=[HDL],
@@ -98,14 +228,56 @@ def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
     env = {"PYTHONPATH": os.pathsep.join([str(ROOT), str(TESTS),
                                           os.environ.get("PYTHONPATH", "")])}
     env.update(extra_env or {})
-    return runner.test(
-        test_module=test_module,
-        hdl_toplevel=toplevel,
-        testcase=testcase,
-        seed=seed,
-        build_dir=build_dir,
-        test_dir=build_dir,
-        extra_env=env,
-        waves=waves,
-        results_xml=str(build_dir / "results.xml"),
-    )
+    results_xml = build_dir / "results.xml"
+    log = build_dir / SIM_LOG
+    try:
+        with _without_environ(_COCOTB_OVERRIDES):
+            runner.test(
+                test_module=test_module,
+                hdl_toplevel=toplevel,
+                test_filter=_filter_regex(test_module, testcase, user_filter),
+                seed=seed,
+                build_dir=build_dir,
+                test_dir=build_dir,
+                extra_env=env,
+                waves=waves,
+                results_xml=str(results_xml),
+                log_file=None if verbose() else log,
+            )
+        sim_error = None
+    except (SystemExit, RuntimeError) as exc:   # the runner exits on failed tests
+        sim_error = exc
+    results = read_results(results_xml)
+    where = "the output above" if verbose() else str(log)
+    if not results and sim_error is not None:
+        raise CocotbTestFailed(f"simulator stopped before writing {results_xml.name} "
+                               f"({sim_error!r}); simulator log: {where}")
+    if not results:
+        what = f"COCOTB_TEST_FILTER={user_filter!r}" if user_filter else f"testcase={testcase!r}"
+        raise NoCocotbTestRan(f"no cocotb test ran in {test_module} on {toplevel} "
+                              f"with {what}; simulator log: {where}")
+    failed = [r for r in results if r.failed]
+    if failed:
+        lines = [f"{len(failed)} of {len(results)} cocotb tests failed in {test_module} "
+                 f"(SEED={seed}; simulator log: {where}):"]
+        for r in failed:
+            lines.append(f"  {r.name}: {r.cause()}")
+            lines += [f"      {t}" for t in _last_frames(r.traceback)]
+        raise CocotbTestFailed("\n".join(lines))
+    if sim_error is not None:
+        raise CocotbTestFailed(f"simulator failed after its tests passed ({sim_error!r}); "
+                               f"simulator log: {where}")
+    return results_xml
+
+
+def _last_frames(traceback: str, frames: int = 2) -> list[str]:
+    """The innermost `frames` 'File ..., line ..., in ...' lines of a traceback and the
+    code under each: where the exception was raised, without the whole stack."""
+    lines = traceback.splitlines()
+    idx = [i for i, ln in enumerate(lines) if ln.lstrip().startswith("File ")]
+    out = []
+    for i in idx[-frames:]:
+        out.append(lines[i].strip().replace(str(ROOT) + "/", ""))
+        if i + 1 < len(lines) and not lines[i + 1].lstrip().startswith(("File ", "Traceback")):
+            out.append("  " + lines[i + 1].strip())
+    return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import weakref
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -31,12 +32,14 @@ from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.faulty_memory import FaultyMemory
 from tb.monitors import AxiAddrMonitor, ValidReadyMonitor
+from tb.system_regress import LAST_TX, quiet_bus_logs
 
 NUM_DEV_PORTS = 4
 DEV_SIDS = (SYS.DEV0_SID, SYS.DEV1_SID, SYS.DEV2_SID, SYS.DEV3_SID)  # msi_system_top defaults
 DEV_ID_WIDTH = 4
 NUM_CB = 8
 AXI_ADDR_BITS = 48
+CLOCK_PERIOD_NS = 10
 
 
 @dataclass
@@ -97,25 +100,53 @@ class SystemMap:
 class TxLog:
     """The run's transaction log, one line per event, stamped with simulation
     time so it lines up with the waveform. Written to <test>.txlog in the
-    simulation's working directory (the build directory, next to the FST)."""
+    simulation's working directory (the build directory, next to the FST).
+
+    One time convention: a bus event is stamped with the rising clock edge on
+    which its handshake completes (`log_beat` converts a monitor's ReadOnly
+    sample, taken one clock before that edge). Keeps the last lines and the first
+    time of each kind for the failure digest and the waveform window."""
 
     HEADER = f"{'time_ns':>12}  {'kind':<7} {'detail'}"
+    NOT_TRANSACTIONS = ("KERNEL", "COMPOSE", "RANDOM", "COUNTERS")
+    CONVENTION = (
+        "# times: ns of simulation time; bus lines at the rising clock edge on which the\n"
+        "# handshake completes: MSI / DMA-W at the device's B handshake, DMA-R at its last R,\n"
+        "# PA-AW / PA-AR at the SMMU downstream AW / AR handshake, LPI / SPI at valid && ready;\n"
+        "# KERNEL / COMPOSE / FAULT / COUNTERS when the kernel layer acted or read back\n")
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, clock_period_ns: float, keep: int = LAST_TX):
+        from tb.system_regress import CURRENT_TEST, register_txlog
         self.path = path
+        self.test = CURRENT_TEST
+        self.clock_period_ns = clock_period_ns
         self._fh = open(path, "w")
         # Scenarios don't close their env: close the file when the log goes away
         # (or at exit), every line being flushed already.
         weakref.finalize(self, self._fh.close)
-        self._fh.write("# msi_system_top transaction log; times in ns of simulation time\n")
+        self._fh.write("# msi_system_top transaction log\n" + self.CONVENTION)
         self._fh.write(self.HEADER + "\n")
         self.lines = 0
+        self.last: deque[str] = deque(maxlen=keep)      # the last bus transactions
+        self.first_ns: dict[str, float] = {}
+        register_txlog(self)
 
     def log(self, kind: str, detail: str, time_ns: Optional[float] = None) -> None:
         t = get_sim_time("ns") if time_ns is None else time_ns
-        self._fh.write(f"{t:>12.1f}  {kind:<7} {detail}\n")
+        line = f"{t:>12.1f}  {kind:<7} {detail}"
+        self._fh.write(line + "\n")
         self._fh.flush()
         self.lines += 1
+        if kind not in self.NOT_TRANSACTIONS:
+            self.last.append(line)
+        self.first_ns.setdefault(kind, t)
+
+    def handshake_ns(self, beat) -> float:
+        """The edge a monitor beat's handshake completes on (sampled one clock earlier)."""
+        return beat.time_ns + self.clock_period_ns
+
+    def log_beat(self, kind: str, detail: str, beat) -> None:
+        self.log(kind, detail, self.handshake_ns(beat))
 
     def close(self) -> None:
         self._fh.close()
@@ -176,9 +207,10 @@ class SystemEnv:
     def __init__(self, dut, seed: Optional[int] = None, test_name: str = "system"):
         self.dut = dut
         self.log = dut._log
+        quiet_bus_logs(dut)
         self.map = SystemMap.from_env()
         self.rng = random.Random(cocotb.RANDOM_SEED if seed is None else seed)
-        cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
+        cocotb.start_soon(Clock(dut.clk, CLOCK_PERIOD_NS, unit="ns").start())
         self.memory = MemoryImage()
         self.cpu = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil_cpu"), dut.clk, dut.rst)
         self.dev_axi = [AxiMaster(AxiBus.from_prefix(dut, f"s_axi_dev{i}"), dut.clk, dut.rst)
@@ -200,22 +232,22 @@ class SystemEnv:
         self.lpi_mon = ValidReadyMonitor(dut, dut.clk, "lpi_", ("intid", "target")).start()
         self.spi_mon = ValidReadyMonitor(dut, dut.clk, "spi_", ("intid",)).start()
         from tb.system_regress import txlog_path
-        self.txlog = TxLog(txlog_path(test_name))
+        self.txlog = TxLog(txlog_path(test_name), CLOCK_PERIOD_NS)
         self._irq_ready_p = 0.0
         dut.lpi_ready.value = 0
         dut.spi_ready.value = 0
         cocotb.start_soon(self._drive_irq_ready())
         self.dn_mon.callbacks.append(self._log_downstream)
         self.lpi_mon.callbacks.append(
-            lambda b: self.txlog.log("LPI", f"intid={b.fields['intid']} target=cpu{b.fields['target']}",
-                                     b.time_ns))
+            lambda b: self.txlog.log_beat(
+                "LPI", f"intid={b.fields['intid']} target=cpu{b.fields['target']}", b))
         self.spi_mon.callbacks.append(
-            lambda b: self.txlog.log("SPI", f"intid={b.fields['intid']}", b.time_ns))
+            lambda b: self.txlog.log_beat("SPI", f"intid={b.fields['intid']}", b))
 
     def _log_downstream(self, b) -> None:
-        self.txlog.log("PA-" + b.channel.upper(),
-                       f"sid={b.user:#06x} pa={b.addr:#014x} len={b.len + 1} cache={b.cache:04b} "
-                       f"id={b.id:#x}", b.time_ns)
+        self.txlog.log_beat("PA-" + b.channel.upper(),
+                            f"sid={b.user:#06x} pa={b.addr:#014x} len={b.len + 1} "
+                            f"cache={b.cache:04b} id={b.id:#x}", b)
 
     async def _drive_irq_ready(self) -> None:
         """lpi_ready / spi_ready with random back-pressure (probability set by

@@ -94,10 +94,10 @@ class SystemScoreboard:
             self.txlog.log("ERROR", f"unexpected interrupt {key}", time_ns)
 
     def _on_lpi(self, b) -> None:
-        self._on_irq(("lpi", b.fields["intid"], b.fields["target"]), b.time_ns)
+        self._on_irq(("lpi", b.fields["intid"], b.fields["target"]), self.txlog.handshake_ns(b))
 
     def _on_spi(self, b) -> None:
-        self._on_irq(("spi", b.fields["intid"]), b.time_ns)
+        self._on_irq(("spi", b.fields["intid"]), self.txlog.handshake_ns(b))
 
     def _on_dn(self, b) -> None:
         self.seen_dn[(b.channel, b.user, b.addr, b.cache)] += 1
@@ -234,7 +234,7 @@ class SystemScoreboard:
         else:
             raise ScoreboardError(f"check_fault on a prediction without a fault: {p.describe()}")
         self.faults_seen.append(f)
-        self.stats.add("faults")
+        self.stats.add("fault_records")
 
     async def expect_no_fault_pending(self) -> None:
         if self.env.irq_context() or self.env.irq_global():

@@ -71,8 +71,10 @@ RANDOM_PARAMS = {"default": {}, "smalltlb": {"TLB_ENTRIES": 8, "WALK_CACHE_ENTRI
 @pytest.mark.parametrize("run", range(RANDOM_RUNS))
 @pytest.mark.parametrize("config", sorted(RANDOM_PARAMS))
 def test_system_random(config, run, seed):
+    # run_index folds `run` into the simulation seed: under one SEED the runs differ
     run_system(toplevel="msi_system_top", sources=SYSTEM_SOURCES, test_module="cocotb_system",
-               testcase="random_system", seed=seed, parameters=RANDOM_PARAMS[config])
+               testcase="random_system", seed=seed, run_index=run,
+               parameters=RANDOM_PARAMS[config])
 
 
 # Another memory map, given to the RTL as parameters and to the kernel layer as the
