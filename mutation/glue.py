@@ -1,5 +1,5 @@
 """Mutants of the system glue: the AXI arbiter and decoders, the AXI-Lite bridge and
-decoder, and msi_system_top's wiring. Killed by the glue bench and a subset of the
+decoder, and their wiring in msi_interconnect. Killed by the glue bench and a subset of the
 system scenarios (TESTS)."""
 
 from mutation.framework import Mutant
@@ -27,12 +27,12 @@ MUTANTS = [
            "hdl/axi_addr_decoder.v",
            "dr_left <= arq_len;", "dr_left <= 8'd0;"),
     Mutant("S8", "address map: ITS translation frame decoded at the control frame's base",
-           "hdl/msi_system_top.v",
-           ".M_BASE({RAM_BASE, GICV2M_BASE, ITS_BASE + ITS_FRAME_SIZE}),",
-           ".M_BASE({RAM_BASE, GICV2M_BASE, ITS_BASE}),"),
-    Mutant("S9", "StreamID: ITS DeviceID tied to device 0's", "hdl/msi_system_top.v",
-           ".s_axi_awuser(dec_axi_awuser[0*SID_WIDTH +: SID_WIDTH]),",
-           ".s_axi_awuser(DEV0_SID),"),
+           "hdl/msi_interconnect.v",
+           "PA_BASES = {RAM_BASE, GICV2M_BASE, ITS_BASE + ITS_FRAME_SIZE};",
+           "PA_BASES = {RAM_BASE, GICV2M_BASE, ITS_BASE};"),
+    Mutant("S9", "StreamID: ITS DeviceID tied to device 0's", "hdl/msi_interconnect.v",
+           "assign m_axi_its_db_awuser  = pa_axi_awuser[PA_ITS*SID_WIDTH +: SID_WIDTH];",
+           "assign m_axi_its_db_awuser  = DEV0_SID;"),
     Mutant("S10", "address map: CPU decoder passes whole addresses (no base subtraction)",
            "hdl/axil_decoder.v",
            "aw_addr <= s_axil_awaddr - base_of(decode(s_axil_awaddr));",
@@ -40,9 +40,9 @@ MUTANTS = [
     Mutant("S11", "data lane: AXI-Lite bridge reads the wrong 32-bit lane", "hdl/axil_to_axi.v",
            "s_axil_rdata <= lane ? m_axi_rdata[63:32] : m_axi_rdata[31:0];",
            "s_axil_rdata <= lane ? m_axi_rdata[31:0] : m_axi_rdata[63:32];"),
-    Mutant("S12", "StreamID: devices 2 and 3 swapped", "hdl/msi_system_top.v",
-           ".s_axi_awuser({DEV3_SID, DEV2_SID, DEV1_SID, DEV0_SID}),",
-           ".s_axi_awuser({DEV2_SID, DEV3_SID, DEV1_SID, DEV0_SID}),"),
+    Mutant("S12", "StreamID: devices 2 and 3 swapped", "hdl/msi_interconnect.v",
+           "DEV_SIDS = {DEV3_SID, DEV2_SID, DEV1_SID, DEV0_SID};",
+           "DEV_SIDS = {DEV2_SID, DEV3_SID, DEV1_SID, DEV0_SID};"),
 ]
 
 TESTS = [

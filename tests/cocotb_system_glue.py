@@ -1,42 +1,89 @@
-"""cocotb tests of the system glue RTL (tb/hdl/tb_glue_top.v):
-axi_arbiter -> axi_addr_decoder, and axil_decoder -> axil_to_axi.
+"""cocotb tests of msi_interconnect (hdl/msi_interconnect.v), the glue exactly as
+msi_system_top instantiates it: the device arbiter (devices -> m_axi_up), the PA
+decoder (s_axi_dn -> ITS translation frame / GICv2m / memory / DECERR), the CPU
+decoder (s_axil_cpu -> SMMU registers / ITS control frame / GICv2m through the
+AXI4-Lite bridge) and the GICv2m 2:1 arbiter.
 
-Expected routing comes from an independent Python decode of the harness's
-address windows, not from the RTL. Seeds: SEED=n replays (random is seeded by
-cocotb).
+The SMMU sits between m_axi_up and s_axi_dn in the system, so the two halves are
+driven separately here. Expected routing comes from an independent Python decode
+of the memory map (pymodel.hwdefs.system, or $SYSTEM_MAP for another map), the
+StreamIDs from hwdefs' DEV<n>_SID, never from the RTL. Seeds: SEED=n replays
+(random is seeded by cocotb).
 """
 
 from __future__ import annotations
 
 import random
+import re
 
 import cocotb
 from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, Event, RisingEdge
+from cocotb.triggers import ClockCycles, Event, ReadOnly, RisingEdge
 
 from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiLiteRam, AxiMaster, AxiRam,
                            AxiResp)
 
+from pymodel.hwdefs import its as ITSH
+from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.monitors import AxiAddrMonitor
-from tb.timeouts import wait_named
+from tb.system_env import SystemMap
 from tb.system_regress import with_stats
+from tb.timeouts import wait_named
 
-NUM_PORTS = 3
-PORT_USER = (0x0010, 0x0020, 0x0030)           # harness parameters P<n>_USER
-S_ID_BITS = 4
-# harness windows: (base, size) of targets t0..t2 (T<n>_BASE, sizes in tb_glue_top.v)
-WINDOWS = ((0x0809_0000, 0x1_0000), (0x0802_0000, 0x1000), (0x4000_0000, 0x4000_0000))
-AXIL_WINDOWS = ((0x0905_0000, 0x2_0000), (0x0802_0000, 0x1000))
-DECERR_ADDRS = (0x0, 0x0808_FFF8, 0x080A_0000, 0x0802_1000, 0x3FFF_FFC0, 0x8000_0000,
-                0x1_0000_0000, 0xFFFF_FFFF_F000)
+# the device ports are the DEV<n>_SID list of hwdefs (as scripts/gen_interconnect.py makes them)
+_DEV_NUMS = sorted(int(k[3:-4]) for k in vars(SYS) if re.fullmatch(r"DEV\d+_SID", k))
+DEV_SIDS = [getattr(SYS, f"DEV{n}_SID") for n in _DEV_NUMS]
+NUM_DEV = len(DEV_SIDS)
+DEV_ID_BITS = 4                                   # msi_interconnect DEV_ID_WIDTH default
+PORT_BITS = max(1, (NUM_DEV - 1).bit_length())
+XID_BITS = DEV_ID_BITS + PORT_BITS                # ID after the device arbiter
+ADDR_BITS = 48
+ITS_FRAME = ITSH.TRANSLATION_FRAME_OFFSET         # 64 KiB frames
+V2M_CPU_PORT = 1                                  # u_v2m_arb port of the CPU bridge
 
 
-def decode(addr: int, windows=WINDOWS) -> int | None:
-    for t, (base, size) in enumerate(windows):
-        if base <= addr < base + size:
-            return t
+class Window:
+    """One target of a decoder: [base, base + size), and how the target sees the
+    address (`offset`: minus the base, else the whole address)."""
+
+    def __init__(self, name: str, base: int, size: int, offset: bool):
+        self.name, self.base, self.size, self.offset = name, base, size, offset
+
+    def __contains__(self, addr: int) -> bool:
+        return self.base <= addr < self.base + self.size
+
+    def seen(self, addr: int) -> int:
+        return addr - self.base if self.offset else addr
+
+
+def pa_windows(smap: SystemMap) -> list[Window]:
+    """The PA decoder's targets (system.md, msi_system_top's header)."""
+    return [Window("its_db", smap.its_base + ITS_FRAME, ITS_FRAME, True),
+            Window("v2m", smap.gicv2m_base, SYS.GICV2M_SIZE, True),
+            Window("mem", smap.ram_base, smap.ram_size, False)]
+
+
+def cpu_windows(smap: SystemMap) -> list[Window]:
+    return [Window("smmu", smap.smmu_base, SYS.SMMU_SIZE, True),
+            Window("its", smap.its_base, ITS_FRAME, True),
+            Window("v2m", smap.gicv2m_base, SYS.GICV2M_SIZE, True)]
+
+
+def decode(addr: int, windows: list[Window]) -> Window | None:
+    for w in windows:
+        if addr in w:
+            return w
     return None
+
+
+def decerr_addresses(windows: list[Window], top: int) -> list[int]:
+    """Addresses just outside every window, and the ends of the address space, that
+    no window owns (8-byte aligned)."""
+    cands = {0, top - 8}
+    for w in windows:
+        cands |= {w.base - 8, w.base + w.size}
+    return sorted(a for a in cands if 0 <= a < top and decode(a, windows) is None)
 
 
 def pause_gen(rng: random.Random, p: float):
@@ -44,38 +91,49 @@ def pause_gen(rng: random.Random, p: float):
         yield rng.random() < p
 
 
+def _channels(m):
+    return [m.write_if.aw_channel, m.write_if.w_channel, m.write_if.b_channel,
+            m.read_if.ar_channel, m.read_if.r_channel]
+
+
 class GlueTB:
+    """Bus models on every port of msi_interconnect, one address monitor per master port."""
+
     def __init__(self, dut):
         self.dut = dut
         self.log = dut._log
+        self.map = SystemMap.from_env()
+        self.pa = pa_windows(self.map)
+        self.cpu_win = cpu_windows(self.map)
         cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
-        self.ports = [AxiMaster(AxiBus.from_prefix(dut, f"s_axi_p{p}"), dut.clk, dut.rst)
-                      for p in range(NUM_PORTS)]
-        self.tmem = [MemoryImage() for _ in WINDOWS]
-        self.targets = [AxiRam(AxiBus.from_prefix(dut, f"m_axi_t{t}"), dut.clk, dut.rst,
-                               mem=self.tmem[t]) for t in range(len(WINDOWS))]
-        self.mon = [AxiAddrMonitor(dut, dut.clk, f"m_axi_t{t}_").start()
-                    for t in range(len(WINDOWS))]
-        self.cpu = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil_cpu"), dut.clk, dut.rst)
-        self.r0_mem = MemoryImage(1 << 32)
-        self.b0_mem = MemoryImage(1 << 32)
-        self.r0 = AxiLiteRam(AxiLiteBus.from_prefix(dut, "m_axil_r0"), dut.clk, dut.rst,
-                             mem=self.r0_mem)
-        self.b0 = AxiRam(AxiBus.from_prefix(dut, "m_axi_b0"), dut.clk, dut.rst, mem=self.b0_mem)
-        self.b0_mon = AxiAddrMonitor(dut, dut.clk, "m_axi_b0_").start()
+        clk, rst = dut.clk, dut.rst
+        self.devs = [AxiMaster(AxiBus.from_prefix(dut, f"s_axi_dev{n}"), clk, rst)
+                     for n in range(NUM_DEV)]
+        self.up_mem = MemoryImage()
+        self.up = AxiRam(AxiBus.from_prefix(dut, "m_axi_up"), clk, rst, mem=self.up_mem)
+        self.up_mon = AxiAddrMonitor(dut, clk, "m_axi_up_").start()
+        self.dn = AxiMaster(AxiBus.from_prefix(dut, "s_axi_dn"), clk, rst)
+        # PA targets: (ram model, its memory, monitor) by window name
+        self.tmem = {w.name: MemoryImage() for w in self.pa}
+        self.targets = {w.name: AxiRam(AxiBus.from_prefix(dut, f"m_axi_{w.name}"), clk, rst,
+                                       mem=self.tmem[w.name]) for w in self.pa}
+        self.tmon = {w.name: AxiAddrMonitor(dut, clk, f"m_axi_{w.name}_").start() for w in self.pa}
+        self.cpu = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil_cpu"), clk, rst)
+        self.reg_mem = {"smmu": MemoryImage(1 << 17), "its": MemoryImage(1 << 17)}
+        self.regs = {n: AxiLiteRam(AxiLiteBus.from_prefix(dut, f"m_axil_{n}"), clk, rst, mem=m)
+                     for n, m in self.reg_mem.items()}
+
+    def slaves(self):
+        return [self.up, *self.targets.values()]
 
     def set_backpressure(self, rng: random.Random | None, p: float = 0.3):
         """Random pauses on every channel of every master and slave model (or none)."""
-        def gen():
-            return pause_gen(rng, p) if rng else None
-        for m in self.ports:
-            for ch in (m.write_if.aw_channel, m.write_if.w_channel, m.write_if.b_channel,
-                       m.read_if.ar_channel, m.read_if.r_channel):
-                ch.set_pause_generator(gen()) if rng else ch.clear_pause_generator()
-        for s in self.targets + [self.b0]:
-            for ch in (s.write_if.aw_channel, s.write_if.w_channel, s.write_if.b_channel,
-                       s.read_if.ar_channel, s.read_if.r_channel):
-                ch.set_pause_generator(gen()) if rng else ch.clear_pause_generator()
+        for m in [*self.devs, self.dn, *self.slaves()]:
+            for ch in _channels(m):
+                if rng:
+                    ch.set_pause_generator(pause_gen(random.Random(rng.random()), p))
+                else:
+                    ch.clear_pause_generator()
 
     async def reset(self):
         self.dut.rst.value = 1
@@ -83,124 +141,53 @@ class GlueTB:
         self.dut.rst.value = 0
         await ClockCycles(self.dut.clk, 2)
 
-
-def check_routed(tb: GlueTB, beat_index_before: list[int], port: int, awid: int, addr: int,
-                 channel: str):
-    """The one new beat on the expected target carries {port, id}, StreamID, addr."""
-    t = decode(addr)
-    new = {i: [b for b in tb.mon[i].beats[beat_index_before[i]:] if b.channel == channel]
-           for i in range(len(WINDOWS))}
-    for i, beats in new.items():
-        if i == t:
-            assert len(beats) == 1, f"{channel} {addr:#x}: {len(beats)} beats at t{i}, expected 1"
-            b = beats[0]
-            assert b.addr == addr, f"t{i} saw addr {b.addr:#x}, expected {addr:#x}"
-            assert b.id == (port << S_ID_BITS) | awid, \
-                f"t{i} saw id {b.id:#x}, expected {(port << S_ID_BITS) | awid:#x}"
-            assert b.user == PORT_USER[port], \
-                f"t{i} saw user {b.user:#x}, expected StreamID {PORT_USER[port]:#x}"
-        else:
-            assert not beats, f"{channel} {addr:#x} leaked to t{i}: {beats}"
+    def beat_counts(self) -> dict[str, int]:
+        return {n: len(m.beats) for n, m in self.tmon.items()}
 
 
+def new_beats(mon: AxiAddrMonitor, before: int, channel: str):
+    return [b for b in mon.beats[before:] if b.channel == channel]
+
+
+# ----------------------------------------------------------------------------- device arbiter
 @cocotb.test()
 @cocotb.parametrize(backpressure=[False, True])
 @with_stats
-async def routing_and_decerr(dut, backpressure, stats):
-    """Every port reaches every window (first/last byte, random inside) with its
-    StreamID on AxUSER and its port index on the ID; unmapped addresses get DECERR
-    on B and on every R beat; nothing leaks to another target."""
+async def device_arbiter_routing(dut, backpressure, stats):
+    """Every device port reaches m_axi_up with its StreamID (DEV<n>_SID) on AxUSER,
+    its port index above its ID, the address untouched; data and responses
+    return to the issuing port."""
     rng = random.Random(cocotb.RANDOM_SEED)
     tb = GlueTB(dut)
     tb.set_backpressure(rng if backpressure else None)
     await tb.reset()
-    for port in range(NUM_PORTS):
-        for t, (base, size) in enumerate(WINDOWS):
-            for addr in (base, base + size - 8, base + 8 * rng.randrange(size // 8)):
-                awid = rng.randrange(1 << S_ID_BITS)
-                data = rng.randbytes(8)
-                before = [len(m.beats) for m in tb.mon]
-                resp = await wait_named(tb.ports[port].write(addr, data, awid=awid), f"write p{port} {addr:#x}", 50)
-                assert resp.resp == AxiResp.OKAY, f"write {addr:#x}: resp {resp.resp}"
-                await ClockCycles(dut.clk, 2)
-                check_routed(tb, before, port, awid, addr, "aw")
-                assert tb.tmem[t].read(addr, 8) == data, f"t{t} memory at {addr:#x}"
-                for o in range(len(WINDOWS)):
-                    if o != t:
-                        assert tb.tmem[o].read(addr, 8) == bytes(8), f"write leaked into t{o}"
-                before = [len(m.beats) for m in tb.mon]
-                rresp = await wait_named(tb.ports[port].read(addr, 8, arid=awid), f"read p{port} {addr:#x}", 50)
-                assert rresp.resp == AxiResp.OKAY and rresp.data == data, \
-                    f"read {addr:#x}: resp {rresp.resp} data {rresp.data.hex()} != {data.hex()}"
-                await ClockCycles(dut.clk, 2)
-                check_routed(tb, before, port, awid, addr, "ar")
-                stats.add("transactions", 2)
-        for addr in DECERR_ADDRS:
-            assert decode(addr) is None
-            before = [len(m.beats) for m in tb.mon]
-            # bursts may not cross 4 KiB (the master would split it into the next page)
-            length = min(8 * rng.randint(1, 16), 0x1000 - (addr & 0xFFF))
-            resp = await wait_named(tb.ports[port].write(addr, rng.randbytes(length)), f"DECERR write {addr:#x}", 50)
-            assert resp.resp == AxiResp.DECERR, f"write {addr:#x}: resp {resp.resp}, expected DECERR"
-            rresp = await wait_named(tb.ports[port].read(addr, length), f"DECERR read {addr:#x}", 50)
-            assert rresp.resp == AxiResp.DECERR, f"read {addr:#x}: resp {rresp.resp}"
-            assert len(rresp.data) == length, f"DECERR read returned {len(rresp.data)} bytes"
-            await ClockCycles(dut.clk, 2)
-            assert [len(m.beats) for m in tb.mon] == before, f"DECERR {addr:#x} reached a target"
-            stats.add("transactions", 2)
-            stats.add("faults", 2)
-    await RisingEdge(dut.clk)
-
-
-@cocotb.test()
-@cocotb.parametrize(backpressure=[False, True])
-@with_stats
-async def concurrent_id_routing(dut, backpressure, stats):
-    """Several workers per port (own ID, own address window), INCR bursts of random
-    length, interleaved DECERR accesses, back-pressure on every channel: every
-    response returns to its issuer with its data; ordering per ID holds."""
-    rng = random.Random(cocotb.RANDOM_SEED ^ 0x5EED)
-    tb = GlueTB(dut)
-    tb.set_backpressure(rng if backpressure else None, p=0.4)
-    await tb.reset()
-    n_ops = 12
-    errors: list[str] = []
-
-    async def worker(port: int, wid: int):
-        wrng = random.Random(rng.random())
-        t = wrng.choice((0, 2))
-        base, size = WINDOWS[t]
-        slot = 0x1000 * (port * 4 + wid)           # disjoint 4 KiB slot per worker
-        for _ in range(n_ops):
-            if wrng.random() < 0.15:
-                addr = wrng.choice(DECERR_ADDRS)
-                resp = await tb.ports[port].write(addr, wrng.randbytes(8), awid=wid)
-                if resp.resp != AxiResp.DECERR:
-                    errors.append(f"p{port} w{wid}: DECERR write {addr:#x} got {resp.resp}")
-                stats.add("faults")
+    for port in range(NUM_DEV):
+        for _ in range(8):
+            addr = 8 * rng.randrange((1 << ADDR_BITS) // 8 - 64)
+            awid = rng.randrange(1 << DEV_ID_BITS)
+            length = 8 * rng.randint(1, 8)
+            addr -= addr % 0x1000 if (addr % 0x1000) + length > 0x1000 else 0   # no 4 KiB crossing
+            data = rng.randbytes(length)
+            for channel in ("aw", "ar"):
+                before = len(tb.up_mon.beats)
+                if channel == "aw":
+                    resp = await wait_named(tb.devs[port].write(addr, data, awid=awid),
+                                            f"dev{port} write {addr:#x}", 50)
+                    assert resp.resp == AxiResp.OKAY, f"dev{port} write {addr:#x}: {resp.resp}"
+                    assert tb.up_mem.read(addr, length) == data, f"m_axi_up memory at {addr:#x}"
+                else:
+                    rresp = await wait_named(tb.devs[port].read(addr, length, arid=awid),
+                                             f"dev{port} read {addr:#x}", 50)
+                    assert rresp.resp == AxiResp.OKAY and rresp.data == data, \
+                        f"dev{port} read {addr:#x}: {rresp.resp} {rresp.data.hex()} != {data.hex()}"
+                beats = new_beats(tb.up_mon, before, channel)
+                assert len(beats) == 1, f"dev{port} {channel} {addr:#x}: {len(beats)} beats on m_axi_up"
+                b = beats[0]
+                want_id = (port << DEV_ID_BITS) | awid
+                assert (b.addr, b.id, b.user) == (addr, want_id, DEV_SIDS[port]), \
+                    (f"dev{port} {channel}: m_axi_up saw addr {b.addr:#x} id {b.id:#x} user "
+                     f"{b.user:#x}, expected {addr:#x} {want_id:#x} StreamID {DEV_SIDS[port]:#x}")
                 stats.add("transactions")
-                continue
-            length = 8 * wrng.randint(1, 32)
-            off = 8 * wrng.randrange((0x1000 - length) // 8 + 1)
-            addr = base + slot + off
-            data = wrng.randbytes(length)
-            resp = await tb.ports[port].write(addr, data, awid=wid)
-            rresp = await tb.ports[port].read(addr, length, arid=wid)
-            if resp.resp != AxiResp.OKAY or rresp.resp != AxiResp.OKAY or rresp.data != data:
-                errors.append(f"p{port} w{wid} {addr:#x}+{length}: resp {resp.resp}/{rresp.resp}"
-                              f" data match {rresp.data == data}")
-            stats.add("transactions", 2)
-            stats.add("dma_bytes", 2 * length)
-
-    tasks = [cocotb.start_soon(worker(p, w)) for p in range(NUM_PORTS) for w in range(3)]
-    for i, task in enumerate(tasks):
-        await wait_named(task, f"worker {i}", 2000)
-    assert not errors, "\n".join(errors)
-    # every beat seen downstream carries its port's StreamID and port index
-    for t, mon in enumerate(tb.mon):
-        for b in mon.beats:
-            port = b.id >> S_ID_BITS
-            assert b.user == PORT_USER[port], f"t{t}: id {b.id:#x} with user {b.user:#x}"
     await RisingEdge(dut.clk)
 
 
@@ -208,41 +195,38 @@ async def concurrent_id_routing(dut, backpressure, stats):
 @cocotb.parametrize(channel=["aw", "ar"])
 @with_stats
 async def round_robin_fairness(dut, channel, stats):
-    """All ports keep requests queued while the target back-pressures: while a port
-    keeps its request valid, no other port is granted twice before it (RR)."""
+    """All device ports keep requests queued while m_axi_up back-pressures: while a
+    port keeps its request valid, no other port is granted twice before it (RR)."""
     rng = random.Random(cocotb.RANDOM_SEED ^ 0xFA1)
     tb = GlueTB(dut)
     await tb.reset()
-    # back-pressure only on the target's address channel (to build up contention)
-    t = 2
-    ch = tb.targets[t].write_if.aw_channel if channel == "aw" else tb.targets[t].read_if.ar_channel
+    ch = tb.up.write_if.aw_channel if channel == "aw" else tb.up.read_if.ar_channel
     ch.set_pause_generator(pause_gen(rng, 0.6))
-    arb = dut.u_arb
+    arb = dut.u_dev_arb
     valid_vec = getattr(arb, f"s_axi_{channel}valid")
-    m_valid = getattr(arb, f"m_axi_{channel}valid")
-    m_ready = getattr(arb, f"m_axi_{channel}ready")
-    m_id = getattr(arb, f"m_axi_{channel}id")
-    waits = [0] * NUM_PORTS
-    grants = [0] * NUM_PORTS
+    m_valid = getattr(dut, f"m_axi_up_{channel}valid")
+    m_ready = getattr(dut, f"m_axi_up_{channel}ready")
+    m_id = getattr(dut, f"m_axi_up_{channel}id")
+    waits = [0] * NUM_DEV
+    grants = [0] * NUM_DEV
     violations: list[str] = []
     done = Event()
 
     async def watch():
-        from cocotb.triggers import ReadOnly
         while not done.is_set():
             await RisingEdge(dut.clk)
             await ReadOnly()
             if not (int(m_valid.value) and int(m_ready.value)):
                 continue
-            g = int(m_id.value) >> S_ID_BITS
+            g = int(m_id.value) >> DEV_ID_BITS
             v = int(valid_vec.value)
             grants[g] += 1
-            for q in range(NUM_PORTS):
+            for q in range(NUM_DEV):
                 if q == g or not (v >> q) & 1:
                     waits[q] = 0
                 else:
                     waits[q] += 1
-                    if waits[q] > NUM_PORTS - 1:
+                    if waits[q] > NUM_DEV - 1:
                         violations.append(f"port {q} waited {waits[q]} grants (now p{g}) "
                                           f"at {cocotb.utils.get_sim_time('ns')} ns")
             waits[g] = 0
@@ -250,62 +234,213 @@ async def round_robin_fairness(dut, channel, stats):
 
     watcher = cocotb.start_soon(watch())
     n = 24
-    base = WINDOWS[t][0]
+    base = tb.map.ram_base
     if channel == "aw":
-        ops = [tb.ports[p].init_write(base + 0x100 * p + 8 * (i % 16), rng.randbytes(8),
-                                      awid=i % 16) for p in range(NUM_PORTS) for i in range(n)]
+        ops = [tb.devs[p].init_write(base + 0x100 * p + 8 * (i % 16), rng.randbytes(8), awid=i % 16)
+               for p in range(NUM_DEV) for i in range(n)]
     else:
-        ops = [tb.ports[p].init_read(base + 0x100 * p + 8 * (i % 16), 8, arid=i % 16)
-               for p in range(NUM_PORTS) for i in range(n)]
+        ops = [tb.devs[p].init_read(base + 0x100 * p + 8 * (i % 16), 8, arid=i % 16)
+               for p in range(NUM_DEV) for i in range(n)]
     for i, op in enumerate(ops):
         await wait_named(op.wait(), f"{channel} op {i}", 500)
     done.set()
     await RisingEdge(dut.clk)
     watcher.cancel()
     assert not violations, "\n".join(violations[:10])
-    assert grants == [n] * NUM_PORTS, f"grants per port {grants}, expected {n} each"
+    assert grants == [n] * NUM_DEV, f"grants per port {grants}, expected {n} each"
     await RisingEdge(dut.clk)
 
 
+# ----------------------------------------------------------------------------- PA decoder
+@cocotb.test()
+@cocotb.parametrize(backpressure=[False, True])
+@with_stats
+async def pa_decode_routing(dut, backpressure, stats):
+    """s_axi_dn reaches every PA window (first/last/random 8 bytes): only that target
+    sees the beat, with the ID and the StreamID (AxUSER) of the request (the GICv2m
+    frame's ID gains the arbiter's port bit 0), the frame offset or the whole
+    address; unmapped addresses get DECERR on B and on every R beat and reach no
+    target."""
+    rng = random.Random(cocotb.RANDOM_SEED ^ 0xDEC)
+    tb = GlueTB(dut)
+    tb.set_backpressure(rng if backpressure else None)
+    await tb.reset()
+    for w in tb.pa:
+        for addr in (w.base, w.base + w.size - 8, w.base + 8 * rng.randrange(w.size // 8)):
+            xid = rng.randrange(1 << XID_BITS)
+            sid = rng.choice(DEV_SIDS)
+            data = rng.randbytes(8)
+            want_id = xid if w.name != "v2m" else (0 << XID_BITS) | xid
+            for channel in ("aw", "ar"):
+                before = tb.beat_counts()
+                if channel == "aw":
+                    resp = await wait_named(tb.dn.write(addr, data, awid=xid, user=sid),
+                                            f"dn write {addr:#x}", 50)
+                    assert resp.resp == AxiResp.OKAY, f"dn write {addr:#x}: {resp.resp}"
+                    assert tb.tmem[w.name].read(w.seen(addr), 8) == data, f"{w.name} at {addr:#x}"
+                else:
+                    rresp = await wait_named(tb.dn.read(addr, 8, arid=xid, user=sid),
+                                             f"dn read {addr:#x}", 50)
+                    assert rresp.resp == AxiResp.OKAY and rresp.data == data, \
+                        f"dn read {addr:#x}: {rresp.resp} {rresp.data.hex()} != {data.hex()}"
+                await ClockCycles(dut.clk, 2)
+                for name, mon in tb.tmon.items():
+                    beats = new_beats(mon, before[name], channel)
+                    if name != w.name:
+                        assert not beats, f"{channel} {addr:#x} ({w.name}) leaked to {name}: {beats}"
+                        continue
+                    assert len(beats) == 1, f"{channel} {addr:#x}: {len(beats)} beats at {name}"
+                    b = beats[0]
+                    assert (b.addr, b.id, b.user) == (w.seen(addr), want_id, sid), \
+                        (f"{name} {channel} saw addr {b.addr:#x} id {b.id:#x} user {b.user:#x}, "
+                         f"expected {w.seen(addr):#x} {want_id:#x} {sid:#x}")
+                stats.add("transactions")
+    for addr in decerr_addresses(tb.pa, 1 << ADDR_BITS):
+        before = tb.beat_counts()
+        length = min(8 * rng.randint(1, 16), 0x1000 - (addr & 0xFFF))
+        xid = rng.randrange(1 << XID_BITS)
+        resp = await wait_named(tb.dn.write(addr, rng.randbytes(length), awid=xid), f"DECERR write {addr:#x}", 50)
+        assert resp.resp == AxiResp.DECERR, f"write {addr:#x}: resp {resp.resp}, expected DECERR"
+        rresp = await wait_named(tb.dn.read(addr, length, arid=xid), f"DECERR read {addr:#x}", 50)
+        assert rresp.resp == AxiResp.DECERR, f"read {addr:#x}: resp {rresp.resp}"
+        assert len(rresp.data) == length, f"DECERR read returned {len(rresp.data)} bytes"
+        await ClockCycles(dut.clk, 2)
+        assert tb.beat_counts() == before, f"DECERR {addr:#x} reached a target"
+        stats.add("transactions", 2)
+        stats.add("decerr_responses", 2)
+    await RisingEdge(dut.clk)
+
+
+# ----------------------------------------------------------------------------- concurrency
+@cocotb.test()
+@cocotb.parametrize(backpressure=[False, True])
+@with_stats
+async def concurrent_id_routing(dut, backpressure, stats):
+    """At once: several workers per device port (own ID and 4 KiB slot, INCR bursts
+    of random length) through the device arbiter; workers on s_axi_dn to memory, the
+    ITS frame and the GICv2m frame with interleaved DECERR accesses; the CPU reading
+    and writing the GICv2m frame through the bridge, so the 2:1 arbiter is
+    contended. Every response returns to its issuer with its data."""
+    rng = random.Random(cocotb.RANDOM_SEED ^ 0x5EED)
+    tb = GlueTB(dut)
+    tb.set_backpressure(rng if backpressure else None, p=0.4)
+    await tb.reset()
+    n_ops = 10
+    errors: list[str] = []
+    v2m = next(w for w in tb.pa if w.name == "v2m")
+    decerrs = decerr_addresses(tb.pa, 1 << ADDR_BITS)
+
+    async def dev_worker(port: int, wid: int):
+        wrng = random.Random(rng.random())
+        slot = tb.map.ram_base + 0x1000 * (port * 4 + wid)
+        for _ in range(n_ops):
+            length = 8 * wrng.randint(1, 32)
+            addr = slot + 8 * wrng.randrange((0x1000 - length) // 8 + 1)
+            data = wrng.randbytes(length)
+            resp = await tb.devs[port].write(addr, data, awid=wid)
+            rresp = await tb.devs[port].read(addr, length, arid=wid)
+            if resp.resp != AxiResp.OKAY or rresp.resp != AxiResp.OKAY or rresp.data != data:
+                errors.append(f"dev{port} w{wid} {addr:#x}+{length}: resp {resp.resp}/{rresp.resp}"
+                              f" data match {rresp.data == data}")
+            stats.add("transactions", 2)
+            stats.add("dma_bytes", 2 * length)
+
+    async def dn_worker(wid: int):
+        wrng = random.Random(rng.random())
+        for _ in range(n_ops):
+            if wrng.random() < 0.2:
+                addr = wrng.choice(decerrs)
+                resp = await tb.dn.write(addr, wrng.randbytes(8), awid=wid)
+                if resp.resp != AxiResp.DECERR:
+                    errors.append(f"dn w{wid}: DECERR write {addr:#x} got {resp.resp}")
+                stats.add("decerr_responses")
+                stats.add("transactions")
+                continue
+            w = wrng.choice(tb.pa)
+            # worker-private 8-byte slots in the window's first 2 KiB (the CPU worker
+            # owns the GICv2m frame's upper half), or a private 4 KiB page of memory
+            if w.name == "mem":
+                addr = w.base + 0x10_0000 + 0x1000 * wid + 8 * wrng.randrange(512)
+            else:
+                addr = w.base + 8 * (wid + 16 * wrng.randrange(0x800 // 128))
+            sid = wrng.choice(DEV_SIDS)
+            data = wrng.randbytes(8)
+            resp = await tb.dn.write(addr, data, awid=wid, user=sid)
+            rresp = await tb.dn.read(addr, 8, arid=wid, user=sid)
+            if resp.resp != AxiResp.OKAY or rresp.resp != AxiResp.OKAY or rresp.data != data:
+                errors.append(f"dn w{wid} {w.name} {addr:#x}: resp {resp.resp}/{rresp.resp}"
+                              f" data match {rresp.data == data}")
+            stats.add("transactions", 2)
+
+    async def cpu_worker():
+        wrng = random.Random(rng.random())
+        for _ in range(n_ops):
+            # CPU uses 4-byte words the dn workers never touch (offsets 0x800..0xFFF)
+            addr = v2m.base + 0x800 + 4 * wrng.randrange(0x200)
+            val = wrng.randbytes(4)
+            resp = await tb.cpu.write(addr, val)
+            rresp = await tb.cpu.read(addr, 4)
+            if resp.resp != AxiResp.OKAY or rresp.resp != AxiResp.OKAY or rresp.data != val:
+                errors.append(f"cpu v2m {addr:#x}: resp {resp.resp}/{rresp.resp} "
+                              f"data {rresp.data.hex()} != {val.hex()}")
+            stats.add("transactions", 2)
+
+    tasks = [cocotb.start_soon(dev_worker(p, w)) for p in range(NUM_DEV) for w in range(2)]
+    tasks += [cocotb.start_soon(dn_worker(w)) for w in range(4)]
+    tasks.append(cocotb.start_soon(cpu_worker()))
+    for i, task in enumerate(tasks):
+        await wait_named(task, f"worker {i}", 4000)
+    assert not errors, "\n".join(errors)
+    for b in tb.up_mon.beats:      # every upstream beat carries its port's StreamID
+        port = b.id >> DEV_ID_BITS
+        assert b.user == DEV_SIDS[port], f"m_axi_up: id {b.id:#x} with user {b.user:#x}"
+    cpu_beats = [b for b in tb.tmon["v2m"].beats if b.id >> XID_BITS == V2M_CPU_PORT]
+    assert cpu_beats, "no CPU access reached the GICv2m frame through the 2:1 arbiter"
+    await RisingEdge(dut.clk)
+
+
+# ----------------------------------------------------------------------------- CPU port
 @cocotb.test()
 @with_stats
-async def axil_cpu_routing(dut, stats):
-    """CPU AXI4-Lite port: register window reached directly (offset from its base),
-    the AXI4-only window
-    through axil_to_axi on the right 32-bit lane (single 4-byte beat), DECERR
-    elsewhere, for writes and reads."""
+async def cpu_routing(dut, stats):
+    """CPU AXI4-Lite port: the SMMU and ITS control frames are reached directly with
+    the offset from their base; the GICv2m frame through axil_to_axi and the 2:1
+    arbiter (one 4-byte beat on the right 32-bit lane, ID from the CPU port), DECERR
+    just outside every window, for writes and reads."""
     rng = random.Random(cocotb.RANDOM_SEED ^ 0xC0)
     tb = GlueTB(dut)
     await tb.reset()
-    for _ in range(20):
-        w = rng.randrange(len(AXIL_WINDOWS))
-        base, size = AXIL_WINDOWS[w]
-        addr = base + 4 * rng.randrange(size // 4)
+    v2m_mon = tb.tmon["v2m"]
+    for _ in range(24):
+        w = rng.choice(tb.cpu_win)
+        addr = w.base + 4 * rng.randrange(w.size // 4)
         val = rng.randbytes(4)
+        off = w.seen(addr)
+        mem = tb.reg_mem.get(w.name) or tb.tmem["v2m"]
         resp = await wait_named(tb.cpu.write(addr, val), f"CPU write {addr:#x}", 20)
         assert resp.resp == AxiResp.OKAY, f"CPU write {addr:#x}: {resp.resp}"
-        # targets see the offset from their window's base
-        off = addr - base
-        mem = tb.r0_mem if w == 0 else tb.b0_mem
-        other = tb.b0_mem if w == 0 else tb.r0_mem
-        assert mem.read(off, 4) == val, f"window {w} memory at offset {off:#x}"
-        assert other.read(off, 4) == bytes(4), f"CPU write {addr:#x} leaked"
-        if w == 1:   # the neighbouring lane of the 64-bit beat is untouched
+        assert mem.read(off, 4) == val, f"{w.name} at offset {off:#x}"
+        for other, omem in [*tb.reg_mem.items(), ("v2m", tb.tmem["v2m"])]:
+            if other != w.name:
+                assert omem.read(off, 4) == bytes(4), f"CPU write {addr:#x} leaked into {other}"
+        if w.name == "v2m":    # the neighbouring lane of the 64-bit beat is untouched
             assert mem.read(off ^ 4, 4) == bytes(4), f"bridge wrote the other lane at {addr:#x}"
-            b = tb.b0_mon.beats[-1]
-            assert (b.addr, b.len, b.size) == (off, 0, 2), f"bridge beat {b}"
+            b = v2m_mon.beats[-1]
+            assert (b.addr, b.len, b.size, b.id >> XID_BITS) == (off, 0, 2, V2M_CPU_PORT), \
+                f"bridge beat {b}"
         rresp = await wait_named(tb.cpu.read(addr, 4), f"CPU read {addr:#x}", 20)
         assert rresp.resp == AxiResp.OKAY and rresp.data == val, \
             f"CPU read {addr:#x}: {rresp.resp} {rresp.data.hex()} != {val.hex()}"
         mem.write(off, bytes(4))
         stats.add("transactions", 2)
-    for addr in (0x0, 0x0904_FFFC, 0x0907_0000, 0x0801_FFFC, 0x0802_1000, 0xFFFF_FFFC):
-        assert decode(addr, AXIL_WINDOWS) is None
+    for addr in decerr_addresses(tb.cpu_win, 1 << 32):
+        addr &= ~3
         resp = await wait_named(tb.cpu.write(addr, b"\x01\x02\x03\x04"), f"DECERR {addr:#x}", 20)
         assert resp.resp == AxiResp.DECERR, f"CPU write {addr:#x}: {resp.resp}"
         rresp = await wait_named(tb.cpu.read(addr, 4), f"DECERR read {addr:#x}", 20)
         assert rresp.resp == AxiResp.DECERR, f"CPU read {addr:#x}: {rresp.resp}"
         stats.add("transactions", 2)
-        stats.add("faults", 2)
-    assert all(m.read(0, 1 << 16) == bytes(1 << 16) for m in (tb.r0_mem,)), "stray write"
+        stats.add("decerr_responses", 2)
+    for name, mem in [*tb.reg_mem.items(), ("v2m", tb.tmem["v2m"])]:
+        assert mem.read(0, 1 << 12) == bytes(1 << 12), f"stray write in {name}"
     await RisingEdge(dut.clk)
