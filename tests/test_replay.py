@@ -12,14 +12,25 @@ from tb.replay.capture import shared_linux61_capture
 from tb.runner import run_cocotb
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = sorted(p for p in (ROOT / "captures").glob("*-gic3") if (p / "memory").is_dir())
+SHIPPED_ALL = sorted(p for p in (ROOT / "captures").glob("*") if (p / "memory").is_dir())
+SHIPPED = [p for p in SHIPPED_ALL if p.name.endswith("-gic3")]
 ITS_SOURCES = ["its_doorbell.v", "its_cmd.v", "its_xlate.v"]
+SMMUV3_SOURCES = sorted(p.name for p in (ROOT / "hdl").glob("smmu_v3*.v")) + [
+    "smmu_xlate_core.v", "smmu_ptw.v", "smmu_tlb_array.v", "smmu_walk_cache.v",
+    "smmu_rd_resp.v", "smmu_wr_resp.v"]
 
 
 def _replay_its(capture: Path, name: str) -> None:
     out = ROOT / "results" / "replay" / name
     run_cocotb(toplevel="its_doorbell", sources=ITS_SOURCES, test_module="cocotb_replay_its",
                parameters={}, extra_env={"REPLAY_CAPTURE": str(capture), "REPLAY_OUT": str(out)})
+
+
+def _replay_smmu(capture: Path, name: str) -> None:
+    out = ROOT / "results" / "replay" / name
+    run_cocotb(toplevel="smmu_v3", sources=SMMUV3_SOURCES, test_module="cocotb_replay_smmu",
+               parameters={"AXIL_DATA_WIDTH": 64},
+               extra_env={"REPLAY_CAPTURE": str(capture), "REPLAY_OUT": str(out)})
 
 
 @pytest.mark.sim
