@@ -1,13 +1,15 @@
 """pytest hooks for the simulation tests (tb/runner.py is the launcher):
 
-* every FST a test wrote (WAVES=1) is listed at the end of the run, also for a
-  passing test whose output pytest hides;
+* every FST a test wrote (WAVES=1) is listed at the end of the run (with the .gtkw
+  a system test writes beside it), also for a passing test whose output pytest hides;
 * COCOTB_TEST_FILTER: a pytest test whose cocotb tests the filter deselects is
   skipped; if the filter deselects every simulation of the run, the run fails
   (a filter that matches nothing must not pass).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -38,6 +40,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("waveforms (WAVES=1)")
         for node, fst in waves:
             terminalreporter.write_line(f"{node}: {fst}")
+            # a system test's layout opened on the action (tb/system_regress.py)
+            for gtkw in sorted(Path(fst).parent.glob("*.gtkw")):
+                if Path(fst).exists() and gtkw.stat().st_mtime >= Path(fst).stat().st_mtime - 1:
+                    terminalreporter.write_line(f"    gtkwave {gtkw}")
     flt = runner.test_filter()
     if flt and _filter_matched_nothing(terminalreporter):
         terminalreporter.write_line(
