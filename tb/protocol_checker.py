@@ -9,7 +9,8 @@ test on the first violation, naming the port, the cycle and the rule:
         ("s_axi", AXI4), ("m_axi", AXI4), ("s_axil", AXI4LITE), ("lpi", STREAM)])
 
 Rules (names as reported):
-  VALID_IN_RESET   a VALID is not 0 while reset is asserted (A3.1.2)
+  VALID_IN_RESET   a VALID is not 0 while reset is asserted (A3.1.2), from the second
+                   edge of reset on (a synchronous reset clears registers at the first)
   VALID_X/READY_X  X or Z on a VALID or READY after the first reset
   VALID_DROPPED    VALID fell before READY (A3.2.1: once asserted, held until handshake)
   PAYLOAD_CHANGED  the payload changed while VALID waited for READY (A3.2.1)
@@ -27,21 +28,27 @@ AXI4-Lite gets the subset without IDs, bursts and LAST (every transaction is one
 responses in order). A STREAM (prefix_valid / prefix_ready / payload) gets VALID_IN_RESET,
 VALID_X, READY_X, VALID_DROPPED and PAYLOAD_CHANGED.
 
-Cost: one coroutine per checker (not per channel) samples every port after RisingEdge
-and ReadOnly; a channel costs two signal reads per cycle, its payload is read only while
-VALID is high. The rule engine (PortRules) is plain Python fed by a `read(name)` callable,
+Sampling point: the values every port has AT the rising edge, i.e. the ones the DUT
+and the bus models capture there (cocotbext-axi samples the same way). Not after
+ReadOnly: the TB's ready sinks (tb.monitors.ReadySink) change READY on falling edges, so
+after ReadOnly a VALID of the new cycle would be paired with the READY of the old one.
+
+Cost: one coroutine per checker (not per channel) samples every port on RisingEdge; a
+channel costs two signal reads per cycle, its payload is read only while VALID is high. The rule engine (PortRules) is plain Python fed by a `read(name)` callable,
 so tests/test_protocol_checker.py drives it with scripted samples too.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Sequence, Union
 
 import cocotb
-from cocotb.triggers import ReadOnly, RisingEdge
+from cocotb.triggers import RisingEdge
 from cocotb.utils import get_sim_time
 
 AXI4 = "axi4"
@@ -68,6 +75,7 @@ _LITE_FIELDS = {
 _BURST_WRAP = 2
 
 Read = Callable[[str], str]
+PortSpec = Union[tuple[str, str], tuple[object, str, str]]
 
 
 @dataclass(frozen=True)
@@ -194,6 +202,10 @@ class PortRules:
             self.levels = tuple(sorted(present))    # each a whole signal name
         else:
             raise ValueError(f"{port}: unknown port kind {kind!r}")
+        self._clear()
+
+    def reset(self) -> None:
+        """Forget every outstanding transaction (the port is being reset)."""
         self._clear()
 
     def _clear(self) -> None:
@@ -350,11 +362,50 @@ class PortRules:
             n[name] += fire
 
 
+# --- which ports a module has: read from its RTL header, so no port can be forgotten ----
+_ROOT = Path(__file__).resolve().parent.parent
+_RTL_DIRS = (_ROOT / "hdl", _ROOT / "tb" / "hdl")
+_DECL = re.compile(r"\b(input|output)\s+(?:wire|reg)?\s*(?:signed\s*)?(\[[^\]]*\])?\s*(\w+)")
+
+
+def rtl_ports(module: str) -> list[tuple[str, str]]:
+    """The checkable ports of Verilog `module` (found as <module>.v under hdl/ or
+    tb/hdl/), from its ANSI port list: an AXI port per prefix with *_{aw,w,b,ar,r}valid
+    (AXI4 if it has AxLEN or xLAST, else AXI4-Lite), a STREAM per *_valid, a LEVEL per
+    output named *irq*."""
+    files = [f for d in _RTL_DIRS for f in d.rglob(f"{module}.v")]
+    if not files:
+        raise FileNotFoundError(f"no RTL file {module}.v under {', '.join(map(str, _RTL_DIRS))}")
+    text = re.sub(r"//[^\n]*", "", files[0].read_text())
+    m = re.search(rf"\bmodule\s+{module}\s*(?:#\s*\(.*?\)\s*)?\((.*?)\)\s*;", text, re.S)
+    if m is None:
+        raise ValueError(f"{files[0]}: no ANSI port list for module {module}")
+    decls = _DECL.findall(m.group(1))
+    names = {n for _, _, n in decls}
+    ports: list[tuple[str, str]] = []
+    for direction, width, name in decls:
+        axi = re.fullmatch(r"(\w+)_(aw|w|b|ar|r)valid", name)
+        stream = re.fullmatch(r"(\w+)_valid", name)
+        if (axi or stream) and width:
+            raise ValueError(f"{module}.{name} is a vector: flattened ports are not checkable")
+        if axi:
+            p = axi.group(1)
+            lite = not any(f"{p}_{s}" in names for s in ("awlen", "arlen", "wlast", "rlast"))
+            kind = AXI4LITE if lite else AXI4
+            if (p, kind) not in ports:
+                ports.append((p, kind))
+        elif stream:
+            ports.append((stream.group(1), STREAM))
+        elif direction == "output" and "irq" in name:
+            ports.append((name, LEVEL))
+    return ports
+
+
 class _BoundPort:
     """A PortRules bound to the DUT's signal handles."""
 
-    def __init__(self, dut, prefix: str, kind: str):
-        self.prefix = prefix
+    def __init__(self, dut, prefix: str, kind: str, label: str | None = None):
+        self.prefix = label or prefix
         if kind == LEVEL:
             handles = {prefix: getattr(dut, prefix)}
         else:
@@ -367,7 +418,7 @@ class _BoundPort:
                 names = [n for n in names if n in axi]
             handles = {n: getattr(dut, stem + n) for n in names}
         data = handles.get("wdata", handles.get("rdata"))
-        self.rules = PortRules(prefix, kind, handles,
+        self.rules = PortRules(self.prefix, kind, handles,
                                data_bytes=max(1, len(data) // 8) if data is not None else 8)
         raw = {n: h._handle for n, h in handles.items()}
         # the raw GPI value as a binary string: one call, no LogicArray built per sample
@@ -381,17 +432,24 @@ class ProtocolChecker:
     ProtocolViolation from the checker's task, which fails the running cocotb test;
     `check()` raises it again for a TB's end-of-test path."""
 
-    def __init__(self, dut, clk, rst, ports: Sequence[tuple[str, str]], *,
+    def __init__(self, dut, clk, rst, ports: Sequence[PortSpec], *,
                  rst_active: int = 1, name: str | None = None):
         self.name = name or dut._name
         self.log = logging.getLogger(f"cocotb.protocol.{self.name}")
         self.clk = clk
         self._rst = rst._handle
         self._rst_on = str(rst_active)
-        self.ports = [_BoundPort(dut, prefix, kind) for prefix, kind in ports]
+        self.ports = []
+        for spec in ports:
+            if len(spec) == 2:
+                self.ports.append(_BoundPort(dut, *spec))
+            else:            # a port of an instance below dut, named "<instance>.<prefix>"
+                inst, prefix, kind = spec
+                self.ports.append(_BoundPort(inst, prefix, kind, f"{inst._name}.{prefix}"))
         self.violation: Violation | None = None
         self.cycle = 0
         self._seen_reset = False
+        self._in_reset = False
         self._task = None
 
     @property
@@ -420,20 +478,26 @@ class ProtocolChecker:
             raise ProtocolViolation(self.violation)
 
     async def _run(self) -> None:
-        edge, settled = RisingEdge(self.clk), ReadOnly()
+        edge = RisingEdge(self.clk)
         ports, rst, on = self.ports, self._rst, self._rst_on
         while True:
-            await edge
-            await settled
+            await edge              # pre-edge values: what this edge captures
             self.cycle += 1
             r = rst.get_signal_val_binstr()
             if r == on:
-                self._seen_reset = True
+                first = not self._in_reset
+                self._seen_reset = self._in_reset = True
+                if first:
+                    # a synchronous reset clears registers AT this edge: VALIDs are
+                    # held low from the next edge on
+                    for port in ports:
+                        port.rules.reset()
+                    continue
                 in_reset = True
             elif not self._seen_reset or r not in ("0", "1"):
                 continue                # before the first reset nothing is defined
             else:
-                in_reset = False
+                in_reset = self._in_reset = False
             for port in ports:
                 try:
                     port.rules.sample(in_reset, port.read)
@@ -444,11 +508,19 @@ class ProtocolChecker:
                     raise ProtocolViolation(self.violation) from None
 
 
-def attach_checkers(dut, clk, rst, ports: Sequence[tuple[str, str]], *, rst_active: int = 1,
+def attach_checkers(dut, clk, rst, ports: Sequence[PortSpec] | None = None, *,
+                    instances: Iterable = (), rst_active: int = 1,
                     name: str | None = None) -> ProtocolChecker:
-    """Start one ProtocolChecker on `ports` of `dut`: [(prefix, kind), ...] with kind
-    AXI4, AXI4LITE, STREAM (prefix_valid/prefix_ready) or LEVEL (a signal name)."""
-    return ProtocolChecker(dut, clk, rst, ports, rst_active=rst_active, name=name).start()
+    """Start one ProtocolChecker (one coroutine) on the ports of `dut` and of each
+    handle in `instances` (sub-blocks inside dut, reported as "<instance>.<port>").
+
+    ports: [(prefix, kind), ...] with kind AXI4, AXI4LITE, STREAM (prefix_valid /
+    prefix_ready) or LEVEL (a signal name); by default every port of dut's module,
+    read from its RTL (rtl_ports), and likewise for every instance."""
+    specs: list[PortSpec] = list(ports if ports is not None else rtl_ports(dut._def_name))
+    for inst in instances:
+        specs += [(inst, prefix, kind) for prefix, kind in rtl_ports(inst._def_name)]
+    return ProtocolChecker(dut, clk, rst, specs, rst_active=rst_active, name=name).start()
 
 
 def samples_reader(values: Mapping[str, object]) -> Read:
@@ -461,4 +533,4 @@ def samples_reader(values: Mapping[str, object]) -> Read:
 
 
 __all__ = ["AXI4", "AXI4LITE", "LEVEL", "STREAM", "PortRules", "ProtocolChecker",
-           "ProtocolViolation", "Violation", "attach_checkers", "samples_reader"]
+           "ProtocolViolation", "Violation", "attach_checkers", "rtl_ports", "samples_reader"]

@@ -204,3 +204,39 @@ def test_protocol_checker_in_simulation():
     from tb.runner import run_cocotb
     run_cocotb(toplevel="tb_protocol_bus", sources=["../tb/hdl/tb_protocol_bus.v"],
                test_module="cocotb_protocol_checker")
+
+
+# --- the port lists come from the RTL headers ------------------------------------------
+@pytest.mark.parametrize("module, expected", [
+    ("smmu_tlb", [("s_axil", AXI4LITE), ("s_axi", AXI4), ("m_axi", AXI4), ("m_axi_ptw", AXI4),
+                  ("irq_context", LEVEL), ("irq_global", LEVEL)]),
+    ("its_doorbell", [("s_axil", AXI4LITE), ("s_axi", AXI4), ("m_axi", AXI4),
+                      ("lpi", STREAM)]),
+    ("gicv2m_frame", [("s_axi", AXI4), ("spi", STREAM)]),
+    ("tb_protocol_bus", [("s_axi", AXI4), ("m_axi", AXI4), ("s_axil", AXI4LITE),
+                         ("m_axil", AXI4LITE), ("ev", STREAM)]),
+])
+def test_rtl_ports_reads_the_module_header(module, expected):
+    from tb.protocol_checker import rtl_ports
+    assert rtl_ports(module) == expected
+
+
+def test_rtl_ports_of_the_system_top_cover_every_handshake():
+    from tb.protocol_checker import rtl_ports
+    ports = dict(rtl_ports("msi_system_top"))
+    for p in ("s_axi_dev0", "s_axi_dev3", "m_axi_ptw", "m_axi_its", "m_axi_mem"):
+        assert ports[p] == AXI4
+    assert ports["s_axil_cpu"] == AXI4LITE
+    assert ports["lpi"] == ports["spi"] == STREAM
+    assert ports["smmu_irq_global"] == LEVEL
+
+
+def test_rtl_ports_rejects_unknown_modules_and_flattened_vectors(tmp_path, monkeypatch):
+    import tb.protocol_checker as pc
+    with pytest.raises(FileNotFoundError, match="no_such_module"):
+        pc.rtl_ports("no_such_module")
+    (tmp_path / "flat.v").write_text("module flat (input wire clk, input wire [3:0] s_axi_awvalid,"
+                                     " output wire [3:0] s_axi_awready);\nendmodule\n")
+    monkeypatch.setattr(pc, "_RTL_DIRS", (tmp_path,))
+    with pytest.raises(ValueError, match="flattened"):
+        pc.rtl_ports("flat")
