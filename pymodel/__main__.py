@@ -10,6 +10,7 @@ page-table descriptors that map them.
 
 Examples:
   python -m pymodel --irqchip its --device eth0:1 --device nvme:2 --vector eth0:0 --vector nvme:3
+  python -m pymodel --kernel v6.1 --pci --dma-mask 0xffffffffffffffff --device nvme0:8
   python -m pymodel --kernel seed-v5 --doorbell 0x08090040 --vector dev0:0@0x08090044
   python -m pymodel --scenario scenario.json --json
 See docs/model.md for the scenario file format.
@@ -18,7 +19,9 @@ See docs/model.md for the scenario file format.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -36,6 +39,7 @@ class ScenarioError(ValueError):
 
 
 def _num(value: Any, what: str) -> int:
+    """A non-negative number: a JSON int or a string in Python syntax (0x..., 1_000)."""
     if isinstance(value, bool):
         raise ScenarioError(f"{what}: {value!r} is not a number")
     if isinstance(value, int):
@@ -52,12 +56,31 @@ def _num(value: Any, what: str) -> int:
     return n
 
 
+def _str(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ScenarioError(f"{what}: {value!r} is not a non-empty string")
+    return value
+
+
+def _bool(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise ScenarioError(f"{what}: {value!r} is not true or false")
+    return value
+
+
+def _check_keys(obj: dict, known: set, what: str) -> None:
+    unknown = set(obj) - known
+    if unknown:
+        raise ScenarioError(f"unknown {what} keys {sorted(unknown)}; known: {sorted(known)}")
+
+
 @dataclass
 class DeviceSpec:
     name: str
     sid: int = 0
     domain: str = "d0"
     dma_mask: Optional[int] = None
+    pci: Optional[bool] = None          # None: the scenario's default (--pci)
 
 
 @dataclass
@@ -69,7 +92,7 @@ class VectorSpec:
 
 @dataclass
 class Scenario:
-    kernel: Optional[str] = None      # None: v4.9, or v4.10 when an MSI cookie is asked for
+    kernel: Optional[str] = None      # None: v4.9, or v4.11 when an MSI cookie is asked for
     irqchip: str = "its"
     doorbell: Optional[int] = None
     dma_mask: int = D.DMA_BIT_MASK(32)
@@ -78,6 +101,7 @@ class Scenario:
     ias: int = 48
     aperture: Optional[tuple[int, int]] = None
     msi_cookie: Optional[int] = None
+    pci: bool = False                 # devices are PCI functions behind QEMU virt's host bridge
     devices: list[DeviceSpec] = field(default_factory=list)
     vectors: list[VectorSpec] = field(default_factory=list)
 
@@ -127,20 +151,50 @@ def load_scenario_file(path: str) -> dict:
     return data
 
 
+DEVICE_KEYS = {"name", "sid", "domain", "dma_mask", "pci"}
+VECTOR_KEYS = {"device", "vector", "doorbell"}
+SCENARIO_KEYS = {"kernel", "irqchip", "doorbell", "dma_mask", "dma_base", "dma_size", "ias",
+                 "aperture", "msi_cookie", "pci", "devices", "vectors"}
+
+
+def _device_from(d: Any) -> DeviceSpec:
+    if isinstance(d, str):
+        return _parse_device(d)
+    if not isinstance(d, dict) or "name" not in d:
+        raise ScenarioError(f"device {d!r}: want \"NAME:SID:DOMAIN\" or an object with name")
+    _check_keys(d, DEVICE_KEYS, f"device {d.get('name')!r}")
+    name = _str(d["name"], "device name")
+    return DeviceSpec(
+        name, _num(d.get("sid", 0), f"device {name} sid"),
+        _str(d.get("domain", "d0"), f"device {name} domain"),
+        _num(d["dma_mask"], f"device {name} dma_mask") if d.get("dma_mask") is not None else None,
+        _bool(d["pci"], f"device {name} pci") if d.get("pci") is not None else None)
+
+
+def _vector_from(v: Any) -> VectorSpec:
+    if isinstance(v, str):
+        return _parse_vector(v)
+    if not isinstance(v, dict) or "device" not in v or "vector" not in v:
+        raise ScenarioError(f"vector {v!r}: want \"DEV:N[@DOORBELL]\" or "
+                            "an object with device and vector")
+    _check_keys(v, VECTOR_KEYS, f"vector {v.get('device')!r}:{v.get('vector')!r}")
+    return VectorSpec(
+        _str(v["device"], "vector device"), _num(v["vector"], "vector"),
+        _num(v["doorbell"], "doorbell") if v.get("doorbell") is not None else None)
+
+
 def scenario_from_dict(data: dict) -> Scenario:
-    known = {"kernel", "irqchip", "doorbell", "dma_mask", "dma_base", "dma_size", "ias",
-             "aperture", "msi_cookie", "devices", "vectors"}
-    unknown = set(data) - known
-    if unknown:
-        raise ScenarioError(f"unknown scenario keys {sorted(unknown)}; known: {sorted(known)}")
+    _check_keys(data, SCENARIO_KEYS, "scenario")
     sc = Scenario()
-    if "kernel" in data:
-        sc.kernel = str(data["kernel"])
-    if "irqchip" in data:
-        sc.irqchip = str(data["irqchip"])
+    if data.get("kernel") is not None:
+        sc.kernel = _str(data["kernel"], "kernel")
+    if data.get("irqchip") is not None:
+        sc.irqchip = _str(data["irqchip"], "irqchip")
     for key in ("doorbell", "dma_mask", "dma_base", "dma_size", "ias", "msi_cookie"):
         if data.get(key) is not None:
             setattr(sc, key, _num(data[key], key))
+    if data.get("pci") is not None:
+        sc.pci = _bool(data["pci"], "pci")
     if data.get("aperture") is not None:
         ap = data["aperture"]
         if isinstance(ap, str):
@@ -149,32 +203,19 @@ def scenario_from_dict(data: dict) -> Scenario:
             sc.aperture = (_num(ap[0], "aperture start"), _num(ap[1], "aperture end"))
         else:
             raise ScenarioError(f"aperture {ap!r}: want [START, END] or \"START:END\"")
-    for d in data.get("devices", []):
-        if isinstance(d, str):
-            sc.devices.append(_parse_device(d))
-        elif isinstance(d, dict) and "name" in d:
-            sc.devices.append(DeviceSpec(
-                str(d["name"]), _num(d.get("sid", 0), "sid"), str(d.get("domain", "d0")),
-                _num(d["dma_mask"], "dma_mask") if d.get("dma_mask") is not None else None))
-        else:
-            raise ScenarioError(f"device {d!r}: want \"NAME:SID:DOMAIN\" or an object with name")
-    for v in data.get("vectors", []):
-        if isinstance(v, str):
-            sc.vectors.append(_parse_vector(v))
-        elif isinstance(v, dict) and "device" in v and "vector" in v:
-            sc.vectors.append(VectorSpec(
-                str(v["device"]), _num(v["vector"], "vector"),
-                _num(v["doorbell"], "doorbell") if v.get("doorbell") is not None else None))
-        else:
-            raise ScenarioError(f"vector {v!r}: want \"DEV:N[@DOORBELL]\" or "
-                                "an object with device and vector")
+    for key, parse, out in (("devices", _device_from, sc.devices),
+                            ("vectors", _vector_from, sc.vectors)):
+        items = data.get(key, [])
+        if not isinstance(items, list):
+            raise ScenarioError(f"{key}: {items!r} is not a list")
+        out.extend(parse(item) for item in items)
     return sc
 
 
 def run(sc: Scenario) -> dict:
     """Run a scenario; returns a JSON-able report."""
     if sc.kernel is None:
-        sc.kernel = (kversion.V4_10 if sc.msi_cookie is not None else kversion.DEFAULT).name
+        sc.kernel = (kversion.V4_11 if sc.msi_cookie is not None else kversion.DEFAULT).name
     behaviour = kversion.behaviour(sc.kernel)
     if sc.irqchip not in IRQCHIPS:
         raise ScenarioError(f"irqchip {sc.irqchip!r}: choose one of {IRQCHIPS}")
@@ -192,15 +233,24 @@ def run(sc: Scenario) -> dict:
     domains: dict[str, D.IommuDomain] = {}
     devices: dict[str, D.Device] = {}
     report: dict[str, Any] = {"kernel": behaviour.name, "msi_lookup": behaviour.msi_lookup,
-                              "irqchip": sc.irqchip, "domains": [], "vectors": []}
+                              "irqchip": sc.irqchip, "domains": [], "vectors": [],
+                              "notes": []}
+    if sc.dma_mask == 0 or any(d.dma_mask == 0 for d in sc.devices):
+        report["notes"].append("a dma mask of 0 means DMA_BIT_MASK(32): dma_get_mask() "
+                               "falls back to 32 bits when *dev->dma_mask is 0")
 
     for spec in sc.devices:
         if spec.name in devices:
             raise ScenarioError(f"device {spec.name!r} given twice")
+        pci = sc.pci if spec.pci is None else spec.pci
+        dev = D.Device(spec.name, spec.sid,
+                       spec.dma_mask if spec.dma_mask is not None else sc.dma_mask,
+                       pci=pci, bridge=D.QEMU_VIRT_HOST_BRIDGE if pci else None)
         domain = domains.get(spec.domain)
         if domain is None:
             dtype = D.IOMMU_DOMAIN_UNMANAGED if sc.msi_cookie is not None else D.IOMMU_DOMAIN_DMA
-            domain = D.IommuDomain(memory, tables, ias=sc.ias, type=dtype, name=spec.domain)
+            domain = D.IommuDomain(memory, tables, ias=sc.ias, type=dtype, name=spec.domain,
+                                   behaviour=behaviour)
             if sc.aperture is not None:
                 lo, hi = sc.aperture
                 if lo > hi:
@@ -211,13 +261,11 @@ def run(sc: Scenario) -> dict:
             else:
                 ret = D.iommu_get_dma_cookie(domain, behaviour)
                 if not ret:
-                    ret = D.iommu_dma_init_domain(domain, sc.dma_base, sc.dma_size)
+                    ret = D.iommu_dma_init_domain(domain, sc.dma_base, sc.dma_size, dev)
             if ret:
                 raise ScenarioError(f"setting up domain {spec.domain!r} failed with {ret} "
                                     f"(dma base {sc.dma_base:#x} size {sc.dma_size:#x})")
             domains[spec.domain] = domain
-        dev = D.Device(spec.name, spec.sid,
-                       spec.dma_mask if spec.dma_mask is not None else sc.dma_mask)
         D.iommu_attach_device(domain, dev)
         devices[spec.name] = dev
 
@@ -233,7 +281,15 @@ def run(sc: Scenario) -> dict:
             # a raw doorbell: the message an irqchip at `bell` would compose
             msg = M.MsiMsg(D.lower_32_bits(bell), D.upper_32_bits(bell), vec.vector & 0xFFFF_FFFF)
             original = msg.address
-            D.iommu_dma_map_msi_msg(dev, msg)
+            if behaviour.split_compose:
+                desc = D.MsiDesc(dev)
+                err = D.iommu_dma_prepare_msi(desc, bell)
+                if err:
+                    report["vectors"].append(_alloc_failure(dev, vec, original, err))
+                    continue
+                D.iommu_dma_compose_msi_msg(desc, msg)
+            else:
+                D.iommu_dma_map_msi_msg(dev, msg)
         elif behaviour.split_compose:
             # v5.2: the irqchip's irq_domain_alloc prepares, compose swizzles
             if sc.irqchip == "gicv2m":
@@ -244,11 +300,7 @@ def run(sc: Scenario) -> dict:
                 err, desc = M.its_irq_domain_alloc(its_dev)
                 original = its.doorbell
             if err:
-                report["vectors"].append({
-                    "device": dev.name, "sid": dev.stream_id, "domain": dev.domain.name,
-                    "vector": vec.vector, "doorbell": original, "alloc_error": err,
-                    "address_hi": None, "address_lo": None, "data": None,
-                    "failed": True, "lands_at": None})
+                report["vectors"].append(_alloc_failure(dev, vec, original, err))
                 continue
             if sc.irqchip == "gicv2m":
                 msg = M.gicv2m_compose_msi_msg(v2m, dev, vec.vector, desc=desc)
@@ -283,19 +335,30 @@ def run(sc: Scenario) -> dict:
                           if hasattr(domain.pgtbl, "leaf_pte_addr") else None})
         report["domains"].append({
             "name": name, "ttbr": domain.pgtbl.ttbr, "tcr": domain.pgtbl.tcr,
-            "mair": domain.pgtbl.mair,
+            "mair": domain.pgtbl.mair, "allocator": iovad.rules if iovad else None,
             "aperture": [domain.geometry.aperture_start, domain.geometry.aperture_end],
             "cookie": "msi" if cookie.type == D.IOMMU_DMA_MSI_COOKIE else "iova",
             "start_pfn": iovad.start_pfn if iovad else None,
             "dma_32bit_pfn": iovad.dma_32bit_pfn if iovad else None,
             "devices": [d.name for d in devices.values() if d.domain is domain],
+            "pci_devices": [d.name for d in devices.values() if d.domain is domain and d.pci],
             "msi_pages": pages})
     return report
 
 
+def _alloc_failure(dev: D.Device, vec: VectorSpec, original: int, err: int) -> dict:
+    """The report row of a vector whose IRQ allocation failed (5.2+ prepare)."""
+    return {"device": dev.name, "sid": dev.stream_id, "domain": dev.domain.name,
+            "vector": vec.vector, "doorbell": original, "alloc_error": err,
+            "address_hi": None, "address_lo": None, "data": None,
+            "failed": True, "lands_at": None}
+
+
 def format_report(rep: dict) -> str:
     out = [f"kernel {rep['kernel']} (MSI page lookup: {rep['msi_lookup']}), "
-           f"irqchip {rep['irqchip']}", "", "Swizzled MSI messages:"]
+           f"irqchip {rep['irqchip']}"]
+    out += [f"note: {n}" for n in rep.get("notes", [])]
+    out += ["", "Swizzled MSI messages:"]
     for v in rep["vectors"]:
         if v.get("alloc_error"):
             out.append(f"  {v['device']} (sid {v['sid']:#x}, {v['domain']}) vector {v['vector']}: "
@@ -313,11 +376,13 @@ def format_report(rep: dict) -> str:
             line += ")" if lands == v["doorbell"] else ", NOT the doorbell!)"
         out.append(line)
     for d in rep["domains"]:
-        out += ["", f"Domain {d['name']} ({d['cookie']} cookie; devices {', '.join(d['devices'])}):",
+        pci = f"; PCI: {', '.join(d['pci_devices'])}" if d.get("pci_devices") else ""
+        out += ["", f"Domain {d['name']} ({d['cookie']} cookie; devices "
+                    f"{', '.join(d['devices'])}{pci}):",
                 f"  TTBR0 {d['ttbr']:#x}  TCR {d['tcr']:#x}  MAIR {d['mair']:#x}",
                 f"  aperture [{d['aperture'][0]:#x}, {d['aperture'][1]:#x}]"]
         if d["start_pfn"] is not None:
-            out.append(f"  IOVA domain start_pfn {d['start_pfn']:#x} "
+            out.append(f"  IOVA domain ({d['allocator']} iova.c) start_pfn {d['start_pfn']:#x} "
                        f"dma_32bit_pfn {d['dma_32bit_pfn']:#x}")
         out.append("  MSI IOVA pages (msi_page_list order, newest first):")
         if not d["msi_pages"]:
@@ -346,13 +411,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="compose through the GICv3 ITS (default), GICv2m, or a raw --doorbell")
     p.add_argument("--doorbell", metavar="ADDR",
                    help="raw doorbell physical address (data = the vector number)")
-    p.add_argument("--dma-mask", metavar="MASK", help="default device dma mask (0xffffffff)")
+    p.add_argument("--dma-mask", metavar="MASK",
+                   help="default device dma mask (0xffffffff; 0 means 32 bits, as dma_get_mask)")
     p.add_argument("--dma-base", metavar="ADDR", help="iommu_dma_init_domain base (0)")
     p.add_argument("--dma-size", metavar="BYTES", help="iommu_dma_init_domain size (4 GiB)")
-    p.add_argument("--ias", type=int, help="SMMU input address size in bits (48)")
+    p.add_argument("--ias", metavar="BITS", help="SMMU input address size in bits (48)")
     p.add_argument("--aperture", metavar="START:END", help="domain geometry aperture")
     p.add_argument("--msi-cookie", metavar="BASE",
-                   help="VFIO flavour: iommu_get_msi_cookie(domain, BASE) (v4.10+)")
+                   help="VFIO flavour: iommu_get_msi_cookie(domain, BASE) (v4.11+)")
+    p.add_argument("--pci", action="store_true",
+                   help="devices are PCI functions (dev_is_pci) behind QEMU virt's host "
+                        "bridge: its windows are reserved, v4.11+ tries 32-bit IOVAs first")
     p.add_argument("--device", action="append", default=[], metavar="NAME[:SID[:DOMAIN[:MASK]]]")
     p.add_argument("--vector", action="append", default=[], metavar="DEV:N[@DOORBELL]",
                    help="ITS: event id; GICv2m: SPI; raw: message data")
@@ -386,7 +455,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             if value is not None:
                 setattr(sc, name, _num(value, "--" + name.replace("_", "-")))
         if args.ias is not None:
-            sc.ias = args.ias
+            sc.ias = _num(args.ias, "--ias")
+        if args.pci:
+            sc.pci = True
         if args.aperture is not None:
             sc.aperture = _parse_aperture(args.aperture)
         if args.device:
@@ -398,10 +469,19 @@ def main(argv: Optional[list[str]] = None) -> int:
             M.MsiComposeError, D.DmaIommuError) as e:
         print(f"python -m pymodel: error: {e}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(rep, indent=2))
-    else:
-        print(format_report(rep))
+    text = json.dumps(rep, indent=2) if args.json else format_report(rep)
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) went away: stop quietly, as cat does
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as e:
+        if e.errno != errno.EPIPE:
+            raise
+        return 0
     return 0
 
 

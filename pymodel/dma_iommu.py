@@ -1,14 +1,17 @@
-"""drivers/iommu/dma-iommu.c (v4.9, with the v4.10 / seed-v5 / v5.2 variants the
-`pymodel.kversion` switch selects) plus the few iommu core pieces it calls
-(drivers/iommu/iommu.c: iommu_map, iommu_unmap, iommu_iova_to_phys,
-iommu_get_domain_for_dev).
+"""drivers/iommu/dma-iommu.c as in 4.9.0, with the 4.10.0 / 4.11.0 / seed-v5 /
+5.2.1 / 6.1.141 variants the `pymodel.kversion` switch selects, plus the few iommu
+core pieces it calls (drivers/iommu/iommu.c: iommu_map, iommu_unmap,
+iommu_iova_to_phys, iommu_get_domain_for_dev) and the PCI facts it reads
+(dev_is_pci, the host bridge's windows and dma_ranges, pci_dev->untrusted).
 
 Read it beside the C: functions carry the kernel's names, return the kernel's
 values (0 / -errno, DMA_ERROR_CODE for a failed map), and struct fields keep
 their names (iova_cookie, msi_page_list, msi_lock, iovad, pfn_lo ...).
 
 Where the C takes an `int irq` (iommu_dma_map_msi_msg) the model takes the
-`Device` the irq's msi_desc points at; there is no irq descriptor layer.
+`Device` the irq's msi_desc points at; there is no irq descriptor layer. A call
+to a function the cookie's kernel does not have raises
+`kversion.KernelFeatureMissing`.
 Where the kernel would oops (a DMA API call on a device with no domain), the
 model raises `DmaIommuError` naming the offending value.
 """
@@ -21,7 +24,8 @@ from typing import Optional
 
 from pymodel import kversion
 from pymodel.hwdefs import system
-from pymodel.iova import Iova, IovaDomain, init_iova_domain, iova_size
+from pymodel.iova import (IOVA_RANGE_CACHE_MAX_SIZE, AnyIovaDomain, Iova, IovaDomainV415,
+                          _roundup_pow_of_two, init_iova_domain, iova_size)
 from pymodel.kernel import (DMA_ERROR_CODE, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM,
                             IOMMU_MMIO, IOMMU_NOEXEC, IOMMU_WRITE)
 from pymodel.memory import MemoryImage, TablePageAllocator
@@ -96,12 +100,16 @@ class IommuDomain:
     arm_smmu_init_domain_context() sets (aperture_end = (1 << ias) - 1,
     force_aperture = true). `memory` / `table_alloc` let a testbench share the
     table memory with the RTL; by default a private image and a pool in the top
-    16 MiB of RAM are used."""
+    16 MiB of RAM are used. `behaviour` picks the io-pgtable-arm.c the SMMU
+    driver of that kernel builds (descriptor bits, MAIR, TCR); `coherent_walk`
+    is the SMMU's coherent table walk feature (IDR0.COHACC / smmu-v2 coherency)."""
 
     def __init__(self, memory: Optional[MemoryImage] = None,
                  table_alloc: Optional[TablePageAllocator] = None,
                  ias: int = 48, oas: int = 48, type: int = IOMMU_DOMAIN_DMA,
-                 name: str = "domain"):
+                 name: str = "domain",
+                 behaviour: kversion.KernelBehaviour | str = kversion.DEFAULT,
+                 coherent_walk: bool = True):
         from pymodel.io_pgtable_arm import ArmLpaeS1   # H2's module; imported lazily
         if memory is None:
             memory = table_alloc.memory if table_alloc is not None else MemoryImage()
@@ -111,7 +119,10 @@ class IommuDomain:
         self.name = name
         self.type = type
         self.memory = memory
-        self.pgtbl = ArmLpaeS1(memory, table_alloc, ias=ias, oas=oas)
+        behaviour = kversion.behaviour(behaviour)
+        self.pgtbl = ArmLpaeS1(memory, table_alloc, ias=ias, oas=oas,
+                               flavour=behaviour.pgtable, coherent_walk=coherent_walk)
+        self.behaviour = behaviour
         self.pgsize_bitmap: int = self.pgtbl.pgsize_bitmap
         self.geometry = IommuDomainGeometry(0, (1 << ias) - 1, True)
         self.iova_cookie: Optional[IommuDmaCookie] = None
@@ -202,18 +213,78 @@ def iommu_domain_free(domain: IommuDomain) -> None:
         domain.pgtbl = None
 
 
+# --- struct device / struct pci_dev / struct pci_host_bridge ----------------------------
+
+IORESOURCE_IO = 0x00000100         # include/linux/ioport.h resource types
+IORESOURCE_MEM = 0x00000200
+
+
+@dataclass(frozen=True)
+class ResourceEntry:
+    """struct resource_entry of a host bridge: res (type, start, end) and the
+    offset between CPU and bus addresses (window->offset)."""
+    type: int
+    start: int
+    end: int
+    offset: int = 0
+
+
+@dataclass
+class PciHostBridge:
+    """struct pci_host_bridge: the apertures it forwards (windows) and, from 5.x
+    DT/ACPI, the inbound DMA ranges it accepts (dma_ranges)."""
+    windows: list[ResourceEntry] = field(default_factory=list)
+    dma_ranges: list[ResourceEntry] = field(default_factory=list)
+
+
+# QEMU virt's PCIe host bridge, as Linux 6.1 lists it ("root bus resource"):
+# I/O 0x0-0xffff, 32-bit MMIO 0x10000000-0x3efeffff, 64-bit MMIO 0x80_0000_0000-0xff_ffff_ffff
+QEMU_VIRT_HOST_BRIDGE = PciHostBridge(windows=[
+    ResourceEntry(IORESOURCE_IO, 0x0, 0xFFFF, offset=-0x3EFF0000),
+    ResourceEntry(IORESOURCE_MEM, 0x1000_0000, 0x3EFE_FFFF),
+    ResourceEntry(IORESOURCE_MEM, 0x80_0000_0000, 0xFF_FFFF_FFFF)])
+
+
 @dataclass(eq=False)
 class Device:
     """The parts of struct device the DMA layer reads: a name, the SMMU
-    StreamID (iommu_fwspec->ids[0]), *dma_mask, and the attached domain
-    (the iommu_group's domain)."""
+    StreamID (iommu_fwspec->ids[0]), *dma_mask, the bus limit, and the attached
+    domain (the iommu_group's domain). A PCI device (dev_is_pci) carries its
+    host bridge and pci_dev->untrusted."""
     name: str
     stream_id: int = 0
     dma_mask: Optional[int] = DMA_BIT_MASK(32)
     domain: Optional[IommuDomain] = None
+    pci: bool = False
+    bridge: Optional[PciHostBridge] = None
+    untrusted: bool = False
+    bus_dma_limit: int = 0          # dev->bus_dma_mask (5.2.1) / bus_dma_limit (6.1); 0 = none
+
+    def __post_init__(self) -> None:
+        if not self.pci and (self.bridge is not None or self.untrusted):
+            raise DmaIommuError(f"{self!r}: a host bridge / untrusted flag needs pci=True")
+        if self.pci and self.bridge is None:
+            self.bridge = PciHostBridge()
 
     def __repr__(self) -> str:
-        return f"Device({self.name!r}, sid={self.stream_id:#x})"
+        kind = "PciDevice" if self.pci else "Device"
+        return f"{kind}({self.name!r}, sid={self.stream_id:#x})"
+
+
+def PciDevice(name: str, stream_id: int = 0, **kw) -> Device:  # noqa: N802 - reads as a type
+    """A Device on a PCI bus (dev_is_pci() is true)."""
+    return Device(name, stream_id, pci=True, **kw)
+
+
+def dev_is_pci(dev: Optional[Device]) -> bool:
+    return dev is not None and dev.pci
+
+
+def dev_is_untrusted(dev: Device, behaviour: kversion.KernelBehaviour) -> bool:
+    """dev_is_untrusted() (6.1): dev_is_pci(dev) && to_pci_dev(dev)->untrusted."""
+    kversion.require(behaviour, behaviour.has_untrusted, "dev_is_untrusted()",
+                     "6.1; 5.2.1's dma-iommu.c has no untrusted devices")
+    return dev_is_pci(dev) and dev.untrusted
 
 
 def iommu_attach_device(domain: IommuDomain, dev: Device) -> int:
@@ -255,9 +326,10 @@ class IommuDmaMsiPage:
 class IommuDmaCookie:
     """struct iommu_dma_cookie. `iovad` is None until iommu_dma_init_domain()
     (the kernel's zeroed iova_domain with granule 0); `msi_iova` is the linear
-    allocator of an MSI cookie (v4.10). `behaviour` is the kversion switch."""
+    allocator of an MSI cookie (4.11.0 on). `behaviour` is the kversion switch.
+    fq_domain stays NULL: the model is strict (no flush queue)."""
     type: int = IOMMU_DMA_IOVA_COOKIE
-    iovad: Optional[IovaDomain] = None
+    iovad: Optional[AnyIovaDomain] = None
     msi_iova: int = 0
     msi_page_list: list[IommuDmaMsiPage] = field(default_factory=list)   # list_add: head first
     msi_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -277,7 +349,7 @@ def cookie_msi_granule(cookie: IommuDmaCookie) -> int:
     return PAGE_SIZE
 
 
-def cookie_iovad(domain: IommuDomain) -> Optional[IovaDomain]:
+def cookie_iovad(domain: IommuDomain) -> Optional[AnyIovaDomain]:
     cookie = domain.iova_cookie
     if cookie is None or cookie.type != IOMMU_DMA_IOVA_COOKIE:
         return None
@@ -287,22 +359,21 @@ def cookie_iovad(domain: IommuDomain) -> Optional[IovaDomain]:
 def iommu_get_dma_cookie(domain: IommuDomain,
                          behaviour: kversion.KernelBehaviour | str = kversion.DEFAULT) -> int:
     """iommu_get_dma_cookie(): 0, or -EEXIST if the domain already has one.
-    `behaviour` picks the kernel whose MSI handling the cookie follows."""
+    `behaviour` picks the kernel whose DMA and MSI handling the cookie follows."""
+    behaviour = kversion.behaviour(behaviour)
     if domain.iova_cookie is not None:
         return -EEXIST
-    domain.iova_cookie = IommuDmaCookie(IOMMU_DMA_IOVA_COOKIE,
-                                        behaviour=kversion.behaviour(behaviour))
+    domain.iova_cookie = IommuDmaCookie(IOMMU_DMA_IOVA_COOKIE, behaviour=behaviour)
     return 0
 
 
 def iommu_get_msi_cookie(domain: IommuDomain, base: int,
-                         behaviour: kversion.KernelBehaviour | str = kversion.V4_10) -> int:
-    """iommu_get_msi_cookie() (v4.10+): VFIO's cookie for an UNMANAGED domain;
+                         behaviour: kversion.KernelBehaviour | str = kversion.V4_11) -> int:
+    """iommu_get_msi_cookie() (4.11.0 on): VFIO's cookie for an UNMANAGED domain;
     MSI pages are taken linearly from `base` upwards, no IOVA allocator."""
     behaviour = kversion.behaviour(behaviour)
-    if not behaviour.has_msi_cookie:
-        raise kversion.KernelFeatureMissing(
-            f"iommu_get_msi_cookie() does not exist in {behaviour.name} (v4.10+)")
+    kversion.require(behaviour, behaviour.has_msi_cookie, "iommu_get_msi_cookie()",
+                     "added in 4.11.0")
     if domain.type != IOMMU_DOMAIN_UNMANAGED:
         return -EINVAL
     if domain.iova_cookie is not None:
@@ -325,20 +396,60 @@ def iommu_put_dma_cookie(domain: IommuDomain) -> None:
     domain.iova_cookie = None
 
 
+# --- iommu_dma_init_domain and the PCI reservations ---------------------------------
+
+def iova_reserve_pci_windows(dev: Device, iovad: AnyIovaDomain,
+                             behaviour: kversion.KernelBehaviour) -> int:
+    """iova_reserve_pci_windows(): keep the host bridge's windows out of the
+    IOVA space (peer-to-peer addresses). 4.9.0-4.12 reserve I/O and memory
+    windows; 5.2.1 and 6.1 memory windows only, then every gap between the
+    bridge's dma_ranges and above the last one. 0, or -EINVAL for dma_ranges out of
+    order (5.2.1 also for two ranges that touch; 6.1 sorts them first)."""
+    bridge = dev.bridge
+    for window in bridge.windows:
+        if window.type != IORESOURCE_MEM and not (
+                behaviour.pci_windows_io and window.type == IORESOURCE_IO):
+            continue
+        lo = iovad.iova_pfn((window.start - window.offset) & U64)
+        hi = iovad.iova_pfn((window.end - window.offset) & U64)
+        iovad.reserve_iova(lo, hi)
+    if not behaviour.pci_dma_ranges:
+        return 0
+    ranges = list(bridge.dma_ranges)
+    if behaviour.iova == kversion.IOVA_V6_1:
+        ranges.sort(key=lambda w: w.start)           # list_sort(iommu_dma_ranges_sort)
+    start = 0
+    for n, window in enumerate(ranges):
+        end = (window.start - window.offset) & U64
+        while True:                                   # resv_iova:
+            if end > start:
+                iovad.reserve_iova(iovad.iova_pfn(start), iovad.iova_pfn(end))
+            elif behaviour.iova == kversion.IOVA_V5_2 or end < start:
+                return -EINVAL                        # "Failed to reserve IOVA"
+            start = (window.end - window.offset + 1) & U64
+            # If window is last entry
+            if n == len(ranges) - 1 and end != U64:
+                end = U64
+                continue
+            break
+    return 0
+
+
 def iommu_dma_init_domain(domain: IommuDomain, base: int, size: int,
                           dev: Optional[Device] = None) -> int:
-    """iommu_dma_init_domain(): set up (or, if it exists, adjust) the IOVA domain
-    for [base, base + size) clipped to the aperture. 0, -EFAULT, -ENODEV (v4.9,
-    no cookie) or -EINVAL (v4.10+, no cookie or an MSI cookie). PCI host-bridge
-    windows (v4.10 iova_reserve_pci_windows) are not modelled."""
+    """iommu_dma_init_domain(): set up (or, if it exists, check) the IOVA domain
+    for [base, base + size) clipped to the aperture, and reserve a PCI device's
+    host-bridge windows. 0, -EFAULT, -ENODEV (4.9/4.10, no cookie), -EINVAL
+    (4.11 on, no cookie or an MSI cookie, or bad dma_ranges)."""
     cookie = domain.iova_cookie
     behaviour = cookie.behaviour if cookie is not None else kversion.DEFAULT
     if cookie is None:
-        return -ENODEV          # v4.9: cookie_iovad() is NULL; v4.10 would say -EINVAL
+        return -ENODEV          # 4.9: cookie_iovad() is NULL (4.11 on says -EINVAL)
     if cookie.type != IOMMU_DMA_IOVA_COOKIE:
         return -EINVAL
     if size <= 0:
         raise DmaIommuError(f"iommu_dma_init_domain size {size:#x} must be positive")
+    pci = dev_is_pci(dev)
 
     # Use the smallest supported page size for IOVA granularity
     order = _ffs(domain.pgsize_bitmap)
@@ -353,35 +464,107 @@ def iommu_dma_init_domain(domain: IommuDomain, base: int, size: int,
         base_pfn = max(base_pfn, domain.geometry.aperture_start >> order)
         end_pfn = min(end_pfn, domain.geometry.aperture_end >> order)
 
+    # 4.11/4.12: PCI devices prefer allocating within a 32-bit mask
+    if behaviour.pci_end_pfn_clamp and pci:
+        end_pfn &= DMA_BIT_MASK(32) >> order
+
     iovad = cookie.iovad
     if iovad is not None and iovad.start_pfn:
-        # All we can safely do with an existing domain is enlarge it (v4.9) /
-        # shrink dma_32bit_pfn to the new end (v4.10)
+        if (1 << order) != iovad.granule or base_pfn != iovad.start_pfn:
+            return -EFAULT      # "Incompatible range for DMA domain"
         if behaviour.init_existing == kversion.INIT_EXISTING_ENLARGE:
-            if (1 << order) != iovad.granule or base_pfn != iovad.start_pfn \
-                    or end_pfn < iovad.dma_32bit_pfn:
-                return -EFAULT  # "Incompatible range for DMA domain"
-            iovad.dma_32bit_pfn = end_pfn
-        else:
-            if (1 << order) != iovad.granule or base_pfn != iovad.start_pfn:
+            # 4.9/4.10: all we can safely do with an existing domain is enlarge it
+            if end_pfn < iovad.dma_32bit_pfn:
                 return -EFAULT
+            iovad.dma_32bit_pfn = end_pfn
+        elif behaviour.init_existing == kversion.INIT_EXISTING_SHRINK:
+            # 4.11: move the free area cache limit down for the smaller mask
             iovad.dma_32bit_pfn = min(end_pfn, iovad.dma_32bit_pfn)
+        return 0                # 5.2.1 / 6.1: nothing else to do
+
+    if behaviour.iova in (kversion.IOVA_V5_2, kversion.IOVA_V6_1):
+        cookie.iovad = init_iova_domain(1 << order, base_pfn, rules=behaviour.iova)
     else:
-        cookie.iovad = init_iova_domain(1 << order, base_pfn, end_pfn)
+        cookie.iovad = init_iova_domain(1 << order, base_pfn, end_pfn, rules=behaviour.iova)
+    if pci:
+        # 4.9-4.12 directly; 5.2.1 / 6.1 via iova_reserve_iommu_regions (the
+        # SMMU's own reserved region is the IOMMU_RESV_SW_MSI window, skipped there)
+        return iova_reserve_pci_windows(dev, cookie.iovad, behaviour)
     return 0
 
 
-def __alloc_iova(domain: IommuDomain, size: int, dma_limit: int) -> Optional[Iova]:
-    """__alloc_iova(): size-aligned IOVA below min(dma_limit, aperture_end)."""
+# --- IOVA allocation ----------------------------------------------------------------
+
+def _cookie_behaviour(domain: IommuDomain) -> kversion.KernelBehaviour:
+    return domain.iova_cookie.behaviour if domain.iova_cookie is not None else kversion.DEFAULT
+
+
+def __alloc_iova(domain: IommuDomain, size: int, dma_limit: int,
+                 dev: Optional[Device] = None) -> Optional[Iova]:
+    """__alloc_iova() (4.9.0-4.11.0): size-aligned IOVA below
+    min(dma_limit, aperture_end); 4.11 first tries below 4 GiB for PCI devices."""
     iovad = cookie_iovad(domain)
     if iovad is None:
         raise DmaIommuError(f"{domain!r} has no initialised IOVA cookie")
+    behaviour = _cookie_behaviour(domain)
     shift = iovad.iova_shift()
     length = iovad.iova_align(size) >> shift
     if domain.geometry.force_aperture:
         dma_limit = min(dma_limit, domain.geometry.aperture_end)
+    iova = None
+    # Try to get PCI devices a SAC address
+    if behaviour.pci_sac_first and dma_limit > DMA_BIT_MASK(32) and dev_is_pci(dev):
+        iova = iovad.alloc_iova(length, DMA_BIT_MASK(32) >> shift, True)
     # Enforce size-alignment to be safe
-    return iovad.alloc_iova(length, dma_limit >> shift, True)
+    if iova is None:
+        iova = iovad.alloc_iova(length, dma_limit >> shift, True)
+    return iova
+
+
+def iommu_dma_alloc_iova(domain: IommuDomain, size: int, dma_limit: int,
+                         dev: Device, forcedac: bool = False) -> int:
+    """iommu_dma_alloc_iova() (5.2.1, 6.1): the DMA address of `size` bytes
+    (already granule-aligned), 0 on failure. MSI cookies hand out linearly.
+    5.2.1 rounds small sizes up to a power of two here (6.1 in alloc_iova_fast);
+    PCI devices try a 32-bit (SAC) address first unless iommu.forcedac (6.1)."""
+    cookie = domain.iova_cookie
+    behaviour = cookie.behaviour
+    if cookie.type == IOMMU_DMA_MSI_COOKIE:
+        cookie.msi_iova = (cookie.msi_iova + size) & U64
+        return (cookie.msi_iova - size) & U64
+    if forcedac:
+        kversion.require(behaviour, behaviour.has_forcedac, "iommu.forcedac", "6.1")
+    iovad = cookie.iovad
+    if not isinstance(iovad, IovaDomainV415):
+        raise DmaIommuError(f"{domain!r}: iommu_dma_alloc_iova needs the 4.15+ allocator")
+    shift = iovad.iova_shift()
+    iova_len = size >> shift
+    if behaviour.iova == kversion.IOVA_V5_2 and iova_len < (1 << (IOVA_RANGE_CACHE_MAX_SIZE - 1)):
+        iova_len = _roundup_pow_of_two(iova_len)
+    if dev.bus_dma_limit:
+        if behaviour.iova == kversion.IOVA_V5_2:
+            dma_limit &= dev.bus_dma_limit              # dev->bus_dma_mask
+        else:
+            dma_limit = min(dma_limit, dev.bus_dma_limit)  # min_not_zero(bus_dma_limit)
+    if domain.geometry.force_aperture:
+        dma_limit = min(dma_limit, domain.geometry.aperture_end)
+    iova = 0
+    # Try to get PCI devices a SAC address
+    if dma_limit > DMA_BIT_MASK(32) and not forcedac and dev_is_pci(dev):
+        iova = iovad.alloc_iova_fast(iova_len, DMA_BIT_MASK(32) >> shift, False)
+    if not iova:
+        iova = iovad.alloc_iova_fast(iova_len, dma_limit >> shift, True)
+    return (iova << shift) & U64
+
+
+def iommu_dma_free_iova(cookie: IommuDmaCookie, iova: int, size: int) -> None:
+    """iommu_dma_free_iova() (5.2.1, 6.1), strict mode: free_iova_fast."""
+    if cookie.type == IOMMU_DMA_MSI_COOKIE:
+        # The MSI case is only ever cleaning up its most recent allocation
+        cookie.msi_iova = (cookie.msi_iova - size) & U64
+        return
+    iovad = cookie.iovad
+    iovad.free_iova_fast(iovad.iova_pfn(iova), size >> iovad.iova_shift())
 
 
 def _domain_for(dev: Device) -> IommuDomain:
@@ -391,16 +574,37 @@ def _domain_for(dev: Device) -> IommuDomain:
     return domain
 
 
-def iommu_dma_map_page(dev: Device, phys: int, size: int, prot: int) -> int:
-    """iommu_dma_map_page(): the DMA address for [phys, phys + size), or
-    DMA_ERROR_CODE when no IOVA is left or the mapping fails."""
-    domain = _domain_for(dev)
+def _iovad_for(domain: IommuDomain) -> AnyIovaDomain:
     iovad = cookie_iovad(domain)
     if iovad is None:
         raise DmaIommuError(f"{domain!r} has no initialised IOVA cookie")
+    return iovad
+
+
+def iommu_dma_map_page(dev: Device, phys: int, size: int, prot: int,
+                       forcedac: bool = False) -> int:
+    """iommu_dma_map_page() -> __iommu_dma_map(): the DMA address for
+    [phys, phys + size), or DMA_ERROR_CODE (DMA_MAPPING_ERROR, the same ~0) when no
+    IOVA is left or the mapping fails. 6.1 bounces an untrusted device's unaligned
+    buffer through swiotlb: the model does not, and says so."""
+    domain = _domain_for(dev)
+    iovad = _iovad_for(domain)
+    behaviour = _cookie_behaviour(domain)
     iova_off = iovad.iova_offset(phys)
+    if behaviour.has_untrusted and dev_is_untrusted(dev, behaviour) and \
+            (iova_off or iovad.iova_offset(size)):
+        raise DmaIommuError(f"{dev!r} is untrusted: 6.1 would bounce the unaligned buffer "
+                            f"{phys:#x}+{size:#x} through swiotlb (not modelled)")
     length = iovad.iova_align(size + iova_off)
-    iova = __alloc_iova(domain, length, dma_get_mask(dev))
+    if behaviour.alloc_fast:
+        dma_addr = iommu_dma_alloc_iova(domain, length, dma_get_mask(dev), dev, forcedac)
+        if not dma_addr:
+            return DMA_ERROR_CODE
+        if domain.iommu_map(dma_addr, phys - iova_off, length, prot):
+            iommu_dma_free_iova(domain.iova_cookie, dma_addr, length)
+            return DMA_ERROR_CODE
+        return dma_addr + iova_off
+    iova = __alloc_iova(domain, length, dma_get_mask(dev), dev)
     if iova is None:
         return DMA_ERROR_CODE
     dma_addr = iovad.iova_dma_addr(iova)
@@ -410,12 +614,19 @@ def iommu_dma_map_page(dev: Device, phys: int, size: int, prot: int) -> int:
     return dma_addr + iova_off
 
 
-def __iommu_dma_unmap(domain: IommuDomain, dma_addr: int) -> None:
-    """__iommu_dma_unmap(): unmap and free the whole IOVA range holding dma_addr
-    (the size the caller passes is ignored, as in the kernel)."""
-    iovad = cookie_iovad(domain)
-    if iovad is None:
-        raise DmaIommuError(f"{domain!r} has no initialised IOVA cookie")
+def __iommu_dma_unmap(domain: IommuDomain, dma_addr: int, size: int = 0) -> None:
+    """__iommu_dma_unmap(). 4.9-4.11: unmap and free the whole IOVA range holding
+    dma_addr (the caller's size is ignored). 5.2.1 / 6.1: unmap the caller's
+    granule-aligned size, sync, then free_iova_fast that many pages."""
+    iovad = _iovad_for(domain)
+    behaviour = _cookie_behaviour(domain)
+    if behaviour.alloc_fast:
+        iova_off = iovad.iova_offset(dma_addr)
+        dma_addr -= iova_off
+        size = iovad.iova_align(size + iova_off)
+        domain.iommu_unmap(dma_addr, size)          # WARN_ON(unmapped != size)
+        iommu_dma_free_iova(domain.iova_cookie, dma_addr, size)
+        return
     shift = iovad.iova_shift()
     pfn = dma_addr >> shift
     iova = iovad.find_iova(pfn)
@@ -429,7 +640,7 @@ def __iommu_dma_unmap(domain: IommuDomain, dma_addr: int) -> None:
 
 def iommu_dma_unmap_page(dev: Device, dma_addr: int, size: int) -> None:
     """iommu_dma_unmap_page()"""
-    __iommu_dma_unmap(_domain_for(dev), dma_addr)
+    __iommu_dma_unmap(_domain_for(dev), dma_addr, size)
 
 
 def iommu_dma_mapping_error(dev: Device, dma_addr: int) -> bool:
@@ -458,11 +669,12 @@ def _msi_page_lookup(cookie: IommuDmaCookie, msi_addr: int) -> Optional[IommuDma
 def iommu_dma_get_msi_page(dev: Device, msi_addr: int,
                            domain: IommuDomain) -> Optional[IommuDmaMsiPage]:
     """iommu_dma_get_msi_page(): find the doorbell's page in the cookie, or
-    allocate an IOVA page (IOVA allocator honouring the device's dma mask and
-    the aperture; or the MSI cookie's linear window), map it with
+    allocate an IOVA page (the IOVA allocator honouring the device's dma mask and
+    the aperture, or the MSI cookie's linear window), map it with
     IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO and add it at the list head.
     None on failure (no IOVA left, or iommu_map failed)."""
     cookie = domain.iova_cookie
+    behaviour = cookie.behaviour
     size = cookie_msi_granule(cookie)
     found = _msi_page_lookup(cookie, msi_addr)
     if found is not None:
@@ -470,22 +682,31 @@ def iommu_dma_get_msi_page(dev: Device, msi_addr: int,
 
     page_phys = msi_addr & ~(size - 1) & U64
     iovad = cookie_iovad(domain)
-    if iovad is not None:
-        iova = __alloc_iova(domain, size, dma_get_mask(dev))
-        if iova is None:
+    if behaviour.alloc_fast:
+        # 5.2.1: __iommu_dma_map(dev, msi_addr, size, prot, domain);
+        # 6.1: iommu_dma_alloc_iova + iommu_map, iommu_dma_free_iova on failure
+        page_iova = iommu_dma_alloc_iova(domain, size, dma_get_mask(dev), dev)
+        if not page_iova:
             return None
-        page_iova = iovad.iova_dma_addr(iova)
+        if domain.iommu_map(page_iova, page_phys, size, MSI_PAGE_PROT):
+            iommu_dma_free_iova(cookie, page_iova, size)
+            return None
     else:
-        iova = None
-        page_iova = cookie.msi_iova
-        cookie.msi_iova = (cookie.msi_iova + size) & U64
-
-    if domain.iommu_map(page_iova, page_phys, size, MSI_PAGE_PROT):
         if iovad is not None:
-            iovad.free_iova_range(iova)
+            iova = __alloc_iova(domain, size, dma_get_mask(dev), dev)
+            if iova is None:
+                return None
+            page_iova = iovad.iova_dma_addr(iova)
         else:
-            cookie.msi_iova = (cookie.msi_iova - size) & U64
-        return None
+            iova = None
+            page_iova = cookie.msi_iova
+            cookie.msi_iova = (cookie.msi_iova + size) & U64
+        if domain.iommu_map(page_iova, page_phys, size, MSI_PAGE_PROT):
+            if iovad is not None:
+                iovad.free_iova_range(iova)
+            else:
+                cookie.msi_iova = (cookie.msi_iova - size) & U64
+            return None
 
     msi_page = IommuDmaMsiPage(iova=page_iova, phys=page_phys,
                                phys_hi=upper_32_bits(msi_addr),
@@ -501,22 +722,18 @@ def _swizzle(cookie: IommuDmaCookie, msi_page: IommuDmaMsiPage, msg) -> None:
 
 
 def iommu_dma_map_msi_msg(dev: Device, msg) -> None:
-    """iommu_dma_map_msi_msg(): rewrite msg (an MsiMsg) in place so that the
-    device writes to the IOVA page mapping its doorbell. Untouched if the
-    device has no domain or the domain no cookie. On failure the message is
-    filled with ~0 (address_hi, address_lo and data = 0xffffffff)."""
+    """iommu_dma_map_msi_msg() (4.9.0-4.12; gone by 5.2.1): rewrite msg (an
+    MsiMsg) in place so that the device writes to the IOVA page mapping its
+    doorbell. Untouched if the device has no domain or the domain no cookie. On
+    failure the message is filled with ~0 (address_hi, address_lo and data =
+    0xffffffff)."""
     domain = iommu_get_domain_for_dev(dev)
     if domain is None or domain.iova_cookie is None:
         return
     cookie = domain.iova_cookie
-    if cookie.behaviour.split_compose:
-        # v5.2: the wrapper over iommu_dma_prepare_msi + iommu_dma_compose_msi_msg
-        desc = MsiDesc(dev)
-        if iommu_dma_prepare_msi(desc, (msg.address_hi << 32) | msg.address_lo):
-            _fail_msg(msg)
-        else:
-            iommu_dma_compose_msi_msg(desc, msg)
-        return
+    kversion.require(cookie.behaviour, cookie.behaviour.has_map_msi_msg,
+                     "iommu_dma_map_msi_msg()",
+                     "5.2.1 has only iommu_dma_prepare_msi + iommu_dma_compose_msi_msg")
     msi_addr = ((msg.address_hi & U32) << 32) | (msg.address_lo & U32)
     with cookie.msi_lock:
         msi_page = iommu_dma_get_msi_page(dev, msi_addr, domain)
@@ -533,33 +750,65 @@ def _fail_msg(msg) -> None:
     msg.data = U32
 
 
-# --- v5.2 split API ----------------------------------------------------------------
+# --- 5.2.1 / 6.1 split API ---------------------------------------------------------------
 
 @dataclass(eq=False)
 class MsiDesc:
-    """The slice of struct msi_desc the v5.2 split API uses."""
+    """The slice of struct msi_desc the split API uses: 5.2.1 keeps the MSI page
+    (iommu_cookie); 6.1.141 keeps the page's IOVA shifted right by the granule
+    order and that order (iommu_msi_iova : 58, iommu_msi_shift : 6)."""
     dev: Device
     iommu_cookie: Optional[IommuDmaMsiPage] = None
+    iommu_msi_iova: int = 0
+    iommu_msi_shift: int = 0
+
+
+def _split_behaviour(dev: Device, function: str) -> Optional[kversion.KernelBehaviour]:
+    domain = iommu_get_domain_for_dev(dev)
+    if domain is None or domain.iova_cookie is None:
+        return None
+    behaviour = domain.iova_cookie.behaviour
+    kversion.require(behaviour, behaviour.split_compose, function,
+                     "added in 5.2.1; earlier kernels call iommu_dma_map_msi_msg")
+    return behaviour
 
 
 def iommu_dma_prepare_msi(desc: MsiDesc, msi_addr: int) -> int:
-    """iommu_dma_prepare_msi() (v5.2): map the doorbell page at IRQ allocation
-    time and remember it in the descriptor. 0, or -ENOMEM on failure."""
+    """iommu_dma_prepare_msi(): map the doorbell page at IRQ allocation time and
+    remember it in the descriptor. 0, or -ENOMEM on failure."""
     dev = desc.dev
-    domain = iommu_get_domain_for_dev(dev)
-    if domain is None or domain.iova_cookie is None:
-        desc.iommu_cookie = None
+    behaviour = _split_behaviour(dev, "iommu_dma_prepare_msi()")
+    if behaviour is None:
+        desc.iommu_cookie = None                       # 5.2.1
+        desc.iommu_msi_iova, desc.iommu_msi_shift = 0, 0  # 6.1: msi_desc_set_iommu_msi_iova(desc, 0, 0)
         return 0
+    domain = dev.domain
     cookie = domain.iova_cookie
     with cookie.msi_lock:
         msi_page = iommu_dma_get_msi_page(dev, msi_addr, domain)
-    desc.iommu_cookie = msi_page
+    if behaviour.iova == kversion.IOVA_V6_1:
+        if msi_page is None:
+            return -ENOMEM
+        shift = cookie_msi_granule(cookie).bit_length() - 1     # ilog2()
+        desc.iommu_msi_iova = (msi_page.iova >> shift) & ((1 << 58) - 1)
+        desc.iommu_msi_shift = shift & 0x3F
+        return 0
+    desc.iommu_cookie = msi_page                        # msi_desc_set_iommu_cookie()
     return 0 if msi_page is not None else -ENOMEM
 
 
 def iommu_dma_compose_msi_msg(desc: MsiDesc, msg) -> None:
-    """iommu_dma_compose_msi_msg() (v5.2): swizzle msg with the page prepared
-    earlier; cannot fail (WARNs and leaves msg alone if nothing was prepared)."""
+    """iommu_dma_compose_msi_msg(): swizzle msg with the page prepared earlier;
+    cannot fail. 5.2.1 WARNs and leaves msg alone if nothing was prepared; 6.1
+    rewrites only when a shift was recorded."""
+    behaviour = _split_behaviour(desc.dev, "iommu_dma_compose_msi_msg()")
+    if behaviour is not None and behaviour.iova == kversion.IOVA_V6_1:
+        if desc.iommu_msi_shift:
+            msi_iova = desc.iommu_msi_iova << desc.iommu_msi_shift
+            msg.address_hi = upper_32_bits(msi_iova)
+            msg.address_lo = lower_32_bits(msi_iova) | (
+                msg.address_lo & ((1 << desc.iommu_msi_shift) - 1))
+        return
     domain = iommu_get_domain_for_dev(desc.dev)
     msi_page = desc.iommu_cookie
     if domain is None or domain.iova_cookie is None or msi_page is None:

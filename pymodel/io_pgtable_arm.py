@@ -1,5 +1,6 @@
-"""Model of Linux v4.9 drivers/iommu/io-pgtable-arm.c (ARM_64_LPAE_S1, 4 KiB granule)
-and an architectural VMSAv8-64 stage-1 reference walker (the SMMU oracle).
+"""Model of drivers/iommu/io-pgtable-arm.c (ARM_64_LPAE_S1, 4 KiB granule) as in
+4.9.0, with the 6.1.141 descriptor and register values as a flavour, and an
+architectural VMSAv8-64 stage-1 reference walker (the SMMU oracle).
 
 Read `ArmLpaeS1` beside io-pgtable-arm.c: the private methods carry the kernel's
 function names (`_arm_lpae_map` is `__arm_lpae_map`, ...) and the same arithmetic
@@ -11,11 +12,23 @@ models (and the SMMU's walker port) read exactly what the model wrote.
 (drivers/iommu/iommu.c) over the io-pgtable ops `arm_lpae_map` / `arm_lpae_unmap`,
 which are also exposed under those names for one-pgsize calls.
 
-Departures from v4.9 (see docs/pgtable.md):
-- an iova or paddr outside ias / oas bits gives -EINVAL (v4.9 silently aliases the
+Flavours (`kversion.PGTABLE_*`, docs/pgtable.md):
+- v4.9 (4.9.0 arm_lpae_prot_to_pte / arm_lpae_init_pte / arm_64_lpae_alloc_pgtable_s1):
+  every leaf SH inner-shareable and AP_UNPRIV; MAIR attributes 0-2 (0x0004ff44);
+  TCR SH0 IS, IRGN0/ORGN0 WBWA whatever the walk coherency.
+- v6.1 (6.1.141 arm_lpae_prot_to_pte): SH inner-shareable only with IOMMU_CACHE,
+  otherwise outer-shareable; AP_UNPRIV unless IOMMU_PRIV; NS only with
+  IO_PGTABLE_QUIRK_ARM_NS (NSTABLE on tables too); MAIR gains 0xf4
+  (ARM_LPAE_MAIR_ATTR_INC_OWBRWA) at index 3, and the int expression is
+  sign-extended into the u64 (0xfffffffff404ff44); TCR SH/IRGN/ORGN from
+  cfg->coherent_walk (IS/WBWA/WBWA, else OS/NC/NC); table descriptors written by
+  a non-coherent walker carry ARM_LPAE_PTE_SW_SYNC (bit 55).
+
+Departures from the kernels (see docs/pgtable.md):
+- an iova or paddr outside ias / oas bits gives -EINVAL (4.9 silently aliases the
   iova through the masked table index and truncates paddr to 48 bits);
-- mapping a smaller size inside an existing block gives -EEXIST (v4.9 dereferences
-  the block's output address as if it were a table; a 2017 fix made it -EEXIST).
+- mapping a smaller size inside an existing block gives -EEXIST (4.9 dereferences
+  the block's output address as if it were a table; 6.1 also says -EEXIST).
 
 `walk()` is independent of the class: it decodes TTBR/TCR/MAIR and the descriptors
 as the ARM ARM (AArch64.TranslationTableWalk, AArch64.FirstStageTranslate) does.
@@ -28,8 +41,9 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Protocol
 
 from pymodel.hwdefs import lpae as L
+from pymodel import kversion
 from pymodel.kernel import (EEXIST, EINVAL, ENOMEM, IOMMU_CACHE, IOMMU_MMIO,
-                            IOMMU_NOEXEC, IOMMU_READ, IOMMU_WRITE)
+                            IOMMU_NOEXEC, IOMMU_PRIV, IOMMU_READ, IOMMU_WRITE)
 from pymodel.memory import (MemoryAccessError, MemoryImage, OutOfTablePages,
                             TablePageAllocator)
 
@@ -54,6 +68,17 @@ ARM_LPAE_PTE_AP_UNPRIV = 1 << L.PTE_AP_UNPRIV_BIT
 ARM_LPAE_PTE_AP_RDONLY = 1 << L.PTE_AP_RDONLY_BIT
 ARM_LPAE_PTE_nG = 1 << L.PTE_NG_BIT
 ARM_LPAE_PTE_ATTR_MASK = L.PTE_ATTR_MASK
+# 6.1's io-pgtable-arm.c additions (kernel-only values, not shared with the RTL)
+ARM_LPAE_PTE_SH_OS = L.PTE_SH_OS << L.PTE_SH_SHIFT
+ARM_LPAE_PTE_NS = 1 << L.PTE_NS_BIT
+ARM_LPAE_PTE_NSTABLE = 1 << L.PTE_NSTABLE_BIT
+ARM_LPAE_PTE_SW_SYNC = 1 << 55           # software bit: "table PTE synced" (non-coherent walk)
+ARM_LPAE_MAIR_ATTR_INC_OWBRWA = 0xF4     # inner non-cacheable, outer WB RW-allocate
+ARM_LPAE_MAIR_ATTR_IDX_INC_OCACHE = 3
+ARM_LPAE_TCR_SH_OS = L.PTE_SH_OS         # TCR SH encodings equal the descriptor's
+ARM_LPAE_TCR_SH_IS = L.PTE_SH_IS
+ARM_LPAE_TCR_RGN_NC = 0
+ARM_LPAE_TCR_RGN_WBWA = L.TCR_RGN_WBWA
 
 # the IPS encodings arm_64_lpae_alloc_pgtable_s1 accepts for cfg->oas
 _OAS_TO_IPS = {32: L.IPS_32BIT, 36: L.IPS_36BIT, 40: L.IPS_40BIT,
@@ -75,6 +100,13 @@ class TlbOps(Protocol):
 
 def _ffs(x: int) -> int:
     return (x & -x).bit_length() - 1
+
+
+def _c_int_to_u64(x: int) -> int:
+    """An int-typed C expression assigned to a u64: wrap to 32 bits, then
+    sign-extend (what `u64 reg = 0xf4 << 24 | ...` does)."""
+    x &= 0xFFFF_FFFF
+    return (x - (1 << 32) if x & 0x8000_0000 else x) & _U64
 
 
 def _fls(x: int) -> int:
@@ -126,23 +158,39 @@ class _LocalSlot:
 
 class ArmLpaeS1:
     """struct arm_lpae_io_pgtable for ARM_64_LPAE_S1 with pgsize_bitmap 4K|2M|1G,
-    allocated by arm_64_lpae_alloc_pgtable_s1 (no quirks: IO_PGTABLE_QUIRK_ARM_NS off).
+    allocated by arm_64_lpae_alloc_pgtable_s1.
 
-    Attributes: `ttbr` (arm_lpae_s1_cfg.ttbr[0], the PGD's physical address), `tcr`,
-    `mair` (mair[0]; mair[1] is 0), `pgsize_bitmap`, `ias`, `oas`, `levels`,
+    `flavour` is kversion.PGTABLE_V4_9 or PGTABLE_V6_1; `coherent_walk` is
+    cfg->coherent_walk (6.1 derives the TCR from it; 4.9 ignores it);
+    `quirk_arm_ns` is IO_PGTABLE_QUIRK_ARM_NS.
+
+    Attributes: `ttbr` (arm_lpae_s1_cfg.ttbr[0], the PGD's physical address), `tcr`
+    (the AArch64 TCR layout: 4.9's raw value; for 6.1 the fields of
+    arm_lpae_s1_cfg.tcr packed the same way, plus EPD1 as the SMMU drivers set it),
+    `tcr_fields` (6.1's struct: ips, tg, sh, orgn, irgn, tsz), `mair` (4.9 mair[0],
+    mair[1] is 0; 6.1 the u64 mair), `pgsize_bitmap`, `ias`, `oas`, `levels`,
     `start_level`, `pgd`, `pgd_size`.
     """
 
     def __init__(self, memory: MemoryImage, table_alloc: TablePageAllocator,
-                 ias: int = 48, oas: int = 48, tlb: Optional[TlbOps] = None):
+                 ias: int = 48, oas: int = 48, tlb: Optional[TlbOps] = None,
+                 flavour: str = kversion.PGTABLE_V4_9, coherent_walk: bool = True,
+                 quirk_arm_ns: bool = False):
         if not 32 <= ias <= ARM_LPAE_MAX_ADDR_BITS:
             raise PgtableConfigError(f"ias {ias} outside the modelled 32..48 bits")
         if oas not in _OAS_TO_IPS:
             raise PgtableConfigError(f"oas {oas} has no TCR.IPS encoding")
+        if flavour not in (kversion.PGTABLE_V4_9, kversion.PGTABLE_V6_1):
+            raise PgtableConfigError(f"io-pgtable flavour {flavour!r}: want "
+                                     f"{kversion.PGTABLE_V4_9} or {kversion.PGTABLE_V6_1}")
         self.memory = memory
         self.table_alloc = table_alloc
         self.tlb = tlb
         self.ias, self.oas = ias, oas
+        self.flavour = flavour
+        self.coherent_walk = coherent_walk
+        self.quirk_arm_ns = quirk_arm_ns
+        v61 = flavour == kversion.PGTABLE_V6_1
         # arm_lpae_restrict_pgsizes with a 4K PAGE_SIZE
         self.pgsize_bitmap = SZ_4K | SZ_2M | SZ_1G
         # arm_lpae_alloc_pgtable
@@ -154,18 +202,27 @@ class ArmLpaeS1:
         self.pgd_size = 1 << (pgd_bits + _PTE_SIZE_SHIFT)
         self.start_level = ARM_LPAE_MAX_LEVELS - self.levels
         # arm_64_lpae_alloc_pgtable_s1: TCR
-        tcr = ((L.PTE_SH_IS << L.TCR_SH0_SHIFT)
-               | (L.TCR_RGN_WBWA << L.TCR_IRGN0_SHIFT)
-               | (L.TCR_RGN_WBWA << L.TCR_ORGN0_SHIFT)
-               | (L.TCR_TG0_4K << L.TCR_TG0_SHIFT)
-               | (_OAS_TO_IPS[oas] << L.TCR_IPS_SHIFT)
-               | ((64 - ias) << L.TCR_T0SZ_SHIFT)
-               | (1 << L.TCR_EPD1_BIT))           # no speculative walks via TTBR1
-        self.tcr = tcr
-        # MAIRs
-        self.mair = ((L.MAIR_ATTR_NC << (L.MAIR_ATTR_BITS * L.MAIR_ATTR_IDX_NC))
-                     | (L.MAIR_ATTR_WBRWA << (L.MAIR_ATTR_BITS * L.MAIR_ATTR_IDX_CACHE))
-                     | (L.MAIR_ATTR_DEVICE << (L.MAIR_ATTR_BITS * L.MAIR_ATTR_IDX_DEV)))
+        if v61 and not coherent_walk:
+            sh, irgn, orgn = ARM_LPAE_TCR_SH_OS, ARM_LPAE_TCR_RGN_NC, ARM_LPAE_TCR_RGN_NC
+        else:   # 6.1 with a coherent walk; 4.9 always
+            sh, irgn, orgn = ARM_LPAE_TCR_SH_IS, ARM_LPAE_TCR_RGN_WBWA, ARM_LPAE_TCR_RGN_WBWA
+        self.tcr_fields = {"ips": _OAS_TO_IPS[oas], "tg": L.TCR_TG0_4K, "sh": sh,
+                           "orgn": orgn, "irgn": irgn, "tsz": 64 - ias}
+        self.tcr = ((sh << L.TCR_SH0_SHIFT)
+                    | (irgn << L.TCR_IRGN0_SHIFT)
+                    | (orgn << L.TCR_ORGN0_SHIFT)
+                    | (L.TCR_TG0_4K << L.TCR_TG0_SHIFT)
+                    | (_OAS_TO_IPS[oas] << L.TCR_IPS_SHIFT)
+                    | ((64 - ias) << L.TCR_T0SZ_SHIFT)
+                    | (1 << L.TCR_EPD1_BIT))       # no speculative walks via TTBR1
+        # MAIRs: an int expression in both kernels
+        mair = ((L.MAIR_ATTR_NC << (L.MAIR_ATTR_BITS * L.MAIR_ATTR_IDX_NC))
+                | (L.MAIR_ATTR_WBRWA << (L.MAIR_ATTR_BITS * L.MAIR_ATTR_IDX_CACHE))
+                | (L.MAIR_ATTR_DEVICE << (L.MAIR_ATTR_BITS * L.MAIR_ATTR_IDX_DEV)))
+        if v61:
+            mair |= ARM_LPAE_MAIR_ATTR_INC_OWBRWA << (
+                L.MAIR_ATTR_BITS * ARM_LPAE_MAIR_ATTR_IDX_INC_OCACHE)
+        self.mair = _c_int_to_u64(mair)
         # the pgd, then TTBRs
         self.pgd = table_alloc.alloc(self.pgd_size)
         self.ttbr = self.pgd
@@ -212,19 +269,28 @@ class ArmLpaeS1:
             self.tlb.tlb_sync()
 
     # --- prot -> pte ---------------------------------------------------------------
-    @staticmethod
-    def prot_to_pte(prot: int) -> int:
-        """arm_lpae_prot_to_pte (stage 1)."""
-        pte = ARM_LPAE_PTE_AP_UNPRIV | ARM_LPAE_PTE_nG
+    def prot_to_pte(self, prot: int) -> int:
+        """arm_lpae_prot_to_pte (stage 1). 6.1 also sets SH, NS and AF here; 4.9
+        sets AF and SH_IS in arm_lpae_init_pte."""
+        v61 = self.flavour == kversion.PGTABLE_V6_1
+        pte = ARM_LPAE_PTE_nG
         if not (prot & IOMMU_WRITE) and (prot & IOMMU_READ):
             pte |= ARM_LPAE_PTE_AP_RDONLY
+        if not v61 or not (prot & IOMMU_PRIV):
+            pte |= ARM_LPAE_PTE_AP_UNPRIV
         if prot & IOMMU_MMIO:
             pte |= L.MAIR_ATTR_IDX_DEV << L.PTE_ATTRINDX_SHIFT
         elif prot & IOMMU_CACHE:
             pte |= L.MAIR_ATTR_IDX_CACHE << L.PTE_ATTRINDX_SHIFT
         # else AttrIndx 0 = ARM_LPAE_MAIR_ATTR_IDX_NC
+        if v61:
+            pte |= ARM_LPAE_PTE_SH_IS if prot & IOMMU_CACHE else ARM_LPAE_PTE_SH_OS
         if prot & IOMMU_NOEXEC:
             pte |= ARM_LPAE_PTE_XN
+        if v61:
+            if self.quirk_arm_ns:
+                pte |= ARM_LPAE_PTE_NS
+            pte |= ARM_LPAE_PTE_AF
         return pte
 
     # --- map -----------------------------------------------------------------------
@@ -240,9 +306,13 @@ class ArmLpaeS1:
             if self._unmap_slot(iova, sz, lvl, slot) != sz:
                 return -EINVAL
         pte = prot
+        if self.flavour == kversion.PGTABLE_V4_9:
+            if self.quirk_arm_ns:
+                pte |= ARM_LPAE_PTE_NS
         pte |= ARM_LPAE_PTE_TYPE_PAGE if lvl == ARM_LPAE_MAX_LEVELS - 1 \
             else ARM_LPAE_PTE_TYPE_BLOCK
-        pte |= ARM_LPAE_PTE_AF | ARM_LPAE_PTE_SH_IS
+        if self.flavour == kversion.PGTABLE_V4_9:
+            pte |= ARM_LPAE_PTE_AF | ARM_LPAE_PTE_SH_IS
         pte |= ((paddr >> self.pg_shift) << self.pg_shift) & _ADDR_BITS_MASK
         slot.set(pte)
         return 0
@@ -267,7 +337,7 @@ class ArmLpaeS1:
                 cptep = self.table_alloc.alloc(1 << self.pg_shift)
             except OutOfTablePages:
                 return -ENOMEM
-            slot.set(cptep | ARM_LPAE_PTE_TYPE_TABLE)
+            slot.set(self._table_pte(cptep))
         elif self.iopte_leaf(pte, lvl):
             # DEPARTURE: v4.9 would iopte_deref() the block and write into the
             # memory it maps; later kernels (and this model) refuse with -EEXIST.
@@ -275,6 +345,18 @@ class ArmLpaeS1:
         else:
             cptep = self.iopte_deref(pte)
         return self._arm_lpae_map(iova, paddr, size, prot, lvl + 1, cptep)
+
+    def _table_pte(self, table: int) -> int:
+        """The table descriptor __arm_lpae_map (4.9) / arm_lpae_install_table (6.1)
+        writes: 4.9 never sets NSTABLE; 6.1 does with the NS quirk, and marks the
+        descriptor ARM_LPAE_PTE_SW_SYNC once synced for a non-coherent walker."""
+        pte = table | ARM_LPAE_PTE_TYPE_TABLE
+        if self.flavour == kversion.PGTABLE_V6_1:
+            if self.quirk_arm_ns:
+                pte |= ARM_LPAE_PTE_NSTABLE
+            if not self.coherent_walk:
+                pte |= ARM_LPAE_PTE_SW_SYNC
+        return pte
 
     def _in_range(self, iova: int, paddr: int, size: int) -> bool:
         return (0 <= iova and iova + size <= (1 << self.ias)
@@ -485,7 +567,8 @@ def describe_pte(level: int, pte: int) -> str:
     kind = "PAGE" if level == ARM_LPAE_MAX_LEVELS - 1 else "BLOCK"
     idx = (pte >> L.PTE_ATTRINDX_SHIFT) & ((1 << L.PTE_ATTRINDX_BITS) - 1)
     idx_name = {L.MAIR_ATTR_IDX_NC: "NC", L.MAIR_ATTR_IDX_CACHE: "CACHE",
-                L.MAIR_ATTR_IDX_DEV: "DEV"}.get(idx, "?")
+                L.MAIR_ATTR_IDX_DEV: "DEV",
+                ARM_LPAE_MAIR_ATTR_IDX_INC_OCACHE: "INC_OCACHE"}.get(idx, "?")
     ap = ("RO" if (pte >> L.PTE_AP_RDONLY_BIT) & 1 else "RW") + \
         (",EL0" if (pte >> L.PTE_AP_UNPRIV_BIT) & 1 else "")
     flags = [f"AttrIndx={idx}({idx_name})", f"AP={ap}",

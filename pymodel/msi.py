@@ -1,10 +1,14 @@
-"""MSI messages and the two GIC MSI controllers' compose_msi_msg callbacks, with
-the seed's irqchip hunks: each compose ends by handing the message to
-iommu_dma_map_msi_msg(), which swizzles the doorbell address into an IOVA when
-the device sits behind an IOMMU DMA domain.
+"""MSI messages and the two GIC MSI controllers' compose_msi_msg callbacks. In
+4.9.0 each compose ends by handing the message to iommu_dma_map_msi_msg(), which
+swizzles the doorbell address into an IOVA when the device sits behind an IOMMU
+DMA domain. From 5.2.1 the irqchip's irq_domain_alloc calls
+iommu_dma_prepare_msi() on the doorbell (`*_irq_domain_alloc` below, returning
+the msi_desc), and compose ends with iommu_dma_compose_msi_msg(desc); composing
+without that desc under such a kernel raises kversion.KernelFeatureMissing,
+since iommu_dma_map_msi_msg() no longer exists there.
 
-  drivers/irqchip/irq-gic-v2m.c     gicv2m_compose_msi_msg()
-  drivers/irqchip/irq-gic-v3-its.c  its_irq_compose_msi_msg()
+  drivers/irqchip/irq-gic-v2m.c     gicv2m_compose_msi_msg(), gicv2m_irq_domain_alloc()
+  drivers/irqchip/irq-gic-v3-its.c  its_irq_compose_msi_msg(), its_irq_domain_alloc()
 
 Register offsets come from pymodel.hwdefs (MSI_SETSPI_NS, GITS_TRANSLATER).
 """
@@ -70,7 +74,8 @@ class V2mData:
                   spi_start: int = system.GICV2M_SPI_BASE,
                   nr_spis: int = system.GICV2M_SPI_COUNT) -> "V2mData":
         """gicv2m_init_one(): X-Gene frames want data relative to spi_start,
-        Broadcom NS2 frames data relative to 32 (GICV2M_NEEDS_SPI_OFFSET)."""
+        Broadcom NS2 frames data relative to 32 (GICV2M_NEEDS_SPI_OFFSET). Both
+        cases are already in 4.9.0's irq-gic-v2m.c."""
         v2m = cls(base, spi_start, nr_spis)
         if iidr == XGENE_GICV2M_MSI_IIDR:
             v2m.flags |= GICV2M_NEEDS_SPI_OFFSET
@@ -86,8 +91,8 @@ class V2mData:
 
 
 def _iommu_hook(dev: Device, msg: MsiMsg, desc: Optional[dma_iommu.MsiDesc]) -> None:
-    """The seed's hook, or with a v5.2 MsiDesc from *_irq_domain_alloc the
-    compose half of the split API."""
+    """4.9's iommu_dma_map_msi_msg() hook, or with an MsiDesc from
+    *_irq_domain_alloc (5.2.1, 6.1) the compose half of the split API."""
     if desc is not None:
         dma_iommu.iommu_dma_compose_msi_msg(desc, msg)
     else:
@@ -95,8 +100,8 @@ def _iommu_hook(dev: Device, msg: MsiMsg, desc: Optional[dma_iommu.MsiDesc]) -> 
 
 
 def gicv2m_irq_domain_alloc(v2m: V2mData, dev: Device) -> tuple[int, dma_iommu.MsiDesc]:
-    """v5.2 gicv2m_irq_domain_alloc(): iommu_dma_prepare_msi() on the frame's
-    doorbell before the IRQ exists; a non-zero return fails the allocation."""
+    """gicv2m_irq_domain_alloc() (5.2.1, 6.1): iommu_dma_prepare_msi() on the
+    frame's doorbell before the IRQ exists; a non-zero return fails the allocation."""
     desc = dma_iommu.MsiDesc(dev)
     return dma_iommu.iommu_dma_prepare_msi(desc, v2m.doorbell), desc
 
@@ -105,9 +110,9 @@ def gicv2m_compose_msi_msg(v2m: V2mData, dev: Device, hwirq: int,
                            msg: Optional[MsiMsg] = None,
                            desc: Optional[dma_iommu.MsiDesc] = None) -> MsiMsg:
     """gicv2m_compose_msi_msg(): address = frame + MSI_SETSPI_NS, data = the SPI
-    (minus spi_offset with GICV2M_NEEDS_SPI_OFFSET), then the seed's
-    iommu_dma_map_msi_msg() hook (v5.2: iommu_dma_compose_msi_msg(desc) when
-    `desc` comes from gicv2m_irq_domain_alloc). hwirq is the SPI INTID."""
+    (minus spi_offset with GICV2M_NEEDS_SPI_OFFSET), then 4.9's
+    iommu_dma_map_msi_msg() hook (5.2.1 / 6.1: iommu_dma_compose_msi_msg(desc)
+    with `desc` from gicv2m_irq_domain_alloc). hwirq is the SPI INTID."""
     if not v2m.spi_start <= hwirq < v2m.spi_start + v2m.nr_spis:
         raise MsiComposeError(
             f"SPI {hwirq} outside the frame's [{v2m.spi_start}, {v2m.spi_start + v2m.nr_spis})")
@@ -155,7 +160,8 @@ class ItsDevice:
 
 
 def its_irq_domain_alloc(its_dev: ItsDevice) -> tuple[int, dma_iommu.MsiDesc]:
-    """v5.2 its_irq_domain_alloc(): iommu_dma_prepare_msi() on the ITS doorbell."""
+    """its_irq_domain_alloc() (5.2.1, 6.1): iommu_dma_prepare_msi() on the ITS
+    doorbell (its->get_msi_base(its_dev))."""
     desc = dma_iommu.MsiDesc(its_dev.dev)
     return dma_iommu.iommu_dma_prepare_msi(desc, its_dev.its.doorbell), desc
 
@@ -164,8 +170,8 @@ def its_irq_compose_msi_msg(its_dev: ItsDevice, hwirq: int,
                             msg: Optional[MsiMsg] = None,
                             desc: Optional[dma_iommu.MsiDesc] = None) -> MsiMsg:
     """its_irq_compose_msi_msg(): address = ITS base + GITS_TRANSLATER,
-    data = event id, then the seed's iommu_dma_map_msi_msg() hook (v5.2:
-    iommu_dma_compose_msi_msg(desc) when `desc` comes from its_irq_domain_alloc)."""
+    data = event id, then 4.9's iommu_dma_map_msi_msg() hook (5.2.1 / 6.1:
+    iommu_dma_compose_msi_msg(desc) with `desc` from its_irq_domain_alloc)."""
     msg = msg if msg is not None else MsiMsg()
     addr = its_dev.its.doorbell
     msg.address_lo = lower_32_bits(addr)

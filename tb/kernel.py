@@ -102,6 +102,7 @@ class Vector:
     event: Optional[int]
     msg: M.MsiMsg
     doorbell: int                          # the un-swizzled doorbell address
+    desc: Optional[D.MsiDesc] = None       # 5.2+: prepared at irq_domain_alloc
 
 
 class Kernel:
@@ -266,7 +267,7 @@ class Kernel:
         if ret:
             raise KernelError(f"iommu_dma_init_domain({kd.name}, {base:#x}, {size:#x}) = {ret}")
 
-    def iommu_msi_cookie_setup(self, kd: KDomain, base: int, behaviour="v4.10") -> None:
+    def iommu_msi_cookie_setup(self, kd: KDomain, base: int, behaviour="v4.11") -> None:
         """VFIO type1: iommu_get_msi_cookie(domain, MSI window base)."""
         ret = D.iommu_get_msi_cookie(kd.domain, base, behaviour)
         if ret:
@@ -317,18 +318,20 @@ class Kernel:
         if kdev.its_dev is None:
             kdev.its_dev = self.its.its_create_device(kdev.sid, nvec)
         out = []
+        ev = kdev.its_dev.event_map
+        its_dev = M.ItsDevice(self.its_msi_node, kdev.dev, kdev.sid, lpi_base=ev.lpi_base,
+                              nr_ites=kdev.its_dev.nr_ites)
         for _ in range(nvec):
             event, hwirq = self.its.its_alloc_device_irq(kdev.its_dev)
+            # 5.2+: its_irq_domain_alloc prepares the MSI page before activate (MAPTI)
+            desc = self._prepare_msi(kdev, M.its_irq_domain_alloc, its_dev)
             self.its.its_irq_domain_activate(kdev.its_dev, event)
-            out.append((event, hwirq))
+            out.append((event, hwirq, desc))
         await self.its_post_commands()
         vecs = []
-        ev = kdev.its_dev.event_map
-        for event, hwirq in out:
-            its_dev = M.ItsDevice(self.its_msi_node, kdev.dev, kdev.sid, lpi_base=ev.lpi_base,
-                                  nr_ites=kdev.its_dev.nr_ites)
-            msg = M.its_irq_compose_msi_msg(its_dev, hwirq)
-            vec = Vector(kdev, ITS_CHIP, hwirq, event, msg, self.its_msi_node.doorbell)
+        for event, hwirq, desc in out:
+            msg = M.its_irq_compose_msi_msg(its_dev, hwirq, desc=desc)
+            vec = Vector(kdev, ITS_CHIP, hwirq, event, msg, self.its_msi_node.doorbell, desc)
             vecs.append(vec)
             self._log_msg(vec)
         kdev.vectors += vecs
@@ -347,8 +350,9 @@ class Kernel:
                 raise KernelError("GICv2m: no free SPI")
             spi = free[0]
             self.v2m_spi_used.add(spi)
-            msg = M.gicv2m_compose_msi_msg(self.v2m, kdev.dev, spi)
-            vec = Vector(kdev, V2M_CHIP, spi, None, msg, self.v2m.doorbell)
+            desc = self._prepare_msi(kdev, M.gicv2m_irq_domain_alloc, self.v2m, kdev.dev)
+            msg = M.gicv2m_compose_msi_msg(self.v2m, kdev.dev, spi, desc=desc)
+            vec = Vector(kdev, V2M_CHIP, spi, None, msg, self.v2m.doorbell, desc)
             vecs.append(vec)
             self._log_msg(vec)
         kdev.vectors += vecs
@@ -383,11 +387,26 @@ class Kernel:
             ev = vec.kdev.its_dev.event_map
             its_dev = M.ItsDevice(self.its_msi_node, vec.kdev.dev, vec.kdev.sid,
                                   lpi_base=ev.lpi_base, nr_ites=vec.kdev.its_dev.nr_ites)
-            vec.msg = M.its_irq_compose_msi_msg(its_dev, vec.hwirq)
+            vec.msg = M.its_irq_compose_msi_msg(its_dev, vec.hwirq, desc=vec.desc)
         else:
-            vec.msg = M.gicv2m_compose_msi_msg(self.v2m, vec.kdev.dev, vec.hwirq)
+            vec.msg = M.gicv2m_compose_msi_msg(self.v2m, vec.kdev.dev, vec.hwirq, desc=vec.desc)
         self._log_msg(vec)
         return vec.msg
+
+    @staticmethod
+    def _prepare_msi(kdev: KDevice, irq_domain_alloc, *args) -> Optional[D.MsiDesc]:
+        """5.2+ kernels map the MSI page in the irqchip's irq_domain_alloc
+        (iommu_dma_prepare_msi); a failure fails the IRQ allocation. Older
+        kernels map it at compose time (iommu_dma_map_msi_msg): no desc."""
+        domain = kdev.dev.domain
+        if domain is None or domain.iova_cookie is None \
+                or not domain.iova_cookie.behaviour.split_compose:
+            return None
+        err, desc = irq_domain_alloc(*args)
+        if err:
+            raise KernelError(f"{kdev.name}: iommu_dma_prepare_msi = {err}: "
+                              f"the IRQ allocation fails")
+        return desc
 
     def _log_msg(self, vec: Vector) -> None:
         what = f"LPI {vec.hwirq} (event {vec.event})" if vec.chip is ITS_CHIP else f"SPI {vec.hwirq}"

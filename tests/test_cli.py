@@ -65,10 +65,10 @@ def test_exhaustion_reports_failure(capsys):
     assert "FAILED" in out
 
 
-def test_msi_cookie_defaults_to_v410(capsys):
+def test_msi_cookie_defaults_to_v411(capsys):
     rep = run_json(capsys, "--msi-cookie", "0x08000000", "--irqchip", "gicv2m",
                    "--vector", "dev0:80", "--vector", "dev0:81")
-    assert rep["kernel"] == "v4.10"
+    assert rep["kernel"] == "v4.11"
     assert [v["address_lo"] for v in rep["vectors"]] == [0x0800_0040, 0x0800_0040]
     assert rep["domains"][0]["cookie"] == "msi"
 
@@ -101,7 +101,9 @@ def test_text_report_mentions_pages_and_descriptor(capsys):
     (["--device", "a", "--device", "a"], "given twice"),
     (["--aperture", "0x10"], "want START:END"),
     (["--kernel", "seed-v5", "--lookup", "v4.9"], "contradicts kernel seed-v5"),
-    (["--kernel", "v4.10", "--lookup", "seed-v5"], "contradicts kernel v4.10"),
+    (["--kernel", "v4.11", "--lookup", "seed-v5"], "contradicts kernel v4.11"),
+    (["--kernel", "v4.10", "--msi-cookie", "0x1000"], "does not exist in v4.10"),
+    (["--ias", "banana"], "--ias: 'banana' is not a number"),
     (["--vector", "dev0"], "want DEVICE:N"),
     (["--scenario", "/nonexistent/s.json"], "cannot read scenario file"),
     (["--dma-base", "0x1000000000000"], "setting up domain"),
@@ -140,7 +142,7 @@ def test_v52_flow_and_allocation_failure(capsys):
     rep = run_json(capsys, "--kernel", "v5.2", "--vector", "dev0:3")
     (v,) = rep["vectors"]
     assert (v["address_lo"], v["data"], v["alloc_error"]) == (0xFFFF_F040, 3, 0)
-    assert main(["--kernel", "v5.2", "--irqchip", "gicv2m", "--dma-mask", "0x1fff",
+    assert main(["--kernel", "v5.2", "--irqchip", "gicv2m", "--dma-mask", "0xfff",
                  "--vector", "dev0:80"]) == 0
     out = capsys.readouterr().out
     assert "IRQ allocation failed: iommu_dma_prepare_msi returned -12" in out

@@ -1,5 +1,5 @@
-"""pymodel.dma_iommu against v4.9 drivers/iommu/dma-iommu.c (+ the v4.10, seed-v5
-and v5.2 variants), with values worked out by hand in the comments.
+"""pymodel.dma_iommu against 4.9.0 drivers/iommu/dma-iommu.c (+ the 4.10.0, 4.11.0,
+seed-v5, 5.2.1 and 6.1.141 variants), with values worked out by hand in the comments.
 
 Common set-up, as arm64 does it for a device without dma-ranges: a DMA domain
 (arm-smmu geometry: aperture [0, 2^ias - 1], force_aperture), a cookie, and
@@ -275,14 +275,23 @@ def test_init_domain_errors_and_clipping():
     assert D.iommu_dma_init_domain(d32, 0x2000, 1 << 32) == -EFAULT
 
 
-def test_init_domain_existing_v49_enlarges_v410_shrinks():
-    d = dma_domain(size=1 << 31)                    # end_pfn 0x7ffff
-    assert D.iommu_dma_init_domain(d, 0, 1 << 32) == 0
-    assert d.iova_cookie.iovad.dma_32bit_pfn == 0xFFFFF
-    assert D.iommu_dma_init_domain(d, 0, 1 << 31) == -EFAULT
-    d10 = dma_domain(kversion.V4_10, size=1 << 32)
-    assert D.iommu_dma_init_domain(d10, 0, 1 << 31) == 0
-    assert d10.iova_cookie.iovad.dma_32bit_pfn == 0x7FFFF   # min(0x7ffff, 0xfffff)
+def test_init_domain_existing_v49_enlarges_v411_shrinks():
+    # 4.9.0 / 4.10.0 "All we can safely do with an existing domain is enlarge it"
+    for b in (kversion.V4_9, kversion.V4_10):
+        d = dma_domain(b, size=1 << 31)                 # end_pfn 0x7ffff
+        assert D.iommu_dma_init_domain(d, 0, 1 << 32) == 0
+        assert d.iova_cookie.iovad.dma_32bit_pfn == 0xFFFFF
+        assert D.iommu_dma_init_domain(d, 0, 1 << 31) == -EFAULT
+    # 4.11.0: "move the free area cache limit down for the benefit of the smaller one"
+    d11 = dma_domain(kversion.V4_11, size=1 << 32)
+    assert D.iommu_dma_init_domain(d11, 0, 1 << 31) == 0
+    assert d11.iova_cookie.iovad.dma_32bit_pfn == 0x7FFFF   # min(0x7ffff, 0xfffff)
+    # 5.2.1 / 6.1: only granule and start_pfn are checked; dma_32bit_pfn is fixed
+    for b in (kversion.V5_2, kversion.V6_1):
+        d = dma_domain(b, size=1 << 32)
+        assert D.iommu_dma_init_domain(d, 0, 1 << 31) == 0
+        assert d.iova_cookie.iovad.dma_32bit_pfn == 0x100000  # 1 << (32 - 12)
+        assert D.iommu_dma_init_domain(d, 0x2000, 1 << 31) == -EFAULT
 
 
 def test_iommu_map_core_checks():
@@ -428,7 +437,7 @@ def test_seed_v5_high_word_must_match():
     assert len(d.iova_cookie.msi_page_list) == 2
 
 
-# --- v4.10 MSI cookie ----------------------------------------------------------------
+# --- 4.11.0 MSI cookie ----------------------------------------------------------------
 
 def test_msi_cookie_linear_window():
     d = D.IommuDomain(type=D.IOMMU_DOMAIN_UNMANAGED)
@@ -457,40 +466,60 @@ def test_msi_cookie_failed_map_rolls_back_window():
     assert d.iova_cookie.msi_iova == 0x0800_0000
 
 
-def test_msi_cookie_needs_unmanaged_domain_and_v410():
+def test_msi_cookie_needs_unmanaged_domain_and_v411():
     assert D.iommu_get_msi_cookie(D.IommuDomain(), 0x0800_0000) == -EINVAL
-    with pytest.raises(kversion.KernelFeatureMissing, match="v4.9"):
-        D.iommu_get_msi_cookie(D.IommuDomain(type=D.IOMMU_DOMAIN_UNMANAGED), 0, kversion.V4_9)
+    # 4.9.0 and 4.10.0 have no iommu_get_msi_cookie (4.10 differs from 4.9 only by
+    # iommu_dma_map_resource / unmap_resource)
+    for b in (kversion.V4_9, kversion.V4_10):
+        with pytest.raises(kversion.KernelFeatureMissing, match=b.name):
+            D.iommu_get_msi_cookie(D.IommuDomain(type=D.IOMMU_DOMAIN_UNMANAGED), 0, b)
 
 
-# --- v5.2 split prepare / compose -----------------------------------------------------
+# --- 5.2.1 / 6.1 split prepare / compose ------------------------------------------------
 
-def test_v52_prepare_then_compose():
-    d = dma_domain(kversion.V5_2)
+@pytest.mark.parametrize("behaviour", [kversion.V5_2, kversion.V6_1], ids=lambda b: b.name)
+def test_split_prepare_then_compose(behaviour):
+    d = dma_domain(behaviour)
     dev = attach(d)
     desc = D.MsiDesc(dev)
     assert D.iommu_dma_prepare_msi(desc, ITS_DOORBELL) == 0
-    assert desc.iommu_cookie.iova == 0xFFFF_F000
+    if behaviour is kversion.V5_2:
+        assert desc.iommu_cookie.iova == 0xFFFF_F000          # msi_desc_set_iommu_cookie
+    else:
+        # 6.1.141: msi_desc_set_iommu_msi_iova(desc, iova, ilog2(4096))
+        assert (desc.iommu_msi_iova, desc.iommu_msi_shift) == (0xFFFFF, 12)
     msg = msg_for(ITS_DOORBELL, 6)
     D.iommu_dma_compose_msi_msg(desc, msg)
     assert (msg.address_hi, msg.address_lo, msg.data) == (0, 0xFFFF_F040, 6)
-    # the wrapper gives the same result
-    m2 = msg_for(ITS_DOORBELL, 7)
-    D.iommu_dma_map_msi_msg(dev, m2)
-    assert m2.address_lo == 0xFFFF_F040
+    # 5.2.1 has no iommu_dma_map_msi_msg any more (nor has 6.1)
+    with pytest.raises(kversion.KernelFeatureMissing, match="iommu_dma_map_msi_msg"):
+        D.iommu_dma_map_msi_msg(dev, msg_for(ITS_DOORBELL, 7))
 
 
-def test_v52_prepare_failure_is_enomem_and_compose_leaves_msg():
-    d = dma_domain(kversion.V5_2)
-    dev = attach(d, mask=0x1FFF)
+def test_split_api_missing_before_52():
+    d = dma_domain(kversion.V4_11)
+    dev = attach(d)
+    with pytest.raises(kversion.KernelFeatureMissing, match="iommu_dma_prepare_msi"):
+        D.iommu_dma_prepare_msi(D.MsiDesc(dev), ITS_DOORBELL)
+    with pytest.raises(kversion.KernelFeatureMissing, match="iommu_dma_compose_msi_msg"):
+        D.iommu_dma_compose_msi_msg(D.MsiDesc(dev), msg_for(ITS_DOORBELL))
+
+
+@pytest.mark.parametrize("behaviour", [kversion.V5_2, kversion.V6_1], ids=lambda b: b.name)
+def test_split_prepare_failure_is_enomem_and_compose_leaves_msg(behaviour):
+    d = dma_domain(behaviour)
+    # 16-bit mask: limit pfn 0xf; the 4.15+ allocator can hand out start_pfn 1, so
+    # 15 pages fit; fill them, then the MSI page has no room
+    dev = attach(d, mask=0xFFFF)
+    got = [D.iommu_dma_map_page(dev, 0x4000_0000 + i * 4096, 4096, IOMMU_READ)
+           for i in range(16)]
+    assert got[:15] == [(0xF - i) << 12 for i in range(15)] and got[15] == DMA_ERROR_CODE
     desc = D.MsiDesc(dev)
     assert D.iommu_dma_prepare_msi(desc, ITS_DOORBELL) == -ENOMEM
     msg = msg_for(ITS_DOORBELL, 6)
     D.iommu_dma_compose_msi_msg(desc, msg)
     assert (msg.address_lo, msg.data) == (ITS_DOORBELL, 6)
-    m2 = msg_for(ITS_DOORBELL, 7)
-    D.iommu_dma_map_msi_msg(dev, m2)
-    assert (m2.address_hi, m2.address_lo, m2.data) == (U32, U32, U32)
+    assert not d.iova_cookie.msi_page_list
 
 
 def test_unknown_kernel_behaviour_name():
