@@ -185,17 +185,17 @@ class Capture:
             q0, q1 = self.ram.q(addr), self.ram.q(addr + 8)
             op = q0 & 0xFF
             name = SMMU_OPS.get(op, f"UNKNOWN_{op:#x}")
-            if op == V3.OP_CFGI_STE_RANGE and (q1 & 0x1F) == 31:
-                name = "CFGI_ALL"
             row = {"index": i, "addr": hex(addr), "raw": [hex(q0), hex(q1)], "opcode": hex(op),
                    "name": name}
+            if op == V3.OP_CFGI_STE_RANGE and (q1 & 0x1F) == 31:
+                row["linux_name"] = "CFGI_ALL"       # arm-smmu-v3.c's name for Range 31
             pub = next((w["seq"] for w in prod_writes
                         if (int(w["value"], 16) & (2 * entries - 1)) > i), None)
             row["published_by_prod_write_seq"] = pub
             if i < len(consumed):
                 qn = consumed[i].text.split("SMMU_CMD_", 1)[-1].strip()
                 row.update(consumed_seq=consumed[i].seq, qemu_name="SMMU_CMD_" + qn,
-                           name_matches_trace=qn == name or (name == "CFGI_ALL" and qn == "CFGI_STE_RANGE"))
+                           name_matches_trace=qn == name)
             rows.append(row)
         self.rows["cmdq_smmu"] = rows
 
