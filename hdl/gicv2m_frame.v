@@ -6,7 +6,13 @@
 // INTID inside [SPI_BASE, SPI_BASE + SPI_COUNT) leaves on spi_* (valid/ready); any
 // other value is dropped and counted in the IMPLEMENTATION DEFINED read-only register
 // MSI_DROPPED (a departure: the frame has no such register), delivered SPIs in
-// MSI_DELIVERED. MSI_SETSPI_NS takes writes whose strobes cover bytes [1:0]. The
+// MSI_DELIVERED. MSI_SETSPI_NS takes 32-bit writes (strobes 1111) and 16-bit writes
+// to bits [15:0] (strobes 0011, the value zero-extended), the accesses GICv3's
+// GICD_SETSPI_NSR/GICM_SETSPI_NSR (which the GICv2m frame's register is the model of)
+// must support; other strobe patterns are not MSI_SETSPI_NS accesses and are ignored.
+// The value written is the INTID: bits [31:10] are RES0, so a value with any of them
+// set names no valid SPI and, as "the value written specifies an invalid SPI", has
+// no effect (dropped and counted). The
 // device is not identified (awuser is ignored): GICv2m cannot isolate devices.
 // Leaves out: MSI_SETSPI_S and the secure view, WRAP bursts (stepped as INCR).
 `include "gicv2m_defs.vh"
@@ -60,9 +66,13 @@ module gicv2m_frame #(
     input  wire                  spi_ready,
     output reg  [9:0]            spi_intid
 );
-    localparam [9:0]  BASE  = SPI_BASE;
-    localparam [10:0] LIMIT = SPI_BASE + SPI_COUNT;   // one past the last SPI
-    localparam [9:0]  COUNT = SPI_COUNT;
+    // sized through integer locals: an overridden parameter is a 32-bit value
+    localparam integer BASE_I  = SPI_BASE;
+    localparam integer COUNT_I = SPI_COUNT;
+    localparam integer LIMIT_I = SPI_BASE + SPI_COUNT;
+    localparam [9:0]  BASE  = BASE_I[9:0];
+    localparam [31:0] LIMIT = LIMIT_I;               // one past the last SPI
+    localparam [9:0]  COUNT = COUNT_I[9:0];
     localparam [31:0] TYPER = ({22'd0, BASE} << `V2M_MSI_TYPER_BASE_LSB)
                             | ({22'd0, COUNT} << `V2M_MSI_TYPER_NUMBER_LSB);
     localparam [31:0] IIDR  = `V2M_MSI_IIDR_VALUE;
@@ -95,9 +105,13 @@ module gicv2m_frame #(
     wire        lane_hi  = w_addr[2];
     wire [31:0] w_word   = lane_hi ? s_axi_wdata[63:32] : s_axi_wdata[31:0];
     wire [3:0]  w_bytes  = lane_hi ? s_axi_wstrb[7:4] : s_axi_wstrb[3:0];
-    wire        is_setspi = ({w_addr[11:2], 2'b00} == `V2M_MSI_SETSPI_NS) && (w_bytes[1:0] == 2'b11);
-    wire [9:0]  w_spi    = w_word[`V2M_MSI_SETSPI_LSB +: `V2M_MSI_SETSPI_W];
-    wire        in_range = (w_spi >= BASE) && ({1'b0, w_spi} < LIMIT);
+    wire        w32      = (w_bytes == 4'hF);
+    wire        w16      = (w_bytes == 4'h3);
+    wire        is_setspi = ({w_addr[11:2], 2'b00} == `V2M_MSI_SETSPI_NS) && (w32 || w16);
+    // the INTID written: the whole word (16-bit write: bits [15:0], zero-extended)
+    wire [31:0] w_intid  = w32 ? w_word : {16'd0, w_word[15:0]};
+    wire [9:0]  w_spi    = w_intid[`V2M_MSI_SETSPI_LSB +: `V2M_MSI_SETSPI_W];
+    wire        in_range = (w_intid >= {22'd0, BASE}) && (w_intid < LIMIT);
     wire [11:0] w_step   = 12'd1 << w_size;
 
     always @(posedge clk) begin
@@ -189,5 +203,5 @@ module gicv2m_frame #(
     // identity, which GICv2m has no means to use.
     wire unused_ok = &{1'b0, s_axi_awlen, s_axi_awlock, s_axi_awcache, s_axi_awprot,
                        s_axi_awuser, s_axi_arlock, s_axi_arcache, s_axi_arprot,
-                       s_axi_aruser, w_word[31:10], w_bytes[3:2], r_fetch[2:0]};
+                       s_axi_aruser, r_fetch[2:0]};
 endmodule

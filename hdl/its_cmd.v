@@ -5,6 +5,13 @@
 // GITS_CWRITER and executes MAPD, MAPC, MAPTI, MAPI, MOVI, DISCARD, INT, CLEAR, INV,
 // INVALL, SYNC and MOVALL in order, each one completely (table writes acknowledged)
 // before the next is fetched, so SYNC completes with every earlier command visible.
+// An interrupt has LEFT the ITS when the redistributor takes it (lpi_valid && lpi_ready
+// on its_doorbell's output). INT completes only once its LPI has left, and SYNC only
+// once every interrupt translated before it has left: both wait in S_DRAIN, holding
+// `drain` high (the translator takes no new doorbell meanwhile, so the wait is
+// bounded by the redistributor) until `out_drained` says the ITS holds no translated
+// interrupt. RDbase (MAPC, SYNC, MOVALL's RDbase1 and RDbase2) is a processor number
+// (GITS_TYPER.PTA = 0) and must name one of the NUM_RD redistributors.
 // Device table and ITT entries (IMPLEMENTATION DEFINED formats in
 // pymodel/hwdefs/its.py) are read and written through a single-beat memory port;
 // collections are held in hardware (GITS_TYPER.HCC) and written through coll_*.
@@ -22,7 +29,8 @@ module its_cmd #(
     parameter EVENT_BITS  = 16,   // GITS_TYPER.ID_bits + 1
     parameter LPI_BITS    = 16,   // physical INTID bits (GICD_TYPER.IDbits + 1)
     parameter NUM_COLL    = 16,
-    parameter COLL_BITS   = 4     // clog2(NUM_COLL)
+    parameter COLL_BITS   = 4,    // clog2(NUM_COLL)
+    parameter NUM_RD      = 16    // redistributors: valid RDbase 0 .. NUM_RD-1
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -37,6 +45,9 @@ module its_cmd #(
     input  wire                  dt_valid,
     input  wire [ADDR_WIDTH-13:0] dt_base,
     input  wire [7:0]            dt_size,
+    // interrupts inside the ITS (INT and SYNC wait until none is left)
+    output wire                  drain,
+    input  wire                  out_drained,
     // state visible in registers
     output reg  [14:0]           creadr,
     output reg                   stalled,
@@ -85,13 +96,20 @@ module its_cmd #(
     localparam [3:0] S_IDLE = 4'd0, S_FETCH_AR = 4'd1, S_FETCH_R = 4'd2, S_EXEC = 4'd3,
                      S_DTE_AR = 4'd4, S_DTE_R = 4'd5, S_ITTE_AR = 4'd6, S_ITTE_R = 4'd7,
                      S_WRITE = 4'd8, S_WRITE_B = 4'd9, S_INT = 4'd10, S_DONE = 4'd11,
-                     S_ERR = 4'd12, S_STALLED = 4'd13;
+                     S_ERR = 4'd12, S_STALLED = 4'd13, S_DRAIN = 4'd14;
+    localparam integer NUM_RD_I = NUM_RD;
+    localparam [31:0] RD_LIMIT = NUM_RD_I;
+    // sized through integer locals: an overridden parameter is a 32-bit value
+    localparam integer NUM_COLL_I = NUM_COLL;
+    localparam [15:0] COLL_LIMIT = NUM_COLL_I[15:0];
+    localparam integer EVENT_BITS_I = EVENT_BITS;
+    localparam [5:0] EVENT_LIMIT = EVENT_BITS_I[5:0];
 
     reg [3:0]  state;
     // Commands and table entries are fetched as whole doublewords; their reserved
     // bits (and ITT address bits above ADDR_WIDTH) are deliberately ignored.
     /* verilator lint_off UNUSEDSIGNAL */
-    reg [63:0] dw0, dw1, dw2;
+    reg [63:0] dw0, dw1, dw2, dw3;
     reg [63:0] dte, itte;
     /* verilator lint_on UNUSEDSIGNAL */
     reg [1:0]  beat;
@@ -108,6 +126,7 @@ module its_cmd #(
     wire [15:0] icid    = dw2[`ITS_CMD_ICID_LSB +: `ITS_CMD_ICID_W];
     wire [43:0] itt_field = dw2[`ITS_CMD_ITT_LSB +: `ITS_CMD_ITT_W];
     wire [35:0] rdbase  = dw2[`ITS_CMD_RDBASE_LSB +: `ITS_CMD_RDBASE_W];
+    wire [35:0] rdbase2 = dw3[`ITS_CMD_RDBASE_LSB +: `ITS_CMD_RDBASE_W];  // MOVALL
     wire        v_bit   = dw2[`ITS_CMD_VALID_BIT];
     wire [31:0] pintid  = (opcode == `ITS_CMD_MAPI) ? eventid : pintid_field;
 
@@ -115,9 +134,10 @@ module its_cmd #(
     // DeviceID in range: fits DEVID_WIDTH and its DTE lies inside the table
     wire [31:0] dt_entries = ({24'd0, dt_size} + 32'd1) << 9;   // 512 entries per page
     wire devid_oor = (devid32 >= (32'd1 << DEVID_WIDTH)) || !dt_valid || (devid32 >= dt_entries);
-    wire icid_oor  = (icid >= NUM_COLL);
+    wire icid_oor  = (icid >= COLL_LIMIT);
     wire [COLL_BITS-1:0] icid_idx = icid[COLL_BITS-1:0];
-    wire rdbase_oor = (rdbase[35:16] != 20'd0);
+    wire rdbase_oor  = (rdbase[35:32] != 4'd0) || (rdbase[31:0] >= RD_LIMIT);
+    wire rdbase2_oor = (rdbase2[35:32] != 4'd0) || (rdbase2[31:0] >= RD_LIMIT);
     wire pintid_oor = (pintid < `ITS_LPI_MIN_INTID) || (pintid >= (32'd1 << LPI_BITS));
 
     wire        dte_v     = dte[`ITS_DTE_VALID_BIT];
@@ -130,7 +150,7 @@ module its_cmd #(
     wire        itte_v    = itte[`ITS_ITTE_VALID_BIT];
     wire [15:0] itte_icid = itte[`ITS_ITTE_ICID_LSB +: `ITS_ITTE_ICID_W];
     wire [31:0] itte_pintid = itte[`ITS_ITTE_PINTID_LSB +: `ITS_ITTE_PINTID_W];
-    wire        itte_coll_mapped = (itte_icid < NUM_COLL) && coll_valid[itte_icid[COLL_BITS-1:0]];
+    wire        itte_coll_mapped = (itte_icid < COLL_LIMIT) && coll_valid[itte_icid[COLL_BITS-1:0]];
     wire [15:0] itte_target = coll_target[itte_icid[COLL_BITS-1:0]*16 +: 16];
 
     // byte addresses
@@ -148,6 +168,7 @@ module its_cmd #(
 
     assign lock_req = (state == S_IDLE) ? work : (state != S_STALLED && state != S_ERR);
     assign busy     = (state != S_IDLE) && (state != S_STALLED);
+    assign drain    = (state == S_DRAIN);
 
     always @(posedge clk) begin
         coll_we   <= 1'b0;
@@ -165,7 +186,7 @@ module its_cmd #(
             wd_valid   <= 1'b0;
             wr_addr    <= {ADDR_WIDTH{1'b0}};
             wr_data    <= 64'd0;
-            dw0 <= 64'd0; dw1 <= 64'd0; dw2 <= 64'd0;
+            dw0 <= 64'd0; dw1 <= 64'd0; dw2 <= 64'd0; dw3 <= 64'd0;
             dte <= 64'd0; itte <= 64'd0;
             beat       <= 2'd0;
             err_reason <= 8'd0;
@@ -204,7 +225,7 @@ module its_cmd #(
                 2'd0: dw0 <= rd_data;
                 2'd1: dw1 <= rd_data;
                 2'd2: dw2 <= rd_data;
-                default: ;  // DW3 carries no field of a physical command
+                default: dw3 <= rd_data;   // MOVALL's RDbase2
                 endcase
                 if (rd_err) fetch_err <= 1'b1;   // also on the last beat: S_ERR reads it
                 if (rd_last) begin
@@ -224,7 +245,7 @@ module its_cmd #(
                 `ITS_CMD_MAPD: begin
                     if (devid_oor) begin
                         err_reason <= `ITS_CMDERR_DEVICE_OOR; state <= S_ERR;
-                    end else if (v_bit && ({1'b0, mapd_size} >= EVENT_BITS)) begin
+                    end else if (v_bit && ({1'b0, mapd_size} >= EVENT_LIMIT)) begin
                         err_reason <= `ITS_CMDERR_ITTSIZE_OOR; state <= S_ERR;
                     end else begin
                         wr_addr  <= dte_addr;
@@ -274,10 +295,18 @@ module its_cmd #(
                         state    <= S_DONE;
                     end
                 end
-                `ITS_CMD_SYNC, `ITS_CMD_MOVALL: begin
-                    // Every earlier command has completed by now; MOVALL has no
-                    // pending state to move without redistributors.
+                `ITS_CMD_SYNC: begin
+                    // Every earlier command has completed by now; what is left is
+                    // the interrupts translated before it (S_DRAIN).
                     if (rdbase_oor) begin
+                        err_reason <= `ITS_CMDERR_RDBASE_OOR; state <= S_ERR;
+                    end else begin
+                        state <= S_DRAIN;
+                    end
+                end
+                `ITS_CMD_MOVALL: begin
+                    // no pending state to move without redistributors
+                    if (rdbase_oor || rdbase2_oor) begin
                         err_reason <= `ITS_CMDERR_RDBASE_OOR; state <= S_ERR;
                     end else begin
                         state <= S_DONE;
@@ -389,7 +418,7 @@ module its_cmd #(
                     end
                 end else if (int_ready) begin
                     int_valid <= 1'b0;
-                    state     <= S_DONE;
+                    state     <= S_DRAIN;   // completes once the LPI has left
                 end
             end
             S_WRITE: begin
@@ -404,6 +433,7 @@ module its_cmd #(
                     state <= S_DONE;
                 end
             end
+            S_DRAIN: if (out_drained) state <= S_DONE;
             S_DONE: begin
                 inv_valid   <= inv_pending;
                 inv_pending <= 1'b0;

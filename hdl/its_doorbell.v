@@ -30,6 +30,7 @@ module its_doorbell #(
     parameter LPI_BITS      = 16,
     parameter NUM_COLL      = 16,
     parameter COLL_BITS     = 4,
+    parameter NUM_RD        = 16,
     parameter CACHE_ENTRIES = 8,
     parameter CACHE_BITS    = 3
 ) (
@@ -143,9 +144,13 @@ module its_doorbell #(
     localparam [31:0] PIDR2  = `ITS_GITS_PIDR2_VALUE;
     localparam [2:0] BASER_TYPE = `ITS_BASER_TYPE_DEVICE;
     localparam [63:0] ITTE_SIZE_M1 = `ITS_ENTRY_BYTES - 1;
-    localparam [63:0] EVBITS_M1 = EVENT_BITS - 1;
-    localparam [63:0] DEVBITS_M1 = DEVID_WIDTH - 1;
-    localparam [63:0] HCC = NUM_COLL;
+    // sized through integer locals: an overridden parameter is a 32-bit value
+    localparam integer EVBITS_M1_I = EVENT_BITS - 1;
+    localparam integer DEVBITS_M1_I = DEVID_WIDTH - 1;
+    localparam integer HCC_I = NUM_COLL;
+    localparam [63:0] EVBITS_M1 = {59'd0, EVBITS_M1_I[4:0]};
+    localparam [63:0] DEVBITS_M1 = {59'd0, DEVBITS_M1_I[4:0]};
+    localparam [63:0] HCC = {56'd0, HCC_I[7:0]};   // GITS_TYPER.HCC: NUM_COLL <= 255
 
     // --- register state ---------------------------------------------------------------
     reg              enabled;
@@ -362,6 +367,10 @@ module its_doorbell #(
 
     // --- interrupt output -------------------------------------------------------------
     wire        x_res_valid, c_int_valid;
+    // No translated interrupt inside the ITS: none waiting in the translator, none
+    // in the output register. An interrupt leaves at the lpi_valid/lpi_ready handshake.
+    wire        out_drained = !lpi_valid && !x_res_valid;
+    wire        drain;
     wire [31:0] x_res_intid, c_int_intid;
     wire [15:0] x_res_target, c_int_target;
     wire        out_load = !lpi_valid || lpi_ready;
@@ -385,11 +394,13 @@ module its_doorbell #(
     wire [31:0]            inv_eventid;
 
     its_cmd #(.ADDR_WIDTH(ADDR_WIDTH), .DEVID_WIDTH(DEVID_WIDTH), .EVENT_BITS(EVENT_BITS),
-              .LPI_BITS(LPI_BITS), .NUM_COLL(NUM_COLL), .COLL_BITS(COLL_BITS)) u_cmd (
+              .LPI_BITS(LPI_BITS), .NUM_COLL(NUM_COLL), .COLL_BITS(COLL_BITS),
+              .NUM_RD(NUM_RD)) u_cmd (
         .clk(clk), .rst(rst),
         .enabled(enabled), .cq_valid(cb_valid), .cq_base(cb_pa), .cq_size(cb_size),
         .cwriter(cwriter), .retry(retry_pulse), .cq_reset(cq_reset_pulse),
         .dt_valid(dt_valid), .dt_base(dt_pa), .dt_size(dt_size),
+        .drain(drain), .out_drained(out_drained),
         .creadr(creadr), .stalled(stalled), .err_code(err_code), .done_count(done_count),
         .busy(cmd_busy), .lock_req(cmd_lock_req), .lock_gnt(cmd_gnt),
         .rd_valid(c_rd_valid), .rd_ready(m_axi_arready && owner == OWN_CMD), .rd_addr(c_rd_addr),
@@ -409,7 +420,7 @@ module its_doorbell #(
     its_xlate #(.ID_WIDTH(ID_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .DEVID_WIDTH(DEVID_WIDTH),
                 .NUM_COLL(NUM_COLL), .COLL_BITS(COLL_BITS), .CACHE_ENTRIES(CACHE_ENTRIES),
                 .CACHE_BITS(CACHE_BITS)) u_xlate (
-        .clk(clk), .rst(rst), .enabled(enabled),
+        .clk(clk), .rst(rst), .enabled(enabled), .fence(drain),
         .dt_valid(dt_valid), .dt_base(dt_pa), .dt_size(dt_size),
         .s_axi_awid(s_axi_awid), .s_axi_awaddr(s_axi_awaddr),
         .s_axi_awsize(s_axi_awsize), .s_axi_awburst(s_axi_awburst),

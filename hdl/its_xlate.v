@@ -12,8 +12,17 @@
 // a valid DTE, an EventID beyond the ITT size, an unmapped event, an unmapped
 // collection, a disabled ITS, or a failed table read are dropped and counted.
 // Other offsets of the frame are RAZ/WI; every burst gets an OKAY response.
-// GITS_TRANSLATER accepts 32-bit writes (strobes [3:0] all set) and 16-bit writes
-// (strobes [1:0]); other strobe patterns are ignored.
+// GITS_TRANSLATER accepts 32-bit writes (strobes [3:0] = 1111) and 16-bit writes to
+// bits [15:0] (strobes [3:0] = 0011, EventID zero-extended: the unstrobed lanes are
+// not data), as IHI 0069 requires of GITS_TRANSLATER; any other strobe pattern (a
+// 3-byte write, a 16-bit write to bits [31:16]) is not a GITS_TRANSLATER access and
+// is ignored.
+// The translation cache holds nothing while GITS_CTLR.Enabled = 0 (it is flushed
+// every such cycle): GITS_BASER0 can only change while the ITS is disabled, so a
+// re-based or invalidated device table is never translated through stale entries
+// (a kexec'd kernel's new tables are read afresh).
+// While `fence` is high (INT or SYNC waiting for the interrupts inside the ITS to
+// leave) no new doorbell beat is taken, so the wait is bounded.
 // Leaves out: WRAP bursts are stepped as INCR (the frame has one register).
 `include "its_defs.vh"
 
@@ -29,6 +38,7 @@ module its_xlate #(
     input  wire                   clk,
     input  wire                   rst,
     input  wire                   enabled,
+    input  wire                   fence,
     input  wire                   dt_valid,
     input  wire [ADDR_WIDTH-13:0] dt_base,
     input  wire [7:0]             dt_size,
@@ -95,6 +105,8 @@ module its_xlate #(
     localparam [2:0] X_IDLE = 3'd0, X_LOOKUP = 3'd1, X_DTE_AR = 3'd2, X_DTE_R = 3'd3,
                      X_ITTE_AR = 3'd4, X_ITTE_R = 3'd5, X_OUT = 3'd6;
     localparam integer C_LAST_I = CACHE_ENTRIES - 1;
+    localparam integer NUM_COLL_I = NUM_COLL;
+    localparam [15:0] COLL_LIMIT = NUM_COLL_I[15:0];
     localparam [CACHE_BITS-1:0] C_LAST = C_LAST_I[CACHE_BITS-1:0];
 
     // --- write side of the frame -----------------------------------------------------
@@ -106,15 +118,15 @@ module its_xlate #(
     reg  [2:0]            xstate;
 
     assign s_axi_awready = !w_active && !s_axi_bvalid;
-    assign s_axi_wready  = w_active && (xstate == X_IDLE);
+    assign s_axi_wready  = w_active && (xstate == X_IDLE) && !fence;
     assign s_axi_bresp   = 2'b00;
 
     wire w_fire     = s_axi_wvalid && s_axi_wready;
     wire beat_is_tr = (w_addr[15:2] == (`ITS_TRANSLATER_OFFSET >> 2));
     wire strobe32   = (s_axi_wstrb[3:0] == 4'hF);
-    wire strobe16   = (s_axi_wstrb[1:0] == 2'b11);
+    wire strobe16   = (s_axi_wstrb[3:0] == 4'h3);
     wire [31:0] beat_event = strobe32 ? s_axi_wdata[31:0] : {16'd0, s_axi_wdata[15:0]};
-    wire translate_beat = w_fire && beat_is_tr && strobe16;
+    wire translate_beat = w_fire && beat_is_tr && (strobe32 || strobe16);
 
     // --- read side of the frame: RAZ ---------------------------------------------------
     reg [7:0] r_left;
@@ -192,7 +204,7 @@ module its_xlate #(
 
     // result: from the cache in X_LOOKUP, from the walk in X_OUT
     wire [15:0] res_icid  = (xstate == X_LOOKUP) ? hit_icid : o_icid;
-    wire        coll_ok   = (res_icid < NUM_COLL) && coll_valid[res_icid[COLL_BITS-1:0]];
+    wire        coll_ok   = (res_icid < COLL_LIMIT) && coll_valid[res_icid[COLL_BITS-1:0]];
     wire        lookup_hit = (xstate == X_LOOKUP) && enabled && hit;
     assign res_valid  = ((lookup_hit || xstate == X_OUT) && coll_ok);
     assign res_intid  = (xstate == X_LOOKUP) ? hit_intid : o_intid;
@@ -349,6 +361,8 @@ module its_xlate #(
             end
             default: xstate <= X_IDLE;
             endcase
+            // a disabled ITS keeps no translation (after the fill above, so it wins)
+            if (!enabled) c_valid <= {CACHE_ENTRIES{1'b0}};
         end
     end
 endmodule

@@ -22,7 +22,7 @@ Field positions, opcodes and table formats come from pymodel.hwdefs.its.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from pymodel.hwdefs import its as H
@@ -194,7 +194,9 @@ def its_build_sync_cmd(target_address: int) -> its_cmd_block:
 # --- the reference translator ----------------------------------------------------------
 @dataclass(frozen=True)
 class Lpi:
-    """An interrupt leaving the ITS: physical INTID and target (processor number)."""
+    """An interrupt leaving the ITS: physical INTID and target (processor number).
+    It has left when the redistributor has taken it (lpi_valid && lpi_ready): INT
+    completes, and SYNC completes, only after that (docs/its.md)."""
 
     intid: int
     target: int
@@ -225,6 +227,7 @@ class ItsConfig:
     event_bits: int = 16         # EventID bits (GITS_TYPER.ID_bits + 1)
     lpi_bits: int = 16           # physical INTID bits
     num_collections: int = 16    # GITS_TYPER.HCC
+    num_redistributors: int = 16  # processors: RDbase (PTA = 0) must be below this
     dt_entries: int = 1 << 16    # device table entries (BASER0 pages * 512)
     dt_base: int = 0             # device table address (GITS_BASER0 PA)
 
@@ -335,7 +338,7 @@ class ItsReference:
         if op == H.CMD_MAPC:
             if icid >= cfg.num_collections:
                 return H.CMDERR_COLLECTION_OOR
-            if valid and rdbase >= (1 << 16):
+            if valid and rdbase >= cfg.num_redistributors:
                 return H.CMDERR_RDBASE_OOR
             if valid:
                 self.collections[icid] = rdbase
@@ -348,8 +351,13 @@ class ItsReference:
             if icid not in self.collections:
                 return H.CMDERR_UNMAPPED_COLLECTION
             return None
-        if op in (H.CMD_SYNC, H.CMD_MOVALL):
-            return H.CMDERR_RDBASE_OOR if rdbase >= (1 << 16) else None
+        if op == H.CMD_SYNC:
+            return H.CMDERR_RDBASE_OOR if rdbase >= cfg.num_redistributors else None
+        if op == H.CMD_MOVALL:                       # RDbase1 in DW2, RDbase2 in DW3
+            rdbase2 = _get(c.raw_cmd[3], H.CMD_RDBASE_LSB, H.CMD_RDBASE_W)
+            if rdbase >= cfg.num_redistributors or rdbase2 >= cfg.num_redistributors:
+                return H.CMDERR_RDBASE_OOR
+            return None
         if op not in (H.CMD_MAPTI, H.CMD_MAPI, H.CMD_MOVI, H.CMD_DISCARD, H.CMD_INT,
                       H.CMD_CLEAR, H.CMD_INV):
             return H.CMDERR_UNKNOWN_COMMAND
@@ -400,6 +408,25 @@ class ItsReference:
         if op == H.CMD_INT:
             self.int_lpis.append(Lpi(entry[0], self.collections[entry[1]]))
         return None
+
+    # ---- register writes that change what the ITS may translate -----------------------
+    def its_disable(self) -> None:
+        """GITS_CTLR.Enabled written 0: doorbells are dropped, and the ITS keeps no
+        cached translation (it may be re-based before it is enabled again)."""
+        self.enabled = False
+        self.maybe_cached.clear()
+
+    def its_enable(self) -> None:
+        self.enabled = True
+
+    def its_baser_device(self, dt_base: int, dt_entries: int, valid: bool) -> None:
+        """GITS_BASER0 written (ITS disabled) with a device table software has just
+        allocated zeroed (its_alloc_tables), or with Valid = 0: no device is mapped."""
+        if self.enabled:
+            raise ItsError("GITS_BASER0 written while GITS_CTLR.Enabled = 1 (ignored by the ITS)")
+        self.config = replace(self.config, dt_base=dt_base,
+                              dt_entries=dt_entries if valid else 0)
+        self.devices.clear()
 
     def itt_zeroed(self, itt_addr: int, nbytes: int) -> None:
         """Memory [itt_addr, +nbytes) was (re)allocated zeroed: forget its entries."""
@@ -493,7 +520,8 @@ class its_node:
     devbits: int = 16
     event_bits: int = 16
     lpi_bits: int = 16
-    num_collections: int = 16
+    num_collections: int = 16       # GITS_TYPER.HCC (no collection table: BASER1..7 None)
+    num_redistributors: int = 16    # processors the ITS can target
     cmd_queue_size: int = ITS_CMD_QUEUE_SZ
     auto_sync: bool = True          # append SYNC as its_send_single_command does
     cmd_base: int = field(init=False)
@@ -515,6 +543,7 @@ class its_node:
         self.reference = ItsReference(ItsConfig(
             devbits=self.devbits, event_bits=self.event_bits, lpi_bits=self.lpi_bits,
             num_collections=self.num_collections,
+            num_redistributors=self.num_redistributors,
             dt_entries=self.device_table_pages * SZ_4K // H.ENTRY_BYTES,
             dt_base=self.device_table))
 
@@ -566,6 +595,10 @@ class its_node:
         off = self.its_allocate_entry()
         self.memory.write(self.cmd_base + off, cmd.to_bytes())
         self.history.append(cmd)
+        if self.reference.stalled_error is not None:
+            # queued behind a stalled command: the ITS does not get to it (the driver
+            # does not know and goes on queueing, as its_cpu_init_collection's INVALL)
+            return self.reference.stalled_error
         return self.reference.apply(cmd, fetch_addr=self.cmd_base + off)
 
     def _send(self, cmd: its_cmd_block, sync_col: Optional[its_collection]) -> Optional[int]:
@@ -623,7 +656,10 @@ class its_node:
 
     # ---- set-up in the driver's words ------------------------------------------------
     def its_cpu_init_collection(self, cpu: int) -> None:
-        """Map collection `cpu` to processor `cpu` and invalidate it (MAPC, SYNC, INVALL)."""
+        """Map collection `cpu` to processor `cpu` and invalidate it (MAPC, SYNC, INVALL).
+        As in v4.9 and v6.1 (its_cpu_init_collection: col_id = cpu, no check against
+        GITS_TYPER.HCC): with no collection table (GITS_BASER1..7 Type None) a CPU
+        number >= HCC gives a MAPC whose ICID is out of range, and the queue stalls."""
         col = self.collections[cpu]
         self.its_send_mapc(col, True)
         self.its_send_invall(col)

@@ -1,5 +1,6 @@
-"""Testbench for hdl/gicv2m_frame.v: an AxiMaster on the frame (s_axi_*), an SpiMonitor
-on spi_* driving random spi_ready, pause generators on every AXI channel."""
+"""Testbench for hdl/gicv2m_frame.v: an AxiMaster on the frame (s_axi_*) whose W beats
+carry random bytes in their unstrobed lanes (tb.its_tb.WBeatTamper), an SpiMonitor on
+spi_* driving random spi_ready, pause generators on every AXI channel."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles
 from cocotbext.axi import AxiBus, AxiMaster
 
-from tb.its_tb import cycle_pause
+from tb.its_tb import WBeatTamper, cycle_pause
 from tb.monitors import ReadySink
 from tb.protocol_checker import attach_checkers
 
@@ -32,9 +33,11 @@ class V2mTB:
         self.dut = dut
         self.rng = random.Random(seed)
         logging.getLogger(f"cocotb.{dut._name}.s_axi").setLevel(logging.WARNING)
+        dut.rst.value = 1           # in reset from the first clock edge (no X on VALIDs)
         cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
         self.axi = AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.clk, dut.rst)
         self.checker = attach_checkers(dut, dut.clk, dut.rst)   # every port of gicv2m_frame
+        self.axi_w = WBeatTamper(self.axi, random.Random(seed ^ 0x4D4D))
         self.mon = SpiMonitor(dut, p_ready, random.Random(seed ^ 0x33))
         self.mon.start()
 

@@ -6,15 +6,16 @@ AxiRam on m_axi_* sharing one MemoryImage with the driver model (pymodel.its) th
 a FaultyMemory (bus-error injection), and an
 LpiMonitor on lpi_* that drives random lpi_ready back-pressure. set_idle_generator /
 set_backpressure_generator put pause generators on every AXI channel.
+`WBeatTamper` edits the device master's W beats on their way out (noise in the
+unstrobed lanes, sparse strobes cocotbext-axi cannot build).
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import random
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 import cocotb
 from cocotb.clock import Clock
@@ -39,6 +40,35 @@ def cycle_pause(p_pause: float, rng: random.Random):
         yield rng.random() < p_pause
 
 
+class WBeatTamper:
+    """Sits between an AxiMaster and its W channel: every beat leaving gets its
+    unstrobed byte lanes filled with random bytes (AXI says they carry no data, so
+    the DUT must not look at them), and the next queued edit, if any, is applied
+    (e.g. a sparse strobe pattern). The bus protocol stays cocotbext-axi's."""
+
+    def __init__(self, master, rng: random.Random, noise: bool = True):
+        self.channel = master.write_if.w_channel
+        self.rng = rng
+        self.noise = noise
+        self.edits: list[Callable] = []
+        self.lanes = len(self.channel.bus.wstrb)
+        self._send = self.channel.send
+        self.channel.send = self._tampered_send
+
+    async def _tampered_send(self, w) -> None:
+        if self.edits:
+            self.edits.pop(0)(w)
+        if self.noise:
+            strb = int(w.wstrb)
+            keep = sum(0xFF << (8 * i) for i in range(self.lanes) if strb >> i & 1)
+            w.wdata = (int(w.wdata) & keep) | (self.rng.getrandbits(8 * self.lanes) & ~keep)
+        await self._send(w)
+
+    def next_beat(self, edit: Callable) -> None:
+        """Apply `edit(w)` to the next W beat sent."""
+        self.edits.append(edit)
+
+
 @dataclass(frozen=True)
 class LpiTxn:
     intid: int
@@ -59,21 +89,28 @@ class LpiMonitor(ReadySink):
 
 class ItsTB:
     def __init__(self, dut, *, seed: int = 0, p_ready: float = 1.0, queue_pages: int = 16,
-                 devbits: Optional[int] = None):
+                 devbits: Optional[int] = None, nr_cpus: int = 4):
         self.dut = dut
         self.log = logging.getLogger("cocotb.tb")
         self.log.setLevel(logging.INFO)
         self.rng = random.Random(seed)
+        dut.rst.value = 1           # in reset from the first clock edge (no X on VALIDs)
         cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
         self.memory = MemoryImage()
         self.allocator = TablePageAllocator(self.memory, TABLE_POOL, TABLE_POOL_SIZE)
         self.devbits = devbits or len(dut.s_axi_awuser)
-        self.its = its_node(self.memory, self.allocator, devbits=self.devbits,
-                            cmd_queue_size=queue_pages * 4096)
+        # what GITS_TYPER.HCC and the redistributor count are on this build
+        self.num_collections = int(dut.NUM_COLL.value)
+        self.num_redistributors = int(dut.NUM_RD.value)
+        self.queue_pages = queue_pages
+        self.nr_cpus = nr_cpus
+        self.its = self._driver()
+        self.ctrl_writes: list[int] = []          # offsets of control-frame writes, in order
         for name in ("s_axil", "s_axi", "m_axi"):
             logging.getLogger(f"cocotb.{dut._name}.{name}").setLevel(logging.WARNING)
         self.ctrl = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
         self.dev = AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.clk, dut.rst)
+        self.dev_w = WBeatTamper(self.dev, random.Random(seed ^ 0x7E7E))
         # the ITS's memory port sees the image through FaultyMemory: tests inject
         # SLVERR on chosen table / queue addresses (tb.faulty_memory)
         self.faulty = FaultyMemory(self.memory)
@@ -86,6 +123,31 @@ class ItsTB:
         self.lpis.start()
         self.w_handshakes: list[int] = []
         cocotb.start_soon(self._watch_w())
+
+    def _driver(self) -> its_node:
+        return its_node(self.memory, self.allocator, nr_cpus=self.nr_cpus, devbits=self.devbits,
+                        num_collections=self.num_collections,
+                        num_redistributors=self.num_redistributors,
+                        cmd_queue_size=self.queue_pages * 4096)
+
+    def new_kernel(self) -> its_node:
+        """A kexec'd kernel: a fresh driver (its own zeroed command queue and device
+        table, no device mapped) over the same memory. The reference's counters carry
+        over (the ITS's do). Call with the ITS disabled, then its_probe()."""
+        old = self.its.reference
+        if old.enabled:
+            raise AssertionError("new_kernel: disable the ITS first (GITS_CTLR.Enabled = 0)")
+        self.its = self._driver()
+        ref = self.its.reference
+        ref.drops, ref.translated, ref.commands_done = old.drops, old.translated, old.commands_done
+        ref.read_errors, ref.write_errors = old.read_errors, old.write_errors
+        ref.enabled = False
+        return self.its
+
+    async def its_disable(self) -> None:
+        """GITS_CTLR.Enabled = 0 (the reference drops its cached-translation set)."""
+        await self.write32(H.GITS_CTLR, 0)
+        self.its.reference.its_disable()
 
     # ---- bench knobs -----------------------------------------------------------------
     def set_idle_generator(self, p: float) -> None:
@@ -127,6 +189,7 @@ class ItsTB:
         return await self.ctrl.read_dword(off)
 
     async def write32(self, off: int, value: int) -> None:
+        self.ctrl_writes.append(off)
         await self.ctrl.write_dword(off, value & 0xFFFF_FFFF)
 
     async def read64(self, off: int) -> int:
@@ -135,9 +198,11 @@ class ItsTB:
         return (hi << 32) | lo
 
     async def write64(self, off: int, value: int) -> None:
-        """64-bit register as two 32-bit writes, upper half last (CWRITER's offset is low)."""
-        await self.write32(off + 4, value >> 32)
+        """64-bit register as two 32-bit writes, lower half first and upper half last,
+        as a 32-bit v6.1 kernel does (arch/arm/include/asm/arch_gicv3.h:
+        gits_write_baser/cbaser/cwriter are __gic_writeq_nonatomic, low word then high)."""
         await self.write32(off, value)
+        await self.write32(off + 4, value >> 32)
 
     # ---- driver flow -----------------------------------------------------------------
     async def its_probe(self, enable: bool = True) -> None:
@@ -146,6 +211,7 @@ class ItsTB:
             await self.write64(off, value)
         if enable:
             await self.write32(H.GITS_CTLR, 1 << H.CTLR_ENABLED_BIT)
+            self.its.reference.its_enable()
 
     async def creadr(self) -> tuple[int, bool]:
         v = await self.read32(H.GITS_CREADR)
@@ -227,5 +293,5 @@ class ItsTB:
         return expected
 
 
-__all__ = ["ItsTB", "LpiMonitor", "WaitTimeout", "wait_named", "Drop", "Lpi",
-           "itertools", "cycle_pause"]
+__all__ = ["ItsTB", "LpiMonitor", "WBeatTamper", "WaitTimeout", "wait_named", "Drop", "Lpi",
+           "cycle_pause"]

@@ -17,7 +17,7 @@ from pymodel.hwdefs import its as H
 from pymodel.its import (Lpi, its_build_discard_cmd, its_build_int_cmd, its_build_mapi_cmd,
                          its_build_mapc_cmd, its_build_mapd_cmd, its_build_mapti_cmd,
                          its_build_movi_cmd, its_build_sync_cmd, its_cmd_block)
-from tb.its_tb import ItsTB
+from tb.its_tb import ItsTB, WaitTimeout
 
 RANDOM_SCALE = int(os.environ.get("ITS_RANDOM_SCALE", "2"))
 
@@ -29,7 +29,8 @@ def seed() -> int:
 
 
 async def setup(dut, *, p_idle=0.0, p_bp=0.0, p_ready=1.0, queue_pages=16, cpus=4):
-    tb = ItsTB(dut, seed=seed(), p_ready=p_ready, queue_pages=queue_pages)
+    tb = ItsTB(dut, seed=seed(), p_ready=p_ready, queue_pages=queue_pages,
+               nr_cpus=max(cpus, 4))
     tb.set_idle_generator(p_idle)
     tb.set_backpressure_generator(p_bp)
     await tb.cycle_reset()
@@ -68,7 +69,11 @@ async def registers_reset_and_probe(dut):
         assert await tb.read64(H.GITS_BASER0 + n * H.GITS_BASER_STRIDE) == 0, f"BASER{n}"
     # the driver's values stick (its_setup_baser checks), Page_Size 64K does not
     for off, value in tb.its.its_probe_writes():
+        mark = len(tb.ctrl_writes)
         await tb.write64(off, value)
+        # a 32-bit kernel's order: low word, then high word (__gic_writeq_nonatomic)
+        assert tb.ctrl_writes[mark:] == [off, off + 4], \
+            f"write64({off:#x}) wrote {[hex(o) for o in tb.ctrl_writes[mark:]]}"
         got = await tb.read64(off)
         assert got == value, f"reg {off:#x}: wrote {value:#x} read {got:#x}"
     await tb.write64(H.GITS_BASER0, tb.its.gits_baser_device() | (2 << H.BASER_PAGE_SIZE_LSB))
@@ -266,8 +271,11 @@ async def drops_of_each_kind_are_counted(dut):
 
 
 # --- malformed commands: stall, error code, Retry ----------------------------------------
-def malformed_cases(its):
+def malformed_cases(its, unmapped_col):
+    """(command, reason); unmapped_col is an ICID in range that no MAPC mapped."""
     dev_ok = 0x10
+    hcc, nrd = its.num_collections, its.num_redistributors
+    alias = hcc + 1               # beyond HCC, but its low index bits name collection 1
     return [
         (its_cmd_block([0x20, 0, 0, 0]), H.CMDERR_UNKNOWN_COMMAND),
         (its_build_mapd_cmd(1 << its.devbits, 1, 0x4100_0000, True), H.CMDERR_DEVICE_OOR),
@@ -275,15 +283,28 @@ def malformed_cases(its):
         (its_build_mapc_cmd(its.num_collections, 0, True), H.CMDERR_COLLECTION_OOR),
         (its_cmd_block([H.CMD_MAPC, 0, (1 << H.CMD_VALID_BIT) | (1 << 32) | 1, 0]),
          H.CMDERR_RDBASE_OOR),
+        # RDbase is a processor number (PTA = 0): it must name one of the NUM_RD
+        (its_build_mapc_cmd(1, nrd << 16, True), H.CMDERR_RDBASE_OOR),
+        (its_build_sync_cmd(nrd << 16), H.CMDERR_RDBASE_OOR),
+        (its_cmd_block([H.CMD_MOVALL, 0, 1 << H.CMD_RDBASE_LSB, nrd << H.CMD_RDBASE_LSB]),
+         H.CMDERR_RDBASE_OOR),                                   # RDbase2 checked too
+        (its_cmd_block([H.CMD_MOVALL, 0, nrd << H.CMD_RDBASE_LSB, 1 << H.CMD_RDBASE_LSB]),
+         H.CMDERR_RDBASE_OOR),
+        # ICIDs beyond HCC whose low bits alias a mapped collection
+        (its_build_mapc_cmd(alias, 0, True), H.CMDERR_COLLECTION_OOR),
+        (its_build_mapti_cmd(dev_ok, 1, 8300, alias), H.CMDERR_COLLECTION_OOR),
+        (its_build_mapti_cmd(dev_ok, 1, 8300, (1 << 15) | 1), H.CMDERR_COLLECTION_OOR),
+        (its_build_movi_cmd(dev_ok, 0, alias), H.CMDERR_COLLECTION_OOR),
+        (its_cmd_block([H.CMD_INVALL, 0, alias, 0]), H.CMDERR_COLLECTION_OOR),
         (its_build_mapti_cmd(0x77, 0, 8192, 0), H.CMDERR_UNMAPPED_DEVICE),
         (its_build_mapti_cmd(dev_ok, 4, 8192, 0), H.CMDERR_ID_OOR),
         (its_build_mapti_cmd(dev_ok, 1, 100, 0), H.CMDERR_PHYSICALID_OOR),
         (its_build_mapti_cmd(dev_ok, 1, 8300, its.num_collections), H.CMDERR_COLLECTION_OOR),
         (its_build_movi_cmd(dev_ok, 3, 0), H.CMDERR_UNMAPPED_INTERRUPT),
-        (its_build_movi_cmd(dev_ok, 0, 9), H.CMDERR_UNMAPPED_COLLECTION),
+        (its_build_movi_cmd(dev_ok, 0, unmapped_col), H.CMDERR_UNMAPPED_COLLECTION),
         (its_build_int_cmd(dev_ok, 2), H.CMDERR_UNMAPPED_COLLECTION),
         (its_build_discard_cmd(dev_ok, 3), H.CMDERR_UNMAPPED_INTERRUPT),
-        (its_cmd_block([H.CMD_INVALL, 0, 5, 0]), H.CMDERR_UNMAPPED_COLLECTION),
+        (its_cmd_block([H.CMD_INVALL, 0, unmapped_col, 0]), H.CMDERR_UNMAPPED_COLLECTION),
     ]
 
 
@@ -294,19 +315,31 @@ async def malformed_commands_stall_and_retry_resumes(dut):
     dev = its.its_create_device(0x10, 4)
     ev, _ = its.its_alloc_device_irq(dev)
     its.its_irq_domain_activate(dev, ev)                       # event 0 -> collection 0
-    its.its_queue_raw(its_build_mapti_cmd(0x10, 2, 8500, 6))   # event 2 -> unmapped collection 6
+    unmapped = its.num_collections - 1                         # in range, never MAPC'd
+    its.its_queue_raw(its_build_mapti_cmd(0x10, 2, 8500, unmapped))   # event 2 -> it
     await tb.its_post_commands()
-    for bad, reason in malformed_cases(its):
+    for n, (bad, reason) in enumerate(malformed_cases(its, unmapped)):
         off = its.cmd_write
         err = its.its_queue_raw(bad)
         opcode = bad.raw_cmd[0] & 0xFF
         assert err == (opcode << 8) | reason, f"model predicts {err}, case {opcode:#x}/{reason:#x}"
-        rd, code = await tb.wait_stalled()
+        try:
+            rd, code = await tb.wait_stalled()
+        except WaitTimeout as exc:
+            raise AssertionError(f"case {n} (opcode {opcode:#x}, raw {bad.raw_cmd}): the "
+                                 f"reference predicts error {err:#x}, the ITS did not stall "
+                                 f"({exc})") from None
         assert (rd, code) == (off, err), \
             f"stall at {rd:#x} code {code:#x}, expected {off:#x} code {err:#x}"
-        # still stalled a while later: the queue does not move on by itself
+        # still stalled a while later: the queue does not move on by itself, nor
+        # on a CWRITER write without Retry
         await ClockCycles(dut.clk, 20)
         assert await tb.creadr() == (off, True)
+        if n % 3 == 0:
+            await tb.write32(H.GITS_CWRITER, its.cwriter_value())
+            await ClockCycles(dut.clk, 30)
+            assert await tb.creadr() == (off, True), "CWRITER without Retry restarted the queue"
+            assert await tb.read32(H.GITS_IMPDEF_CMD_ERROR) == err
         # software replaces the command with a SYNC and retries
         fix = its_build_sync_cmd(0)
         tb.memory.write(its.cmd_base + off, fix.to_bytes())
@@ -361,7 +394,7 @@ async def random_stream(tb, rng, steps):
                     its.its_send_clear(dev, ev)
                 else:   # retarget a collection to another processor
                     col = rng.choice(its.collections)
-                    col.target_address = rng.randrange(8) << 16
+                    col.target_address = rng.randrange(its.num_redistributors) << 16
                     its.its_send_mapc(col, True)
         assert ref.stalled_error is None, f"random stream built a bad command {ref.stalled_error:#x}"
         await tb.its_post_commands(timeout_us=3000)
@@ -609,5 +642,278 @@ async def fetch_error_cleared_by_reenabling(dut):
     assert its.cmd_write <= off, "test set-up: new commands would reach the faulty slot"
     await tb.its_post_commands()
     await tb.check_lpis(await tb.send_doorbells([(0x44, ev)]))
+    await tb.check_counters()
+    await RisingEdge(dut.clk)
+
+
+# --- issue 9: review findings -----------------------------------------------------------
+async def cached(tb, devid: int, event: int) -> None:
+    """Ring (devid, event) until CACHE_HITS shows a hit: its translation is cached."""
+    hits = await tb.read32(H.GITS_IMPDEF_CACHE_HITS)
+    exp = await tb.send_doorbells([(devid, event), (devid, event)])
+    await tb.check_lpis(exp)
+    assert await tb.read32(H.GITS_IMPDEF_CACHE_HITS) > hits, \
+        f"({devid:#x}, {event}) did not hit the translation cache"
+
+
+@cocotb.test()
+async def no_stale_translation_after_disable_or_rebase(dut):
+    """A disabled ITS, or one whose device table is new (kexec: a new kernel re-bases
+    GITS_BASER0) or not Valid, translates nothing from before: every doorbell below
+    was in the translation cache when the ITS was disabled."""
+    tb = await setup(dut)
+    its = tb.its
+    a = its.its_create_device(0x21, 4)
+    b = its.its_create_device(0x22, 2)
+    for dev in (a, b):
+        ev, _ = its.its_alloc_device_irq(dev)
+        its.its_irq_domain_activate(dev, ev)
+    await tb.its_post_commands()
+    await cached(tb, 0x21, 0)
+    await cached(tb, 0x22, 0)
+
+    # 1. disabled: dropped and counted, not served from the cache
+    await tb.its_disable()
+    await tb.check_lpis(await tb.send_doorbells([(0x21, 0), (0x22, 0)]))
+
+    # 2. kexec: the new kernel probes a new device table (enabling the ITS); doorbells
+    # from devices the old kernel left running arrive before its first command
+    new = tb.new_kernel()
+    await tb.its_probe()
+    exp = await tb.send_doorbells([(0x21, 0), (0x22, 0)])
+    assert exp == [], exp
+    await tb.check_lpis(exp)
+    await tb.check_counters()
+    # then it maps 0x21 to other LPIs
+    for cpu in range(4):
+        new.its_cpu_init_collection(cpu)
+    new.its_create_device(0x50, 32)                   # takes LPIs 8192..8223
+    a2 = new.its_create_device(0x21, 4)
+    ev, hwirq = new.its_alloc_device_irq(a2)
+    new.its_irq_domain_activate(a2, ev)
+    await tb.its_post_commands()
+    exp = await tb.send_doorbells([(0x21, 0), (0x22, 0)])
+    assert exp == [Lpi(hwirq, 0)] and hwirq != a.event_map.lpi_base, exp
+    assert new.reference.drops["unmapped_device"] >= 1
+    await tb.check_lpis(exp)
+    await tb.check_counters()
+
+    # 3. GITS_BASER0.Valid = 0: no device table, nothing translates
+    await cached(tb, 0x21, 0)
+    await tb.its_disable()
+    await tb.write64(H.GITS_BASER0, new.gits_baser_device() & ~(1 << H.BASER_VALID_BIT))
+    new.reference.its_baser_device(new.device_table, 0, valid=False)
+    await tb.write32(H.GITS_CTLR, 1 << H.CTLR_ENABLED_BIT)
+    new.reference.its_enable()
+    exp = await tb.send_doorbells([(0x21, 0)] * 3)
+    assert exp == [], exp
+    await tb.check_lpis(exp)
+    await tb.check_counters()
+    await RisingEdge(dut.clk)
+
+
+async def lpi_valid_held(tb, n_cycles=1) -> None:
+    """Wait until lpi_valid has been high for n_cycles (with lpi_ready held low)."""
+    async def _w():
+        run = 0
+        while run < n_cycles:
+            await RisingEdge(tb.dut.clk)
+            run = run + 1 if int(tb.dut.lpi_valid.value) else 0
+    from tb.timeouts import wait_named
+    await wait_named(_w(), "lpi_valid high (an LPI held at the output)", 50)
+
+
+async def setup_three_events(dut):
+    tb = await setup(dut)
+    its, ref = tb.its, tb.its.reference
+    dev = its.its_create_device(0x40, 4)
+    evs = []
+    for _ in range(3):
+        ev, _ = its.its_alloc_device_irq(dev)
+        its.its_irq_domain_activate(dev, ev)
+        evs.append(ev)
+    await tb.its_post_commands()
+    return tb, dev, evs
+
+
+@cocotb.test()
+async def int_completes_when_its_lpi_has_left(dut):
+    """An interrupt has left the ITS when the redistributor takes it (lpi_valid &&
+    lpi_ready). INT (and the SYNC after it) complete only then."""
+    tb, dev, evs = await setup_three_events(dut)
+    its, ref = tb.its, tb.its.reference
+    tb.lpis.p_ready = 0.0                    # the redistributor takes nothing
+    await ClockCycles(dut.clk, 2)
+    n_int = len(ref.int_lpis)
+    int_off = its.cmd_write
+    its.its_send_int(dev, evs[0])
+    await tb.write32(H.GITS_CWRITER, its.cwriter_value())
+    await lpi_valid_held(tb, 5)
+    await ClockCycles(dut.clk, 200)
+    assert await tb.creadr() == (int_off, False), \
+        "INT completed while its LPI was still inside the ITS (lpi_ready low)"
+    tb.lpis.p_ready = 1.0
+    await tb.its_post_commands()
+    await tb.check_lpis(ref.int_lpis[n_int:])
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def sync_waits_for_lpis_translated_before_it(dut):
+    """SYNC completes only once every interrupt translated before it has left: two
+    LPIs translated before a DISCARD of one of them (one in the output register, one
+    waiting in the translator) are both delivered before the SYNC after the DISCARD
+    completes; a doorbell rung afterwards sees the DISCARD. Quiescent stays 0 while an
+    LPI is held at the output, even with the ITS disabled."""
+    tb, dev, evs = await setup_three_events(dut)
+    its = tb.its
+    tb.lpis.p_ready = 0.0
+    await ClockCycles(dut.clk, 2)
+    exp = await tb.send_doorbells([(0x40, evs[1]), (0x40, evs[2])])
+    assert len(exp) == 2
+    await lpi_valid_held(tb, 20)                 # the second waits behind the first
+    discard_off = its.cmd_write
+    its.its_send_discard(dev, evs[2])                       # DISCARD, SYNC
+    sync_off = discard_off + H.CMD_SIZE
+    await tb.write32(H.GITS_CWRITER, its.cwriter_value())
+    await ClockCycles(dut.clk, 300)
+    assert await tb.creadr() == (sync_off, False), \
+        "SYNC completed while LPIs translated before it were still inside the ITS"
+    # the ITS is not quiescent with an LPI held at its output, even disabled
+    await tb.write32(H.GITS_CTLR, 0)
+    await ClockCycles(dut.clk, 5)
+    ctlr = await tb.read32(H.GITS_CTLR)
+    assert not ctlr & (1 << H.CTLR_QUIESCENT_BIT), f"Quiescent with an LPI held: {ctlr:#x}"
+    await tb.write32(H.GITS_CTLR, 1 << H.CTLR_ENABLED_BIT)
+    # release: both LPIs leave, then the SYNC completes; a doorbell rung now
+    # sees the DISCARD
+    tb.lpis.p_ready = 1.0
+    await tb.its_post_commands()
+    late = await tb.send_doorbells([(0x40, evs[2])])
+    assert late == [], late
+    await tb.check_lpis(exp)
+    await tb.check_counters()
+    await tb.its_disable()
+    await ClockCycles(dut.clk, 5)
+    assert await tb.read32(H.GITS_CTLR) == 1 << H.CTLR_QUIESCENT_BIT
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def translater_access_sizes(dut):
+    """GITS_TRANSLATER takes a 32-bit write and a 16-bit write to bits [15:0] only.
+    Strobes 0111 and 1011 (3 bytes), 1100 (16 bits to [31:16]) and 0001 are not
+    translated; a 16-bit write's EventID is bits [15:0] zero-extended whatever the
+    unstrobed lanes carry (WBeatTamper puts noise there on every beat)."""
+    tb = await setup(dut)
+    its, ref = tb.its, tb.its.reference
+    dev = its.its_create_device(0x11, 8)
+    for _ in range(8):
+        ev, _ = its.its_alloc_device_irq(dev)
+        its.its_irq_domain_activate(dev, ev)
+    await tb.its_post_commands()
+    dropped0 = dict(ref.drops)
+    for strb in (0x7, 0xB, 0xC, 0x1, 0x8, 0xE, 0xD):
+        def edit(w, strb=strb):
+            w.wstrb = strb
+        tb.dev_w.next_beat(edit)
+        await tb.doorbell(0x11, 3)
+    await tb.check_lpis([])
+    assert await tb.drop_counters() == dropped0, "a non-TRANSLATER access was translated"
+    # 16-bit writes: event 5 with noise above bit 15; event 6 in a 16-bit write at
+    # 0x42 is bits [31:16] of the register: not an access TRANSLATER takes
+    exp = [ref.translate(0x11, 5)]
+    await tb.dev.write(H.TRANSLATER_OFFSET, (5).to_bytes(2, "little"), user=0x11)
+    await tb.dev.write(H.TRANSLATER_OFFSET + 2, (6).to_bytes(2, "little"), user=0x11)
+    # a 32-bit write takes all 32 bits: 0x10005 is beyond the ITT (event_oor)
+    exp += [x for x in [ref.translate(0x11, 0x1_0005)] if isinstance(x, Lpi)]
+    await tb.dev.write(H.TRANSLATER_OFFSET, (0x1_0005).to_bytes(4, "little"), user=0x11)
+    # strobes 0011 in a 32-bit-sized beat: still a 16-bit access to [15:0]
+    tb.dev_w.next_beat(lambda w: setattr(w, "wstrb", 0x3))
+    exp += [ref.translate(0x11, 7)]
+    await tb.dev.write(H.TRANSLATER_OFFSET, (0xABCD_0007).to_bytes(4, "little"), user=0x11)
+    await tb.check_lpis(exp)
+    await tb.check_counters()
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def icids_beyond_hcc_never_alias(dut):
+    """ICIDs >= GITS_TYPER.HCC whose low bits equal a mapped collection's are out of
+    range (commands: malformed_cases), and an ITTE that holds one (written into memory
+    behind the ITS's back) is not delivered through the aliased collection: the
+    translation drops it as an unmapped collection, INT stalls on it."""
+    tb = await setup(dut)
+    its, ref = tb.its, tb.its.reference
+    dev = its.its_create_device(0x12, 4)
+    ev, hwirq = its.its_alloc_device_irq(dev)
+    its.its_irq_domain_activate(dev, ev)
+    await tb.its_post_commands()
+    alias = its.num_collections + 1                    # low bits: collection 1, mapped
+    itte = (1 << H.ITTE_VALID_BIT) | (alias << H.ITTE_ICID_LSB) | (9100 << H.ITTE_PINTID_LSB)
+    tb.memory.write(dev.itt + 2 * H.ENTRY_BYTES, itte.to_bytes(8, "little"))
+    ref.itt[(dev.itt, 2)] = (9100, alias)
+    exp = await tb.send_doorbells([(0x12, 2), (0x12, ev)])
+    assert exp == [Lpi(hwirq, dev.event_map.col_map[ev])], exp
+    assert ref.drops["unmapped_collection"] == 1
+    await tb.check_lpis(exp)
+    await tb.check_counters()
+    off = its.cmd_write
+    err = its.its_queue_raw(its_build_int_cmd(0x12, 2))
+    assert err == (H.CMD_INT << 8) | H.CMDERR_UNMAPPED_COLLECTION
+    assert await tb.wait_stalled() == (off, err)
+    await tb.check_lpis([])
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def more_cpus_than_hcc_stall_the_queue(dut):
+    """Linux (v6.1 its_cpu_init_collection) maps collection `cpu` for each CPU and,
+    with GITS_BASER1..7 Type None, allocates no collection table: CPU number HCC gets
+    a MAPC whose ICID is out of range, the queue stalls there for good (the driver
+    times out). HCC (NUM_COLL) must cover nr_cpu_ids."""
+    hcc = int(dut.NUM_COLL.value)
+    tb = ItsTB(dut, seed=seed(), nr_cpus=hcc + 1)
+    await tb.cycle_reset()
+    await tb.its_probe()
+    its = tb.its
+    for cpu in range(hcc):
+        its.its_cpu_init_collection(cpu)
+    await tb.its_post_commands(timeout_us=2000)
+    off = its.cmd_write
+    its.its_cpu_init_collection(hcc)
+    assert its.reference.stalled_error == (H.CMD_MAPC << 8) | H.CMDERR_COLLECTION_OOR
+    assert await tb.wait_stalled() == (off, its.reference.stalled_error)
+    await ClockCycles(dut.clk, 50)
+    assert await tb.creadr() == (off, True)
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def mapd_unmap_invalidates_cached_translations(dut):
+    """MAPD V=0 drops the device's cached translations, deterministically: each
+    doorbell below is shown cached (CACHE_HITS) before the unmap; the other device's
+    entries stay cached (it still hits afterwards)."""
+    tb = await setup(dut)
+    its, ref = tb.its, tb.its.reference
+    cache_entries = int(dut.CACHE_ENTRIES.value)
+    a = its.its_create_device(0x31, 2)
+    b = its.its_create_device(0x32, 2)
+    for dev in (a, b):
+        ev, _ = its.its_alloc_device_irq(dev)
+        its.its_irq_domain_activate(dev, ev)
+    await tb.its_post_commands()
+    await cached(tb, 0x32, 0)
+    await cached(tb, 0x31, 0)                 # both now in the cache (>= 2 entries)
+    assert cache_entries >= 2
+    its.its_free_device(a)                    # MAPD V=0
+    await tb.its_post_commands()
+    exp = await tb.send_doorbells([(0x31, 0)])
+    assert exp == [] and ref.drops["unmapped_device"] == 1
+    hits = await tb.read32(H.GITS_IMPDEF_CACHE_HITS)
+    exp += await tb.send_doorbells([(0x32, 0)])
+    await tb.check_lpis(exp)
+    assert await tb.read32(H.GITS_IMPDEF_CACHE_HITS) == hits + 1, \
+        "MAPD V=0 of one device dropped another device's cached translation"
     await tb.check_counters()
     await RisingEdge(dut.clk)

@@ -264,5 +264,66 @@ def test_v2m_reference():
     assert msi_typer_value(80, 64) == (80 << 16) | 64
     assert msi_typer_decode((80 << 16) | 64) == (80, 64)
     ref = V2mReference(80, 64)
-    assert [ref.setspi(v) for v in (79, 80, 143, 144, 0x400 | 100)] == [None, 80, 143, None, 100]
-    assert (ref.dropped, ref.delivered) == (2, 3)
+    # the value written is the INTID: RES0 bits [31:10] set name no SPI of the frame
+    assert [ref.setspi(v) for v in (79, 80, 143, 144, 0x400 | 100, (1 << 31) | 81)] \
+        == [None, 80, 143, None, None, None]
+    assert (ref.dropped, ref.delivered) == (4, 2)
+    # 16-bit writes to [15:0] are zero-extended; other access sizes are not SETSPI
+    assert ref.setspi(0xDEAD_0000 | 90, 0x3) == 90
+    assert [ref.setspi(90, strb) for strb in (0x7, 0xB, 0xC, 0x1)] == [None] * 4
+    assert (ref.dropped, ref.delivered) == (4, 3)
+
+
+@pytest.mark.parametrize("base,num,ok", [
+    (80, 64, True), (32, 987, True), (32, 988, False), (31, 8, False), (100, 0, False),
+    (1000, 19, True), (1000, 20, False)])
+def test_is_msi_spi_valid_is_the_v61_check(base, num, ok):
+    """irq-gic-v2m.c v6.1: base >= 32, num != 0, base + num <= 1019 (literals)."""
+    from pymodel.gicv2m import gicv2m_init_one, is_msi_spi_valid
+    assert is_msi_spi_valid(base, num) is ok
+    assert gicv2m_init_one((base << 16) | num) == (0 if ok else -22)
+
+
+# --- issue 9 ----------------------------------------------------------------------------
+def test_rdbase_must_name_one_of_the_redistributors():
+    ref = ItsReference(ItsConfig(num_redistributors=6))
+    assert ref.apply(its_build_mapc_cmd(1, 5 << 16, True)) is None
+    assert ref.apply(its_build_mapc_cmd(1, 6 << 16, True)) == (0x09 << 8) | 0x0A
+    ref.retry()
+    assert ref.apply(its_build_mapc_cmd(1, 6 << 16, False)) is None     # V=0: RDbase unused
+    assert ref.apply(its_build_sync_cmd(6 << 16)) == (0x05 << 8) | 0x0A
+    ref.retry()
+    movall = lambda r1, r2: its_cmd_block([0x0E, 0, r1 << 16, r2 << 16])  # noqa: E731
+    assert ref.apply(movall(5, 0)) is None
+    assert ref.apply(movall(0, 6)) == (0x0E << 8) | 0x0A                # RDbase2 (DW3)
+    ref.retry()
+    assert ref.apply(movall(6, 0)) == (0x0E << 8) | 0x0A
+
+
+def test_disable_and_rebase_forget_translations():
+    its, dev = mapped_node()
+    ref = its.reference
+    assert isinstance(ref.translate(9, 0), Lpi) and (9, 0) in ref.maybe_cached
+    ref.its_disable()
+    assert ref.translate(9, 0) == Drop("disabled") and not ref.maybe_cached
+    with pytest.raises(ItsError, match="Enabled"):
+        ItsReference().its_baser_device(0x1000, 512, True)
+    ref.its_baser_device(0x8000_0000, 512, valid=True)      # a new, zeroed table
+    ref.its_enable()
+    assert ref.translate(9, 0) == Drop("unmapped_device")
+    ref.its_disable()
+    ref.its_baser_device(0x8000_0000, 512, valid=False)
+    ref.its_enable()
+    assert ref.translate(0, 0) == Drop("unmapped_device")
+
+
+def test_commands_behind_a_stall_are_not_executed():
+    """More CPUs than HCC: MAPC of CPU HCC stalls; the INVALL the driver queues
+    after it is not executed (returns the stall's code)."""
+    its = node(nr_cpus=5, num_collections=4)
+    for cpu in range(4):
+        its.its_cpu_init_collection(cpu)
+    assert its.reference.stalled_error is None
+    its.its_cpu_init_collection(4)
+    assert its.reference.stalled_error == (0x09 << 8) | 0x03
+    assert its.reference.commands_done == 4 * 3
