@@ -177,13 +177,9 @@ module smmu_v3_regs #(
     localparam ALIGN = (DATA_WIDTH == 64) ? 3 : 2;
     wire [16:0] wbase = {s_axil_awaddr[16:ALIGN], {ALIGN{1'b0}}};
     wire [16:0] rbase = {s_axil_araddr[16:ALIGN], {ALIGN{1'b0}}};
-    reg  [DATA_WIDTH-1:0] rd_data;
+    // (read data is sampled in the clocked block: a combinational block calling
+    // rd_word would not be sensitive to the registers the function reads)
     integer l;
-    always @* begin
-        rd_data = {DATA_WIDTH{1'b0}};
-        for (l = 0; l < LANES; l = l + 1)
-            rd_data[l*32 +: 32] = rd_word(rbase + 17'd4 * l[16:0]);
-    end
 
     wire unused = &{1'b0, s_axil_awaddr[ALIGN-1:0], s_axil_araddr[ALIGN-1:0]};
 
@@ -272,7 +268,8 @@ module smmu_v3_regs #(
             end
             if (rd_fire) begin
                 s_axil_rvalid <= 1'b1;
-                s_axil_rdata <= rd_data;
+                for (l = 0; l < LANES; l = l + 1)
+                    s_axil_rdata[l*32 +: 32] <= rd_word(rbase + 17'd4 * l[16:0]);
             end else if (s_axil_rvalid && s_axil_rready) begin
                 s_axil_rvalid <= 1'b0;
             end

@@ -228,6 +228,7 @@ STE_S1C_CACHE_WT = 2
 STE_S1C_CACHE_WB = 3
 STE_SHCFG_INCOMING = 1
 STE_STRW_NSEL1 = 0
+STE_S1DSS_SSID0 = 2
 
 # --------------------------------------------------------------------- Context descriptor
 CD_BYTES = 64
