@@ -372,7 +372,8 @@ def rtl_ports(module: str) -> list[tuple[str, str]]:
     """The checkable ports of Verilog `module` (found as <module>.v under hdl/ or
     tb/hdl/), from its ANSI port list: an AXI port per prefix with *_{aw,w,b,ar,r}valid
     (AXI4 if it has AxLEN or xLAST, else AXI4-Lite), a STREAM per *_valid, a LEVEL per
-    output named *irq*."""
+    output named *irq*. A port whose VALID is a vector is a flattened bundle of
+    several ports (verilog-axi style); the checker splits it into lanes when it binds."""
     files = [f for d in _RTL_DIRS for f in d.rglob(f"{module}.v")]
     if not files:
         raise FileNotFoundError(f"no RTL file {module}.v under {', '.join(map(str, _RTL_DIRS))}")
@@ -386,8 +387,6 @@ def rtl_ports(module: str) -> list[tuple[str, str]]:
     for direction, width, name in decls:
         axi = re.fullmatch(r"(\w+)_(aw|w|b|ar|r)valid", name)
         stream = re.fullmatch(r"(\w+)_valid", name)
-        if (axi or stream) and width:
-            raise ValueError(f"{module}.{name} is a vector: flattened ports are not checkable")
         if axi:
             p = axi.group(1)
             lite = not any(f"{p}_{s}" in names for s in ("awlen", "arlen", "wlast", "rlast"))
@@ -401,28 +400,60 @@ def rtl_ports(module: str) -> list[tuple[str, str]]:
     return ports
 
 
-class _BoundPort:
-    """A PortRules bound to the DUT's signal handles."""
+def _signals(dut, prefix: str, kind: str) -> dict:
+    """The handles of one port: {suffix: handle}."""
+    if kind == LEVEL:
+        return {prefix: getattr(dut, prefix)}
+    stem = f"{prefix}_"
+    names = [h._name[len(stem):] for h in dut if h._name.startswith(stem)]
+    if kind in (AXI4, AXI4LITE):
+        # only AXI signal names, so "s_axi" does not take in s_axi_dev0_*
+        axi = {f"{ch}{f}" for ch, fs in _AXI_FIELDS.items() for f in (*fs, "valid", "ready")}
+        names = [n for n in names if n in axi]
+    return {n: getattr(dut, stem + n) for n in names}
 
-    def __init__(self, dut, prefix: str, kind: str, label: str | None = None):
-        self.prefix = label or prefix
-        if kind == LEVEL:
-            handles = {prefix: getattr(dut, prefix)}
+
+def _lanes(handles: dict) -> int:
+    """How many ports are flattened into these vectors (the width of a VALID)."""
+    valids = [h for n, h in handles.items() if n.endswith("valid")]
+    return len(valids[0]) if valids else 1
+
+
+class _BoundPort:
+    """A PortRules bound to the DUT's signal handles; `lane` (i, n) picks port i of
+    n flattened into each vector (port 0 in the least significant bits)."""
+
+    def __init__(self, handles: dict, kind: str, label: str, lane: tuple[int, int] = (0, 1)):
+        self.prefix = label
+        i, n = lane
+        widths = {}
+        for name, h in handles.items():
+            w, rest = divmod(len(h), n)
+            if rest or not w:
+                raise ValueError(f"{label}: {name} is {len(h)} bits, not {n} equal lanes")
+            widths[name] = w
+        data = "wdata" if "wdata" in widths else "rdata"
+        self.rules = PortRules(label, kind, handles,
+                               data_bytes=max(1, widths[data] // 8) if data in widths else 8)
+        raw = {name: h._handle for name, h in handles.items()}
+        if n == 1:
+            # the raw GPI value as a binary string: one call, no LogicArray per sample
+            self.read: Read = lambda name: raw[name].get_signal_val_binstr()
         else:
-            stem = f"{prefix}_"
-            names = [h._name[len(stem):] for h in dut if h._name.startswith(stem)]
-            if kind in (AXI4, AXI4LITE):
-                # only AXI signal names, so "s_axi" does not take in s_axi_dev0_*
-                axi = {f"{ch}{f}" for ch, fs in _AXI_FIELDS.items()
-                       for f in (*fs, "valid", "ready")}
-                names = [n for n in names if n in axi]
-            handles = {n: getattr(dut, stem + n) for n in names}
-        data = handles.get("wdata", handles.get("rdata"))
-        self.rules = PortRules(self.prefix, kind, handles,
-                               data_bytes=max(1, len(data) // 8) if data is not None else 8)
-        raw = {n: h._handle for n, h in handles.items()}
-        # the raw GPI value as a binary string: one call, no LogicArray built per sample
-        self.read: Read = lambda name: raw[name].get_signal_val_binstr()
+            cut = {name: ((n - 1 - i) * w, (n - i) * w) for name, w in widths.items()}
+
+            def read(name: str) -> str:
+                lo, hi = cut[name]
+                return raw[name].get_signal_val_binstr()[lo:hi]
+            self.read = read
+
+
+def _bind(dut, prefix: str, kind: str, label: str) -> list[_BoundPort]:
+    handles = _signals(dut, prefix, kind)
+    n = _lanes(handles) if kind != LEVEL else 1
+    if n == 1:
+        return [_BoundPort(handles, kind, label)]
+    return [_BoundPort(handles, kind, f"{label}[{i}]", (i, n)) for i in range(n)]
 
 
 class ProtocolChecker:
@@ -439,13 +470,13 @@ class ProtocolChecker:
         self.clk = clk
         self._rst = rst._handle
         self._rst_on = str(rst_active)
-        self.ports = []
+        self.ports: list[_BoundPort] = []
         for spec in ports:
             if len(spec) == 2:
-                self.ports.append(_BoundPort(dut, *spec))
+                self.ports += _bind(dut, spec[0], spec[1], spec[0])
             else:            # a port of an instance below dut, named "<instance>.<prefix>"
                 inst, prefix, kind = spec
-                self.ports.append(_BoundPort(inst, prefix, kind, f"{inst._name}.{prefix}"))
+                self.ports += _bind(inst, prefix, kind, f"{_path(dut, inst)}.{prefix}")
         self.violation: Violation | None = None
         self.cycle = 0
         self._seen_reset = False
@@ -508,18 +539,34 @@ class ProtocolChecker:
                     raise ProtocolViolation(self.violation) from None
 
 
+def _path(top, inst) -> str:
+    """inst's hierarchical name below top ("u_ic.u_pa_dec")."""
+    full, root = inst._path, top._path
+    return full[len(root) + 1:] if full.startswith(root + ".") else inst._name
+
+
 def attach_checkers(dut, clk, rst, ports: Sequence[PortSpec] | None = None, *,
                     instances: Iterable = (), rst_active: int = 1,
                     name: str | None = None) -> ProtocolChecker:
     """Start one ProtocolChecker (one coroutine) on the ports of `dut` and of each
-    handle in `instances` (sub-blocks inside dut, reported as "<instance>.<port>").
+    handle in `instances` (sub-blocks inside dut, reported as "<instance>.<port>"; an
+    entry (handle, [prefixes]) checks only those ports, e.g. where another entry
+    already covers the same wires). Flattened ports are checked per lane ("s_axi[2]").
 
     ports: [(prefix, kind), ...] with kind AXI4, AXI4LITE, STREAM (prefix_valid /
     prefix_ready) or LEVEL (a signal name); by default every port of dut's module,
     read from its RTL (rtl_ports), and likewise for every instance."""
     specs: list[PortSpec] = list(ports if ports is not None else rtl_ports(dut._def_name))
-    for inst in instances:
-        specs += [(inst, prefix, kind) for prefix, kind in rtl_ports(inst._def_name)]
+    for entry in instances:
+        inst, only = entry if isinstance(entry, tuple) else (entry, None)
+        found = rtl_ports(inst._def_name)
+        if only is not None:
+            missing = set(only) - {p for p, _ in found}
+            if missing:
+                raise ValueError(f"{inst._path} ({inst._def_name}) has no port "
+                                 f"{', '.join(sorted(missing))}")
+            found = [(p, k) for p, k in found if p in only]
+        specs += [(inst, prefix, kind) for prefix, kind in found]
     return ProtocolChecker(dut, clk, rst, specs, rst_active=rst_active, name=name).start()
 
 

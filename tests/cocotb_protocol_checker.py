@@ -23,7 +23,7 @@ from tb.protocol_checker import (AXI4, AXI4LITE, LEVEL, STREAM, ProtocolViolatio
 from tb.timeouts import wait_named
 
 PORTS = [("s_axi", AXI4), ("m_axi", AXI4), ("s_axil", AXI4LITE), ("m_axil", AXI4LITE),
-         ("ev", STREAM), ("irq", LEVEL)]
+         ("ev", STREAM), ("irq", LEVEL), ("fl", STREAM)]
 # every input of the harness a test may drive by hand, at its idle value
 _IDLE = {f"s_axi_{ch}valid": 0 for ch in ("aw", "w", "ar")}
 _IDLE.update({f"m_axi_{ch}valid": 0 for ch in ("b", "r")})
@@ -33,7 +33,8 @@ _IDLE.update({f"s_axil_{ch}valid": 0 for ch in ("aw", "w", "ar")})
 _IDLE.update({f"m_axil_{ch}valid": 0 for ch in ("b", "r")})
 _IDLE.update({f"s_axil_{ch}ready": 0 for ch in ("b", "r")})
 _IDLE.update({f"m_axil_{ch}ready": 0 for ch in ("aw", "w", "ar")})
-_IDLE.update({"ev_valid": 0, "ev_ready": 0, "ev_data": 0, "irq": 0})
+_IDLE.update({"ev_valid": 0, "ev_ready": 0, "ev_data": 0, "irq": 0, "fl_valid": 0,
+              "fl_ready": 0, "fl_data": 0})
 _PAYLOAD = ["s_axi_awid", "s_axi_awaddr", "s_axi_awlen", "s_axi_awsize", "s_axi_awburst",
             "s_axi_wdata", "s_axi_wstrb", "s_axi_wlast", "m_axi_bid", "m_axi_bresp",
             "s_axi_arid", "s_axi_araddr", "s_axi_arlen", "s_axi_arsize", "s_axi_arburst",
@@ -51,6 +52,9 @@ async def start(dut, with_models: bool):
         dut.ev_ready.value = 0
         dut.ev_data.value = 0
         dut.irq.value = 0
+        dut.fl_valid.value = 0
+        dut.fl_ready.value = 0
+        dut.fl_data.value = 0
         models = (AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.clk, dut.rst),
                   AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, mem=MemoryImage()),
                   AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst),
@@ -122,6 +126,7 @@ async def compliant_traffic(dut):
             assert seen[port].get(ch, 0) > 0, f"checker saw no {port} {ch} handshake"
     assert seen["s_axil"]["b"] == 6 and seen["m_axil"]["r"] == 6, seen
     assert seen["ev"][""] == 40, seen
+    assert "fl[0]" in seen and "fl[1]" in seen, seen
     await RisingEdge(dut.clk)
 
 
@@ -152,6 +157,8 @@ VIOLATIONS = {
                                      dict(s_axil_awvalid=0, m_axil_bvalid=1)]),
     "STREAM_PAYLOAD": ("ev", [dict(ev_valid=1, ev_data=1), dict(ev_data=2)]),
     "LEVEL_X": ("irq", [dict(irq="x")]),
+    # lane 1 of the flattened pair (bits [15:8]) changes while lane 0 is idle
+    "LANE_PAYLOAD": ("fl[1]", [dict(fl_valid=0b10, fl_data=0x1200), dict(fl_data=0x3400)]),
 }
 
 
@@ -160,7 +167,8 @@ VIOLATIONS = {
 async def violation(dut, case):
     """A hand-driven violation is reported with its rule, port and cycle."""
     port, script = VIOLATIONS[case]
-    rule = case.replace("LITE_", "").replace("STREAM_PAYLOAD", "PAYLOAD_CHANGED")
+    rule = case.replace("LITE_", "")
+    rule = "PAYLOAD_CHANGED" if rule in ("STREAM_PAYLOAD", "LANE_PAYLOAD") else rule
     checker, _ = await start(dut, False)
 
     async def drive():

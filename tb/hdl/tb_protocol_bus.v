@@ -2,7 +2,7 @@
 // An AXI4 bus (s_axi_* -> m_axi_*, ID 4 bits, data 64 bits), an AXI4-Lite bus
 // (s_axil_* -> m_axil_*) passed straight through, so a cocotbext-axi master and RAM can
 // talk across them, or cocotb can drive any signal by hand; plus a bare stream (ev_*)
-// and a level line (irq) driven from Python. No logic: the checker is the only judge.
+// a level line (irq) and two streams flattened into vectors (fl_*) driven from Python. No logic: the checker is the only judge.
 `default_nettype none
 /* verilator lint_off UNUSEDSIGNAL */   // clk and rst are there for the checker only
 
@@ -108,7 +108,10 @@ module tb_protocol_bus (
     input  wire       ev_valid,
     input  wire       ev_ready,
     input  wire [7:0] ev_data,
-    input  wire       irq
+    input  wire       irq,
+    input  wire [1:0] fl_valid,     // two streams flattened into vectors (lane 0 low)
+    input  wire [1:0] fl_ready,
+    input  wire [15:0] fl_data
 );
     assign m_axi_awid = s_axi_awid;
     assign m_axi_awaddr = s_axi_awaddr;
