@@ -27,6 +27,7 @@ from pymodel.hwdefs import its as ITSH
 from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.monitors import AxiAddrMonitor
+from tb.protocol_checker import attach_checkers
 from tb.system_env import SystemMap
 from tb.system_regress import with_stats
 from tb.timeouts import wait_named
@@ -122,6 +123,10 @@ class GlueTB:
         self.reg_mem = {"smmu": MemoryImage(1 << 17), "its": MemoryImage(1 << 17)}
         self.regs = {n: AxiLiteRam(AxiLiteBus.from_prefix(dut, f"m_axil_{n}"), clk, rst, mem=m)
                      for n, m in self.reg_mem.items()}
+        # every port of msi_interconnect and of each block inside it (flattened ports
+        # per lane), so the links between the glue blocks are checked too
+        self.checker = attach_checkers(dut, clk, rst, instances=[
+            dut.u_dev_arb, dut.u_pa_dec, dut.u_cpu_dec, dut.u_cpu_v2m, dut.u_v2m_arb])
 
     def slaves(self):
         return [self.up, *self.targets.values()]

@@ -30,6 +30,7 @@ from pymodel.hwdefs import its as H
 from pymodel.its import its_node
 from pymodel.memory import MemoryImage, TablePageAllocator
 from tb.its_tb import LpiMonitor
+from tb.protocol_checker import attach_checkers
 from tb.replay.capture import Capture
 from tb.replay.report import ReplayReport
 from tb.timeouts import wait_named
@@ -71,6 +72,7 @@ class ItsReplay:
         self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, mem=self.memory)
         self.lpis = LpiMonitor(dut, dut.clk, 1.0, random.Random(self.seed))
         self.lpis.start()
+        self.checker = attach_checkers(dut, dut.clk, dut.rst)   # AXI rules on every port
         dut.rst.value = 1
         await ClockCycles(dut.clk, 4)
         dut.rst.value = 0
@@ -155,6 +157,7 @@ class ItsReplay:
                 done = await self._cwriter(step.row, cmds, done)
             else:
                 await self._msi(step.row)
+        self.checker.check()
         return self.report
 
     async def _cwriter(self, row: dict, cmds: list[dict], done: int) -> int:

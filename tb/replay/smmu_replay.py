@@ -30,6 +30,7 @@ from cocotbext.axi.axi_ram import AxiRamRead
 from pymodel.hwdefs import smmuv3 as V3
 from pymodel.memory import MemoryImage
 from tb.monitors import AxiAddrMonitor
+from tb.protocol_checker import attach_checkers
 from tb.replay.capture import Capture
 from tb.replay.report import ReplayReport
 from tb.timeouts import wait_named
@@ -95,6 +96,7 @@ class SmmuReplay:
                               mem=self.memory)
         self.q = AxiRam(AxiBus.from_prefix(dut, "m_axi_q"), dut.clk, dut.rst, mem=self.memory)
         self.out = AxiAddrMonitor(dut, dut.clk, "m_axi_", name="downstream").start()
+        self.checker = attach_checkers(dut, dut.clk, dut.rst)   # AXI rules on every port
         dut.rst.value = 1
         await ClockCycles(dut.clk, 4)
         dut.rst.value = 0
@@ -167,6 +169,7 @@ class SmmuReplay:
                             "QEMU recorded no fault)", evtq_prod == 0)
         self.report.feature("SMMU GERROR", f"no global error active (GERROR^GERRORN {gerror:#x})",
                             gerror == 0)
+        self.checker.check()
         return self.report
 
     async def _reg_write(self, row: dict, cmds: list[dict], done: int) -> int:
