@@ -119,6 +119,8 @@ module smmu_v3_chan #(
     localparam [7:0] E_ACCESS = `SMMUV3_EVT_F_ACCESS;
     localparam [7:0] E_PERM = `SMMUV3_EVT_F_PERMISSION;
     localparam [7:0] E_WALK = `SMMUV3_EVT_F_WALK_EABT;
+    localparam [7:0] E_STE_FETCH = `SMMUV3_EVT_F_STE_FETCH;
+    localparam [7:0] E_CD_FETCH = `SMMUV3_EVT_F_CD_FETCH;
     localparam [1:0] CLASS_TT = `SMMUV3_EVT_CLASS_TT;
     localparam [1:0] CLASS_IN = `SMMUV3_EVT_CLASS_IN;
     localparam [7:0] TAG_EL1 = `SMMUV3_CORE_TAG_NS_EL1;
@@ -264,7 +266,9 @@ module smmu_v3_chan #(
                       ({63'd0, rnw} << `SMMUV3_EVT1_RNW_BIT) |
                       ({62'd0, walk_eabt ? CLASS_TT : CLASS_IN} << `SMMUV3_EVT1_CLASS_SHIFT));
     wire [63:0] d2 = cfg_fault ? 64'd0 : {16'd0, va};
-    wire [63:0] d3 = cfg_fault ? {16'd0, cf_addr[47:3], 3'd0} :
+    // FetchAddr only in F_STE_FETCH / F_CD_FETCH (C_BAD_* records: RES0)
+    wire        cf_fetch = (cf_evt == E_STE_FETCH) || (cf_evt == E_CD_FETCH);
+    wire [63:0] d3 = cfg_fault ? (cf_fetch ? {16'd0, cf_addr[47:3], 3'd0} : 64'd0) :
                      walk_eabt ? {16'd0, w_addr[47:3], 3'd0} : 64'd0;
     assign rec_data = {d3, d2, d1, d0};
     wire unused_addr = &{1'b0, cf_addr[2:0], w_addr[2:0]};
