@@ -657,7 +657,7 @@ class its_node:
     # ---- set-up in the driver's words ------------------------------------------------
     def its_cpu_init_collection(self, cpu: int) -> None:
         """Map collection `cpu` to processor `cpu` and invalidate it (MAPC, SYNC, INVALL).
-        As in v4.9 and v6.1 (its_cpu_init_collection: col_id = cpu, no check against
+        As in v6.1 (its_cpu_init_collection: col_id = cpu, no check against
         GITS_TYPER.HCC): with no collection table (GITS_BASER1..7 Type None) a CPU
         number >= HCC gives a MAPC whose ICID is out of range, and the queue stalls."""
         col = self.collections[cpu]
