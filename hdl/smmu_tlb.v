@@ -144,6 +144,20 @@ module smmu_tlb #(
     output wire [NUM_CB-1:0]     irq_context,
     output wire                  irq_global
 );
+    // ---------------------------------------------------------------- VALIDs in reset
+    // AXI A3.1.2: every VALID the block drives is LOW while reset is asserted, from
+    // time 0 (the registers behind them reset synchronously, at the first edge)
+    wire s_axil_bvalid_q, s_axil_rvalid_q, s_axi_bvalid_q, s_axi_rvalid_q;
+    wire m_axi_awvalid_q, m_axi_wvalid_q, m_axi_arvalid_q, m_axi_ptw_arvalid_q;
+    assign s_axil_bvalid     = s_axil_bvalid_q && !rst;
+    assign s_axil_rvalid     = s_axil_rvalid_q && !rst;
+    assign s_axi_bvalid      = s_axi_bvalid_q && !rst;
+    assign s_axi_rvalid      = s_axi_rvalid_q && !rst;
+    assign m_axi_awvalid     = m_axi_awvalid_q && !rst;
+    assign m_axi_wvalid      = m_axi_wvalid_q && !rst;
+    assign m_axi_arvalid     = m_axi_arvalid_q && !rst;
+    assign m_axi_ptw_arvalid = m_axi_ptw_arvalid_q && !rst;
+
     // ---------------------------------------------------------------- register file
     wire [31:0]            scr0;
     wire [NUM_SMRG*32-1:0] smr_flat, s2cr_flat;
@@ -190,10 +204,10 @@ module smmu_tlb #(
         .s_axil_awready(s_axil_awready), .s_axil_wdata(s_axil_wdata),
         .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
         .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp),
-        .s_axil_bvalid(s_axil_bvalid), .s_axil_bready(s_axil_bready),
+        .s_axil_bvalid(s_axil_bvalid_q), .s_axil_bready(s_axil_bready),
         .s_axil_araddr(s_axil_araddr), .s_axil_arvalid(s_axil_arvalid),
         .s_axil_arready(s_axil_arready), .s_axil_rdata(s_axil_rdata),
-        .s_axil_rresp(s_axil_rresp), .s_axil_rvalid(s_axil_rvalid),
+        .s_axil_rresp(s_axil_rresp), .s_axil_rvalid(s_axil_rvalid_q),
         .s_axil_rready(s_axil_rready),
         .scr0(scr0), .smr_flat(smr_flat), .s2cr_flat(s2cr_flat),
         .cb_sctlr_flat(cb_sctlr_flat), .cb_tcr_flat(cb_tcr_flat),
@@ -252,7 +266,7 @@ module smmu_tlb #(
         .m_axi_ptw_arlen(m_axi_ptw_arlen), .m_axi_ptw_arsize(m_axi_ptw_arsize),
         .m_axi_ptw_arburst(m_axi_ptw_arburst), .m_axi_ptw_arlock(m_axi_ptw_arlock),
         .m_axi_ptw_arcache(m_axi_ptw_arcache), .m_axi_ptw_arprot(m_axi_ptw_arprot),
-        .m_axi_ptw_arvalid(m_axi_ptw_arvalid), .m_axi_ptw_arready(m_axi_ptw_arready),
+        .m_axi_ptw_arvalid(m_axi_ptw_arvalid_q), .m_axi_ptw_arready(m_axi_ptw_arready),
         .m_axi_ptw_rid(m_axi_ptw_rid), .m_axi_ptw_rdata(m_axi_ptw_rdata),
         .m_axi_ptw_rresp(m_axi_ptw_rresp), .m_axi_ptw_rlast(m_axi_ptw_rlast),
         .m_axi_ptw_rvalid(m_axi_ptw_rvalid), .m_axi_ptw_rready(m_axi_ptw_rready));
@@ -286,7 +300,7 @@ module smmu_tlb #(
         .m_id(m_axi_awid), .m_addr(m_axi_awaddr), .m_len(m_axi_awlen),
         .m_size(m_axi_awsize), .m_burst(m_axi_awburst), .m_lock(m_axi_awlock),
         .m_cache(m_axi_awcache), .m_prot(m_axi_awprot), .m_user(m_axi_awuser),
-        .m_valid(m_axi_awvalid), .m_ready(m_axi_awready),
+        .m_valid(m_axi_awvalid_q), .m_ready(m_axi_awready),
         .scr0(scr0), .smr_flat(smr_flat), .s2cr_flat(s2cr_flat),
         .cb_sctlr_flat(cb_sctlr_flat), .cb_tcr_flat(cb_tcr_flat),
         .cb_tcr2_flat(cb_tcr2_flat), .cb_ttbr0_flat(cb_ttbr0_flat),
@@ -314,10 +328,10 @@ module smmu_tlb #(
         .acc_resp(aw_acc_resp), .acc_ready(aw_acc_ready),
         .s_wdata(s_axi_wdata), .s_wstrb(s_axi_wstrb), .s_wlast(s_axi_wlast),
         .s_wvalid(s_axi_wvalid), .s_wready(s_axi_wready),
-        .s_bid(s_axi_bid), .s_bresp(s_axi_bresp), .s_bvalid(s_axi_bvalid),
+        .s_bid(s_axi_bid), .s_bresp(s_axi_bresp), .s_bvalid(s_axi_bvalid_q),
         .s_bready(s_axi_bready),
         .m_wdata(m_axi_wdata), .m_wstrb(m_axi_wstrb), .m_wlast(m_axi_wlast),
-        .m_wvalid(m_axi_wvalid), .m_wready(m_axi_wready),
+        .m_wvalid(m_axi_wvalid_q), .m_wready(m_axi_wready),
         .m_bid(m_axi_bid), .m_bresp(m_axi_bresp), .m_bvalid(m_axi_bvalid),
         .m_bready(m_axi_bready));
 
@@ -338,7 +352,7 @@ module smmu_tlb #(
         .m_id(m_axi_arid), .m_addr(m_axi_araddr), .m_len(m_axi_arlen),
         .m_size(m_axi_arsize), .m_burst(m_axi_arburst), .m_lock(m_axi_arlock),
         .m_cache(m_axi_arcache), .m_prot(m_axi_arprot), .m_user(m_axi_aruser),
-        .m_valid(m_axi_arvalid), .m_ready(m_axi_arready),
+        .m_valid(m_axi_arvalid_q), .m_ready(m_axi_arready),
         .scr0(scr0), .smr_flat(smr_flat), .s2cr_flat(s2cr_flat),
         .cb_sctlr_flat(cb_sctlr_flat), .cb_tcr_flat(cb_tcr_flat),
         .cb_tcr2_flat(cb_tcr2_flat), .cb_ttbr0_flat(cb_ttbr0_flat),
@@ -363,7 +377,7 @@ module smmu_tlb #(
         .acc_valid(ar_acc_valid), .acc_fault(ar_acc_fault), .acc_id(ar_acc_id),
         .acc_len(ar_acc_len), .acc_resp(ar_acc_resp), .acc_ready(ar_acc_ready),
         .s_rid(s_axi_rid), .s_rdata(s_axi_rdata), .s_rresp(s_axi_rresp),
-        .s_rlast(s_axi_rlast), .s_rvalid(s_axi_rvalid), .s_rready(s_axi_rready),
+        .s_rlast(s_axi_rlast), .s_rvalid(s_axi_rvalid_q), .s_rready(s_axi_rready),
         .m_rid(m_axi_rid), .m_rdata(m_axi_rdata), .m_rresp(m_axi_rresp),
         .m_rlast(m_axi_rlast), .m_rvalid(m_axi_rvalid), .m_rready(m_axi_rready));
 endmodule
