@@ -251,3 +251,15 @@ def test_layout_names_are_in_an_icarus_dump(tmp_path):
     assert len(layout) > 300
     missing = [n for n in layout if n not in names]
     assert not missing, f"not in the Icarus dump: {missing[:10]}"
+
+
+# ----------------------------------------------------------------------------- make help
+def test_make_help_lists_every_target_with_a_description():
+    targets = sorted(set(re.findall(r"^([a-z][a-zA-Z0-9_-]*):(?!=)",
+                                    (ROOT / "Makefile").read_text(), re.M)))
+    out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    listed = dict(re.findall(r"^  make (\S+) +(.*)$", out, re.M))
+    assert sorted(listed) == targets
+    assert all(listed[t].strip() for t in targets), \
+        [t for t in targets if not listed[t].strip()]
