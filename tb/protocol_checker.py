@@ -466,7 +466,7 @@ class ProtocolChecker:
     def __init__(self, dut, clk, rst, ports: Sequence[PortSpec], *,
                  rst_active: int = 1, name: str | None = None):
         self.name = name or dut._name
-        self.log = logging.getLogger(f"cocotb.protocol.{self.name}")
+        self.log = logging.getLogger(f"cocotb.{self.name}.protocol")
         self.clk = clk
         self._rst = rst._handle
         self._rst_on = str(rst_active)
@@ -477,6 +477,8 @@ class ProtocolChecker:
             else:            # a port of an instance below dut, named "<instance>.<prefix>"
                 inst, prefix, kind = spec
                 self.ports += _bind(inst, prefix, kind, f"{_path(dut, inst)}.{prefix}")
+        self.log.info("protocol checker on %d ports: %s", len(self.ports),
+                      ", ".join(self.port_names))
         self.violation: Violation | None = None
         self.cycle = 0
         self._seen_reset = False
