@@ -331,13 +331,17 @@ class ArmSmmuV3Driver:
         n = 1 << self.cmdq_shift
         wrap_mask = (n << 1) - 1
         for c in cmds:
-            # wait for space (queue_has_space)
-            for _ in range(ARM_SMMU_POLL_TIMEOUT_CYCLES):
+            # wait for space (queue_has_space); a full queue gets what is written so
+            # far published, or it could never drain
+            for i in range(ARM_SMMU_POLL_TIMEOUT_CYCLES):
                 cons = await self.read_cons() & wrap_mask
                 used = (self.cmdq_prod - cons) & wrap_mask
                 if used < n:
                     break
+                if i == 0:
+                    await self.writel(V.CMDQ_PROD, self.cmdq_prod)
             else:
+                self.log_timeout(f"command queue full: CONS {cons:#x}, PROD {self.cmdq_prod:#x}")
                 return -ETIMEDOUT
             self.image.write(self.cmdq_base + (self.cmdq_prod & (n - 1)) * V.CMD_BYTES,
                              c.to_bytes())

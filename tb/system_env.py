@@ -32,6 +32,7 @@ from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.faulty_memory import FaultyMemory
 from tb.monitors import AxiAddrMonitor, ValidReadyMonitor
+from tb.protocol_checker import attach_checkers
 from tb.system_regress import LAST_TX, quiet_bus_logs
 
 NUM_DEV_PORTS = 4
@@ -225,6 +226,12 @@ class SystemEnv:
                               mem=self.memory)
         self.mem_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_mem"), dut.clk, dut.rst,
                               mem=self.mem_faults)
+        # every port of the top and every link inside it: the blocks' ports, less the
+        # ones that are top ports (m_axi_ptw, m_axi_its, lpi, spi, interrupts), and the
+        # two GICv2m links inside the interconnect (CPU bridge, PA decoder lane)
+        self.checker = attach_checkers(dut, dut.clk, dut.rst, instances=[
+            (dut.u_smmu, ["s_axil", "s_axi", "m_axi"]), (dut.u_its, ["s_axil", "s_axi"]),
+            (dut.u_v2m, ["s_axi"]), dut.u_ic.u_cpu_v2m, (dut.u_ic.u_v2m_arb, ["s_axi"])])
         self.devices = [DeviceModel(self, i) for i in range(NUM_DEV_PORTS)]
         # monitors
         self.dn_mon = AxiAddrMonitor(dut, dut.clk, "dn_axi_", name="smmu-downstream").start()

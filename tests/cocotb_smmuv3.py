@@ -12,7 +12,7 @@ from cocotb.triggers import ClockCycles
 
 from pymodel.hwdefs import smmuv3 as V
 from pymodel.kernel import IOMMU_READ, IOMMU_WRITE
-from pymodel.smmuv3 import Cd, EventRecord, Forward, Ste, Terminate
+from pymodel.smmuv3 import Cd, Cmd, EventRecord, Forward, Ste, Terminate
 from tb.arm_smmu_v3_driver import ArmSmmuCmdqEnt, arm_smmu_cmdq_build_cmd
 from tb.smmuv3_tb import Smmuv3TB, cycle_pause
 
@@ -291,4 +291,197 @@ async def random_multi_stream(dut, pressure):
     for _ in range(n):
         sid, iova = rng.choice(pages + [(0x14, 0x4800_0000), (0x15, 0x1000)])
         await tb.access(sid, iova + rng.randrange(0, 0x1000, 8), rng.random() < 0.5)
+    await ClockCycles(dut.clk, 2)
+
+
+@cocotb.parametrize(fmt=["linear", "split6", "split8", "split10"])
+async def stream_table_formats(dut, fmt):
+    """Linear (LOG2SIZE 8) and 2-level tables with SPLIT 6, 8 and 10: StreamIDs at the
+    SPLIT edges translate through their own L2 tables; beyond LOG2SIZE, beyond an L1
+    descriptor's Span, or under an invalid L1 descriptor -> C_BAD_STREAMID."""
+    two = fmt != "linear"
+    split = int(fmt[5:]) if two else 8
+    tb = await setup(dut, two_level=two, split=split)
+    edge = 1 << split
+    sids = [0, edge - 1, 0x40 + 1] if not two else [0, edge - 1, edge, edge + 1, 3 * edge - 1]
+    for i, sid in enumerate(sids):
+        d = await tb.attach(sid, asid=0x100 + i)
+        d.pgtbl.map(0x5000, tb.buffer(), 0x1000, RW)
+        await tb.access(sid, 0x5008, False)
+        await tb.access(sid, 0x5010, True)
+    if two:
+        # shrink L1[1]'s span: SIDs in its upper half become out of range
+        drv = tb.driver
+        drv.arm_smmu_write_strtab_l1_desc(1, drv.l1_desc[1], split)     # 2^(split-1) STEs
+        await drv.arm_smmu_cmdq_issue_cmdlist([ArmSmmuCmdqEnt(V.OP_CFGI_ALL)])
+        await tb.access(edge + (1 << (split - 1)), 0x5000, False)        # C_BAD_STREAMID
+        await tb.access(edge + 1, 0x5008, False)                          # still fine
+        await tb.access(5 * edge, 0x5000, False)                          # L1[5] invalid
+    else:
+        await tb.access(0x100, 0x5000, False)                             # >= 2^LOG2SIZE
+    await ClockCycles(dut.clk, 2)
+
+
+class PulseCounter:
+    """Counts the clocks a 1-bit output is high (the block's interrupt/event pulses)."""
+
+    def __init__(self, dut, name):
+        self.sig, self.clk, self.n = getattr(dut, name), dut.clk, 0
+        cocotb.start_soon(self._run())
+
+    async def _run(self):
+        from cocotb.triggers import ReadOnly, RisingEdge
+        while True:
+            await RisingEdge(self.clk)
+            await ReadOnly()
+            self.n += int(self.sig.value)
+
+
+@cocotb.test()
+async def queues_wrap_full_and_signals(dut):
+    """A 4-entry command queue wraps many times and fills (the driver waits for
+    space); CMD_SYNC CS = SIG_IRQ pulses irq_cmd_sync, CS = SIG_SEV pulses sev, CS =
+    SIG_NONE neither. A 2-entry event queue fills: the third record is dropped and
+    EVENTQ_PROD.OVFLG flips; after software acknowledges, records flow again and
+    irq_eventq pulsed once per record written."""
+    tb = Smmuv3TB(dut)
+    await tb.cycle_reset()
+    irq_sync, sev, irq_evt, irq_gerr = (PulseCounter(dut, n) for n in
+                                        ("irq_cmd_sync", "sev", "irq_eventq", "irq_gerror"))
+    tb.driver.cmdq_shift, tb.driver.evtq_shift = 2, 1
+    await tb.probe()
+    drv = tb.driver
+    n_sync0, n_sev0 = irq_sync.n, sev.n
+    assert n_sev0 > 0 and n_sync0 == 0, (n_sev0, n_sync0)     # bring-up syncs use SEV
+    for i in range(5):
+        ents = [ArmSmmuCmdqEnt(V.OP_TLBI_NH_ASID, asid=i), ArmSmmuCmdqEnt(V.OP_PREFETCH_CONFIG),
+                ArmSmmuCmdqEnt(V.OP_CFGI_CD_ALL, sid=i), ArmSmmuCmdqEnt(V.OP_TLBI_NH_ALL),
+                ArmSmmuCmdqEnt(V.OP_CFGI_CD, sid=i), ArmSmmuCmdqEnt(V.OP_CMD_SYNC,
+                                                                 cs=V.SYNC_CS_IRQ),
+                ArmSmmuCmdqEnt(V.OP_CMD_SYNC, cs=V.SYNC_CS_NONE)]
+        assert await drv.arm_smmu_cmdq_issue_cmdlist(ents, sync=True) == 0
+    assert irq_sync.n - n_sync0 == 5 and sev.n - n_sev0 == 5, (irq_sync.n, sev.n)
+    assert len(drv.issued) > 2 * (1 << drv.cmdq_shift)  # the 4-entry queue wrapped
+    # event queue of 2: three faults without reading
+    d = await tb.attach(0x9, asid=1)
+    for a in (0x1000, 0x2000, 0x3000):
+        exp = tb.ref.predict(0x9, a, False)
+        ev = tb.master.init_read(a, 8, user=0x9)
+        await ev.wait()
+    await ClockCycles(dut.clk, 30)
+    prod = await drv.readl(V.EVENTQ_PROD)
+    assert prod >> V.Q_OVFLG_BIT & 1 and prod & 0x3 == 2, hex(prod)
+    recs = [EventRecord.from_bytes(r) for r in await drv.arm_smmu_evtq_read()]
+    assert [r.input_addr for r in recs] == [0x1000, 0x2000], [str(r) for r in recs]
+    await tb.access(0x9, 0x4000, True)                  # flows again after the ack
+    assert irq_evt.n == 3, irq_evt.n
+    assert irq_gerr.n == 0
+    assert isinstance(exp, Terminate)
+    await ClockCycles(dut.clk, 2)
+
+
+@cocotb.test()
+async def tlbi_forms_and_cfgi_range(dut):
+    """TLBI_NH_VA single-page (no range), range with TTL 2 over a 2 MiB block, a range
+    too long to step (invalidates the regime), TLBI_NH_VAA; CFGI_STE_RANGE affects
+    exactly its span, CFGI_ALL everything."""
+    tb = await setup(dut)
+    drv = tb.driver
+    dom = await tb.attach(0x70, asid=0x21)
+    pg = dom.pgtbl
+
+    async def stale_then_fresh(iova, remap_size, inv):
+        old = tb.ref.predict(0x70, iova, False)
+        await tb.access(0x70, iova, False)
+        pg.unmap(iova & ~(remap_size - 1), remap_size)
+        pg.map(iova & ~(remap_size - 1), tb.buffer(remap_size) if remap_size == 0x1000
+               else 0x6000_0000 + remap_size * len(tb.down_ar), remap_size, RW)
+        ev = tb.master.init_read(iova, 8, user=0x70)
+        await ev.wait()
+        await ClockCycles(dut.clk, 2)
+        assert tb.down_ar[-1].addr == old.pa, "the remap is visible before its TLBI"
+        assert await inv() == 0
+        new = await tb.access(0x70, iova, False)
+        assert new.pa != old.pa
+
+    pg.map(0x1_0000, tb.buffer(), 0x1000, RW)
+    feat = drv.feat
+    feat.range_inv = False
+    await stale_then_fresh(0x1_0000, 0x1000,
+                           lambda: drv.arm_smmu_tlb_inv_range_domain(0x1_0000, 0x1000, 0x1000,
+                                                                     True, 0x21))
+    feat.range_inv = True
+    pg.map(0x4000_0000, 0x6000_0000, 0x20_0000, RW)                     # 2 MiB block
+    await stale_then_fresh(0x4001_2340 & ~7, 0x20_0000,
+                           lambda: drv.arm_smmu_tlb_inv_range_domain(0x4000_0000, 0x20_0000,
+                                                                     0x20_0000, True, 0x21))
+    pg.map(0x8000_0000, tb.buffer(), 0x1000, RW)
+    await stale_then_fresh(0x8000_0000, 0x1000,
+                           lambda: drv.arm_smmu_tlb_inv_range_domain(0x8000_0000, 0x4000_0000,
+                                                                     0x1000, True, 0x21))
+    pg.map(0x9000, tb.buffer(), 0x1000, RW)
+    await stale_then_fresh(0x9000, 0x1000, lambda: drv.arm_smmu_cmdq_issue_cmdlist(
+        [ArmSmmuCmdqEnt(V.OP_TLBI_NH_VAA, addr=0x9000, leaf=False)]))
+    # CFGI_STE_RANGE: SIDs 0x74..0x77 cached as translating, then switched to bypass
+    doms = {}
+    for sid in range(0x74, 0x78):
+        doms[sid] = await tb.attach(sid, asid=sid)
+        doms[sid].pgtbl.map(0x3000, tb.buffer(), 0x1000, RW)
+        await tb.access(sid, 0x3000, False)
+        tb.image.write(drv.ste_addr(sid), Ste(v=True, config=V.STE_CONFIG_BYPASS).to_bytes())
+    # Range 0: 2^(0+1) StreamIDs from 0x74 (a command Linux never builds: raw)
+    rng_cmd = Cmd(V.OP_CFGI_STE_RANGE | 0x74 << V.CMD0_SID_SHIFT, 0 << V.CMD1_RANGE_SHIFT)
+    assert await drv.arm_smmu_cmdq_issue_cmdlist([], raw=[rng_cmd]) == 0
+    for sid in range(0x74, 0x78):
+        ev = tb.master.init_read(0x3000, 8, user=sid)
+        await ev.wait()
+        await ClockCycles(dut.clk, 2)
+        bypassed = tb.down_ar[-1].addr == 0x3000
+        # inside the span the new STE must count; outside it the cached one is still
+        # used if the cache is large enough to hold all five configurations (a
+        # smaller cache may refetch: architecturally allowed)
+        if sid < 0x76:
+            assert bypassed, f"sid {sid:#x} still uses its invalidated STE"
+        elif tb.cfg_entries >= 5:
+            assert not bypassed, f"sid {sid:#x}: CFGI_STE_RANGE reached beyond its span"
+    assert await drv.arm_smmu_cmdq_issue_cmdlist([ArmSmmuCmdqEnt(V.OP_CFGI_ALL)]) == 0
+    for sid in range(0x74, 0x78):
+        await tb.access(sid, 0x3000, False)
+    await ClockCycles(dut.clk, 2)
+
+
+@cocotb.test()
+async def sync_ordering_under_traffic(dut):
+    """Reads stream to a page (with back-pressure downstream) while the driver unmaps
+    it and issues TLBI_NH_VA + CMD_SYNC: once CONS shows the SYNC consumed, no
+    downstream read to the old PA may appear."""
+    rng = random.Random(7)
+    tb = await setup(dut)
+    tb.ram.read_if.ar_channel.set_pause_generator(cycle_pause(0.6, rng)())
+    dom = await tb.attach(0x80, asid=0x30)
+    old_pa = tb.buffer()
+    dom.pgtbl.map(0x7000, old_pa, 0x1000, RW)
+    await tb.access(0x80, 0x7000, False)
+    stop = False
+
+    async def traffic():
+        while not stop:
+            ev = tb.master.init_read(0x7000 + rng.randrange(0, 0x1000, 8), 8, user=0x80)
+            await ev.wait()
+
+    workers = [cocotb.start_soon(traffic()) for _ in range(3)]
+    await ClockCycles(dut.clk, 50)
+    dom.pgtbl.unmap(0x7000, 0x1000)
+    assert await tb.driver.arm_smmu_tlb_inv_range_domain(0x7000, 0x1000, 0x1000, True,
+                                                         0x30) == 0
+    from cocotb.utils import get_sim_time
+    t_sync = get_sim_time("ns")
+    await ClockCycles(dut.clk, 100)
+    stop = True
+    for w in workers:
+        await w
+    late = [b for b in tb.down_ar if b.time_ns > t_sync and b.addr & ~0xFFF == old_pa]
+    early = [b for b in tb.down_ar if b.time_ns <= t_sync and b.addr & ~0xFFF == old_pa]
+    assert early and not late, (len(early), len(late))
+    await tb.driver.arm_smmu_evtq_read()
     await ClockCycles(dut.clk, 2)
