@@ -167,3 +167,85 @@ TESTS = [
     "tests/test_smmu.py::test_smmu[axil64_cb4]",
     "tests/test_walk_arch.py",
 ]
+
+# ---- targeted runs: each mutant against the cocotb tests meant to kill it
+# `python -m mutation smmu` runs every mutant against all of TESTS (the authority,
+# slow: two full simulations per mutant). `python -m mutation.smmu` runs each one
+# against one parameter set with COCOTB_TEST_FILTER set to its group of killer
+# tests, after a baseline of that (set, group) on the unmutated tree: a kill there
+# is a kill by TESTS, which contain those tests. A survivor of its group is re-run
+# against the whole of TESTS before it is called a survivor.
+TARGETS = {"default": "tests/test_smmu.py::test_smmu[default]",
+           "axil64": "tests/test_smmu.py::test_smmu[axil64_cb4]"}
+GROUPS = {
+    "regs": "registers_probe|tlbi_va_operand|iova_to_phys|slice_write_read",
+    "faults": "context_faults_every_kind|fault_reporting_controls|write_marked_instruction",
+    "walk": ("every_t0sz_and_every_ips|start_table_smaller|walk_edge_cases|"
+             "blocks_t0sz|context_fault_address_size"),
+    "inv": ("invalidation_removes|invalidation_walk_cache|walk_cache_under_asid|"
+            "tlb_sync_completes|kernel_unmap"),
+    "resp": "responses_under_backpressure|fault_reporting_controls|slice_write_read",
+    "stream": "stream_mapping_bypass|registers_probe",
+    "random": "random_multi_stream_traffic",
+}
+KILLERS = {
+    "M1": ("default", "inv"), "M2": ("default", "inv"), "M3": ("default", "inv"),
+    "M4": ("default", "resp"), "M5": ("default", "resp"), "M6": ("default", "faults"),
+    "M7": ("default", "stream"), "M8": ("default", "inv"), "M9": ("default", "resp"),
+    "M10": ("default", "faults"), "M11": ("default", "faults"), "M12": ("default", "inv"),
+    "M13": ("default", "inv"), "M14": ("default", "walk"),
+    "F1": ("default", "faults"), "F2": ("default", "faults"), "F3": ("default", "faults"),
+    "F4": ("default", "faults"), "F5": ("default", "faults"), "F6": ("default", "regs"),
+    "F7": ("default", "regs"), "F8": ("default", "regs"), "F9": ("axil64", "regs"),
+    "F10": ("default", "regs"), "F11": ("axil64", "regs"), "F12": ("default", "faults"),
+    "F13": ("default", "walk"), "F14": ("default", "walk"), "F15": ("default", "walk"),
+    "F16": ("default", "walk"), "F17": ("default", "walk"), "F18": ("default", "walk"),
+    "F19": ("default", "walk"), "F20": ("default", "walk"), "F21": ("default", "walk"),
+    "F22": ("default", "inv"), "F23": ("default", "inv"), "F24": ("default", "inv"),
+    "F25": ("default", "inv"), "F26": ("default", "walk"), "F27": ("default", "resp"),
+    "F28": ("default", "resp"), "F29": ("default", "resp"), "F30": ("default", "resp"),
+    "F31": ("default", "regs"), "F32": ("default", "walk"), "F33": ("default", "stream"),
+    "F34": ("default", "faults"), "F35": ("default", "inv"),
+}
+
+
+def targeted(names=(), log=print):
+    """Run the chosen mutants (all by default) against their killer groups; returns
+    the outcomes, survivors re-run against the whole of TESTS."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from mutation.framework import MutantError, Runner, private_copy
+
+    chosen = [m for m in MUTANTS if not names or m.name in names]
+    missing = [m.name for m in chosen if m.name not in KILLERS]
+    if missing:
+        raise MutantError(f"smmu: no killer group for {', '.join(missing)}")
+    outcomes = []
+    with tempfile.TemporaryDirectory(prefix="mutants_smmu_") as tmp:
+        runner = Runner(private_copy(Path(tmp) / "tree"), log=log)
+        checked = set()
+        for m in chosen:
+            target, group = KILLERS[m.name]
+            os.environ["COCOTB_TEST_FILTER"] = GROUPS[group]
+            if (target, group) not in checked:
+                runner.baseline([TARGETS[target]])
+                checked.add((target, group))
+            o = runner.run_one(m, [TARGETS[target]])
+            if o.status == "SURVIVED":
+                os.environ.pop("COCOTB_TEST_FILTER")
+                o = runner.run_one(m, TESTS)
+            log(f"{o.line()}  [{target}/{group}] ({o.seconds:.0f} s)", flush=True)
+            outcomes.append(o)
+        os.environ.pop("COCOTB_TEST_FILTER", None)
+    return outcomes
+
+
+if __name__ == "__main__":
+    import sys
+
+    from mutation.framework import score_line
+    outs = targeted(sys.argv[1:])
+    print(score_line("smmu", outs), flush=True)
+    sys.exit(0 if all(o.status == "KILLED" for o in outs) else 1)

@@ -227,18 +227,19 @@ class ArmSmmuDriver:
     async def arm_smmu_init_context_bank(self, cbndx: int, ttbr: int, tcr: int, mair: int,
                                          asid: Optional[int] = None, mair1: int = 0,
                                          sctlr: Optional[int] = None) -> None:
-        """Stage-1 AArch64 context: CBA2R, CBAR, TCR2/TCR, TTBR0 (ASID in [63:48]),
-        TTBR1, MAIR0/1, SCTLR. ASID defaults to the bank index, as v4.9 does."""
+        """Stage-1 AArch64 context, in v4.9's order: CBA2R, CBAR, TTBR0 (ASID in
+        [63:48]) and TTBR1 (writeq_relaxed), TTBCR2 (TCR[63:32] | SEP_UPSTREAM) and
+        TTBCR, MAIR0/1, SCTLR. ASID defaults to the bank index, as v4.9 does."""
         asid = cbndx if asid is None else asid
         await self.writel(self.gr1(S.GR1_CBA2R_BASE + 4 * cbndx), 1 << S.CBA2R_RW64_BIT)
         cbar = ((S.CBAR_TYPE_S1_TRANS_S2_BYPASS << S.CBAR_TYPE_SHIFT)
                 | (3 << S.CBAR_S1_BPSHCFG_SHIFT) | (0xF << S.CBAR_S1_MEMATTR_SHIFT))
         await self.writel(self.gr1(S.GR1_CBAR_BASE + 4 * cbndx), cbar)
-        reg2 = ((tcr >> 32) & MASK32) | (7 << S.TCR2_SEP_SHIFT) | (1 << S.TCR2_AS_BIT)
-        await self.writel(self.cb(cbndx, S.CB_TCR2), reg2)
-        await self.writel(self.cb(cbndx, S.CB_TCR), tcr & MASK32)
         await self.writeq(self.cb(cbndx, S.CB_TTBR0_LO), ttbr | (asid << S.TTBR_ASID_SHIFT))
         await self.writeq(self.cb(cbndx, S.CB_TTBR1_LO), asid << S.TTBR_ASID_SHIFT)
+        reg2 = ((tcr >> 32) & MASK32) | (7 << S.TCR2_SEP_SHIFT)     # TTBCR2_SEP_UPSTREAM
+        await self.writel(self.cb(cbndx, S.CB_TCR2), reg2)
+        await self.writel(self.cb(cbndx, S.CB_TCR), tcr & MASK32)
         await self.writel(self.cb(cbndx, S.CB_MAIR0), mair & MASK32)
         await self.writel(self.cb(cbndx, S.CB_MAIR1), mair1 & MASK32)
         if sctlr is None:
