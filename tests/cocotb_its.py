@@ -84,6 +84,9 @@ async def registers_reset_and_probe(dut):
     assert await tb.read32(H.GITS_CTLR) == 1
     await tb.write64(H.GITS_CBASER, 0)
     assert await tb.read64(H.GITS_CBASER) == tb.its.gits_cbaser(), "CBASER changed while enabled"
+    await tb.write64(H.GITS_BASER0, 0)
+    assert await tb.read64(H.GITS_BASER0) == tb.its.gits_baser_device(), \
+        "BASER0 changed while enabled"
     await tb.write32(H.GITS_CTLR, 0)
     assert await tb.read32(H.GITS_CTLR) == 1 << H.CTLR_QUIESCENT_BIT
     await RisingEdge(dut.clk)
@@ -916,4 +919,24 @@ async def mapd_unmap_invalidates_cached_translations(dut):
     assert await tb.read32(H.GITS_IMPDEF_CACHE_HITS) == hits + 1, \
         "MAPD V=0 of one device dropped another device's cached translation"
     await tb.check_counters()
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+async def quiescent_waits_for_the_held_lpi(dut):
+    """GITS_CTLR.Quiescent is 0 while an LPI is held at the output (lpi_ready low),
+    with no command and no translation in flight and the ITS disabled; it reads 1 once
+    the redistributor has taken the LPI."""
+    tb, dev, evs = await setup_three_events(dut)
+    tb.lpis.p_ready = 0.0
+    await ClockCycles(dut.clk, 2)
+    exp = await tb.send_doorbells([(0x40, evs[0])])
+    await lpi_valid_held(tb, 10)
+    await tb.write32(H.GITS_CTLR, 0)
+    await ClockCycles(dut.clk, 10)
+    ctlr = await tb.read32(H.GITS_CTLR)
+    assert ctlr == 0, f"GITS_CTLR {ctlr:#x}: Quiescent with an LPI held at the output"
+    tb.lpis.p_ready = 1.0
+    await tb.check_lpis(exp)
+    assert await tb.read32(H.GITS_CTLR) == 1 << H.CTLR_QUIESCENT_BIT
     await RisingEdge(dut.clk)
