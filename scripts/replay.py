@@ -14,7 +14,33 @@ sys.path.insert(0, str(ROOT))
 from tb.replay.capture import CaptureError, load_capture  # noqa: E402
 from tb.runner import run_cocotb  # noqa: E402
 
-ITS_SOURCES = ["its_doorbell.v", "its_cmd.v", "its_xlate.v"]
+sys.path.insert(0, str(ROOT / "tests"))   # the cocotb modules (pytest adds it; here we do)
+from test_replay import ITS_SOURCES, SMMUV3_SOURCES  # noqa: E402
+
+V2M_SOURCES = ["gicv2m_frame.v"]
+
+
+def _run(kind: str, cap, out: Path, **kw) -> int:
+    try:
+        run_cocotb(extra_env={"REPLAY_CAPTURE": str(cap.path.resolve()), "REPLAY_OUT": str(out)},
+                   **kw)
+        rc = 0
+    except Exception as e:  # the report below names the mismatches
+        print(f"replay: {kind} replay failed: {e}", file=sys.stderr)
+        rc = 1
+    report = out / f"replay_{kind.lower()}.json"
+    if report.is_file():
+        r = json.loads(report.read_text())
+        print(f"{kind} replay of {cap.path}:")
+        for what, counts in r["counts"].items():
+            print(f"  {what:<12} " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        for name, what, ok in r["features"]:
+            print(f"  feature {'ok ' if ok else 'BAD'} {name}: {what}")
+        for m in r["mismatches"][:20]:
+            print(f"  MISMATCH {m}")
+        print(f"  txlog: {out / f'replay_{kind.lower()}.txlog'}")
+    return rc
+
 
 
 def main(argv: list[str]) -> int:
@@ -28,33 +54,14 @@ def main(argv: list[str]) -> int:
         return 2
     out = ROOT / "results" / "replay" / cap.path.resolve().name
     shutil.rmtree(out, ignore_errors=True)        # never print an earlier run's report
-    # the cocotb modules live in tests/: pytest puts it on sys.path, which cocotb's
-    # runner hands to the simulator; outside pytest we do
-    sys.path.insert(0, str(ROOT / "tests"))
-    rc = 0
+    rc = _run("SMMU", cap, out, toplevel="smmu_v3", sources=SMMUV3_SOURCES,
+              test_module="cocotb_replay_smmu", parameters={"AXIL_DATA_WIDTH": 64})
     if cap.gic == 3:
-        try:
-            run_cocotb(toplevel="its_doorbell", sources=ITS_SOURCES,
-                       test_module="cocotb_replay_its", parameters={},
-                       extra_env={"REPLAY_CAPTURE": str(cap.path.resolve()), "REPLAY_OUT": str(out)})
-        except Exception as e:  # the report below names the mismatches
-            print(f"replay: ITS replay failed: {e}", file=sys.stderr)
-            rc = 1
-        report = out / "replay_its.json"
-        if report.is_file():
-            r = json.loads(report.read_text())
-            print(f"ITS replay of {cap.path}:")
-            for kind, counts in r["counts"].items():
-                print(f"  {kind:<10} " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-            for name, what, ok in r["features"]:
-                print(f"  feature {'ok ' if ok else 'BAD'} {name}: {what}")
-            for m in r["mismatches"][:20]:
-                print(f"  MISMATCH {m}")
-            print(f"  txlog: {out / 'replay_its.txlog'}")
+        rc |= _run("ITS", cap, out, toplevel="its_doorbell", sources=ITS_SOURCES,
+                   test_module="cocotb_replay_its", parameters={})
     else:
-        print(f"replay: {cap.path} is a GICv2m capture; its MSIs need the SMMUv3 replay "
-              "(not built yet), nothing to check", file=sys.stderr)
-        rc = 1
+        rc |= _run("V2M", cap, out, toplevel="gicv2m_frame", sources=V2M_SOURCES,
+                   test_module="cocotb_replay_v2m", parameters={})
     return rc
 
 

@@ -138,7 +138,8 @@ class SmmuReplay:
             ("IDR5.GRAN4K", f("IDR5", V3.IDR5_GRAN4K_BIT, 1) == 1),
         ]
         for what, ok in checks:
-            self.report.feature("SMMU " + what.split(":")[0].split(" ")[0], what, ok)
+            name, _, text = what.partition(": ")
+            self.report.feature("SMMU " + name.split(" ")[0], text or what, ok)
 
     def _cd_words(self) -> list[int]:
         out = []
