@@ -261,7 +261,9 @@ module smmu_v3 #(
     reg         rd_busy, rd_owner_cq;     // a burst is in flight / it is the queue's
     reg         ar_lock, ar_lock_cq;      // an AR waits for ARREADY
     wire sel_cq = ar_lock ? ar_lock_cq : (!cf_arvalid && cq_arvalid);
-    wire ar_any = !rd_busy && (ar_lock || cf_arvalid || cq_arvalid);
+    wire rd_last = m_axi_q_rvalid && m_axi_q_rready && m_axi_q_rlast;
+    // a new burst may start in the clock the previous one's last beat arrives
+    wire ar_any = (!rd_busy || rd_last) && (ar_lock || cf_arvalid || cq_arvalid);
     assign m_axi_q_arvalid = ar_any;
     wire [47:0] q_araddr = sel_cq ? cq_araddr : cf_araddr;
     assign m_axi_q_arlen = sel_cq ? cq_arlen : cf_arlen;
@@ -284,12 +286,14 @@ module smmu_v3 #(
                 rd_busy <= 1'b1;
                 rd_owner_cq <= sel_cq;
                 ar_lock <= 1'b0;
-            end else if (ar_any) begin
-                ar_lock <= 1'b1;
-                ar_lock_cq <= sel_cq;
+            end else begin
+                if (ar_any) begin
+                    ar_lock <= 1'b1;
+                    ar_lock_cq <= sel_cq;
+                end
+                if (rd_last)
+                    rd_busy <= 1'b0;
             end
-            if (m_axi_q_rvalid && m_axi_q_rready && m_axi_q_rlast)
-                rd_busy <= 1'b0;
         end
     end
 

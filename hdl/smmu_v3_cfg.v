@@ -35,12 +35,12 @@ module smmu_v3_cfg #(
     output wire                        rq_ready,
     input  wire [SID_WIDTH-1:0]        rq_sid,
     input  wire                        rq_owner,
-    output reg                         done,
-    output reg                         done_owner,
-    output reg                         done_retry,
-    output reg                         done_err,
-    output reg  [7:0]                  done_evt,
-    output reg  [47:0]                 done_addr,
+    output wire                        done,
+    output wire                        done_owner,
+    output wire                        done_retry,
+    output wire                        done_err,
+    output wire [7:0]                  done_evt,
+    output wire [47:0]                 done_addr,
     // invalidation: entries whose SID matches inv_sid outside inv_mask
     input  wire                        inv_valid,
     input  wire [31:0]                 inv_sid,
@@ -51,8 +51,8 @@ module smmu_v3_cfg #(
     // read master (single outstanding burst)
     output wire                        ar_valid,
     input  wire                        ar_ready,
-    output reg  [47:0]                 ar_addr,
-    output reg  [7:0]                  ar_len,
+    output wire [47:0]                 ar_addr,
+    output wire [7:0]                  ar_len,
     input  wire                        r_valid,
     output wire                        r_ready,
     input  wire [63:0]                 r_data,
@@ -108,7 +108,9 @@ module smmu_v3_cfg #(
     reg [CW-1:0]        w_cfg;              // STE part of the configuration
 
     assign rq_ready = (state == S_IDLE);
-    assign ar_valid = (state == S_L1_AR) || (state == S_STE_AR) || (state == S_CD_AR);
+    reg  [47:0]         a_reg;              // address of an AR waiting for ARREADY
+    reg  [7:0]          l_reg;
+    wire in_ar = (state == S_L1_AR) || (state == S_STE_AR) || (state == S_CD_AR);
     assign r_ready = (state == S_L1_R) || (state == S_STE_R) || (state == S_CD_R);
     wire r_fire = r_valid && r_ready;
     wire beat_err = r_resp[1] || r_err;
@@ -217,7 +219,7 @@ module smmu_v3_cfg #(
     reg [CW-1:0] fin_cfg;
     wire last = r_fire && r_last;
     always @* begin
-        fin = 1'b0; fin_err = 1'b0; fin_evt = 8'd0; fin_addr = ar_addr;
+        fin = 1'b0; fin_err = 1'b0; fin_evt = 8'd0; fin_addr = a_reg;
         fin_fill = 1'b0; fin_cfg = ste_cfg;
         case (state)
             S_IDLE: if (rq_valid && rq_sid_oor) begin
@@ -261,6 +263,50 @@ module smmu_v3_cfg #(
     end
     wire retry = poison || inv_valid;
 
+    // the next read leaves in the clock its cause is known: the request itself, or
+    // the last beat of the L1 descriptor / STE (no idle clock between the reads)
+    reg        iss;
+    reg [47:0] iss_addr;
+    reg [7:0]  iss_len;
+    reg [2:0]  iss_ar, iss_r;           // states if ARREADY is low / high
+    always @* begin
+        iss = 1'b0; iss_addr = 48'd0; iss_len = 8'd0; iss_ar = S_IDLE; iss_r = S_IDLE;
+        case (state)
+            S_IDLE: if (rq_valid && !fin) begin
+                iss = 1'b1;
+                if (two_level) begin
+                    iss_addr = st_base + ((rq_sid48 >> split) << 3);
+                    iss_ar = S_L1_AR; iss_r = S_L1_R;
+                end else begin
+                    iss_addr = st_base + (rq_sid48 << 6);
+                    iss_len = STE_LEN;
+                    iss_ar = S_STE_AR; iss_r = S_STE_R;
+                end
+            end
+            S_L1_R: if (last && !fin) begin
+                iss = 1'b1; iss_addr = l2ptr + (sid_lo << 6); iss_len = STE_LEN;
+                iss_ar = S_STE_AR; iss_r = S_STE_R;
+            end
+            S_STE_R: if (last && !fin) begin
+                iss = 1'b1; iss_addr = ste_ctxptr; iss_len = CD_LEN;
+                iss_ar = S_CD_AR; iss_r = S_CD_R;
+            end
+            default: ;
+        endcase
+    end
+    assign ar_valid = in_ar || iss;
+    assign ar_addr = in_ar ? a_reg : iss_addr;
+    assign ar_len = in_ar ? l_reg : iss_len;
+
+    // the result goes to the requester in the clock it is known (the cache is filled
+    // at the same edge, so the requester's next lookup hits)
+    assign done = fin;
+    assign done_owner = (state == S_IDLE) ? rq_owner : w_owner;
+    assign done_retry = (state == S_IDLE) ? inv_valid : retry;
+    assign done_err = fin_err;
+    assign done_evt = fin_evt;
+    assign done_addr = fin_addr;
+
     // victim: an entry of the same StreamID, else an invalid one, else round robin
     reg [IW-1:0] victim;
     reg          vfound;
@@ -282,7 +328,6 @@ module smmu_v3_cfg #(
     end
 
     always @(posedge clk) begin
-        done <= 1'b0;
         if (rst) begin
             state <= S_IDLE;
             e_valid <= {ENTRIES{1'b0}};
@@ -290,9 +335,7 @@ module smmu_v3_cfg #(
             w_sid <= {SID_WIDTH{1'b0}}; w_owner <= 1'b0; poison <= 1'b0;
             r_err <= 1'b0; beat <= 2'd0; q0 <= 64'd0; q1 <= 64'd0; q2 <= 64'd0;
             w_cfg <= {CW{1'b0}};
-            ar_addr <= 48'd0; ar_len <= 8'd0;
-            done_owner <= 1'b0; done_retry <= 1'b0; done_err <= 1'b0;
-            done_evt <= 8'd0; done_addr <= 48'd0;
+            a_reg <= 48'd0; l_reg <= 8'd0;
             for (i = 0; i < ENTRIES; i = i + 1) begin
                 e_sid[i] <= {SID_WIDTH{1'b0}};
                 e_cfg[i] <= {CW{1'b0}};
@@ -322,46 +365,21 @@ module smmu_v3_cfg #(
                 beat <= 2'd0;
                 r_err <= 1'b0;
             end
+            if (state == S_IDLE && rq_valid) begin
+                w_sid <= rq_sid;
+                w_owner <= rq_owner;
+                poison <= inv_valid;
+            end
+            if (state == S_STE_R && last)
+                w_cfg <= ste_cfg;
             if (fin) begin
                 state <= S_IDLE;
-                done <= 1'b1;
-                done_owner <= (state == S_IDLE) ? rq_owner : w_owner;
-                done_retry <= (state == S_IDLE) ? inv_valid : retry;
-                done_err <= fin_err;
-                done_evt <= fin_evt;
-                done_addr <= fin_addr;
-            end else begin
-                case (state)
-                    S_IDLE: if (rq_valid) begin
-                        w_sid <= rq_sid;
-                        w_owner <= rq_owner;
-                        poison <= inv_valid;
-                        if (two_level) begin
-                            state <= S_L1_AR;
-                            ar_addr <= st_base + ((rq_sid48 >> split) << 3);
-                            ar_len <= 8'd0;
-                        end else begin
-                            state <= S_STE_AR;
-                            ar_addr <= st_base + (rq_sid48 << 6);
-                            ar_len <= STE_LEN;
-                        end
-                    end
-                    S_L1_AR: if (ar_ready) state <= S_L1_R;
-                    S_L1_R: if (last) begin
-                        state <= S_STE_AR;
-                        ar_addr <= l2ptr + (sid_lo << 6);
-                        ar_len <= STE_LEN;
-                    end
-                    S_STE_AR: if (ar_ready) state <= S_STE_R;
-                    S_STE_R: if (last) begin
-                        state <= S_CD_AR;
-                        w_cfg <= ste_cfg;
-                        ar_addr <= ste_ctxptr;
-                        ar_len <= CD_LEN;
-                    end
-                    S_CD_AR: if (ar_ready) state <= S_CD_R;
-                    default: ;
-                endcase
+            end else if (iss) begin
+                state <= ar_ready ? iss_r : iss_ar;
+                a_reg <= iss_addr;
+                l_reg <= iss_len;
+            end else if (in_ar && ar_ready) begin
+                state <= (state == S_L1_AR) ? S_L1_R : (state == S_STE_AR) ? S_STE_R : S_CD_R;
             end
         end
     end

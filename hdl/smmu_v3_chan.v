@@ -334,10 +334,11 @@ module smmu_v3_chan #(
             m_prot <= 3'd0; m_user <= {SID_WIDTH{1'b0}};
         end else begin
             // configuration fetch bookkeeping
-            if (f_valid && f_ready)
-                cwait <= 1'b1;
-            else if (f_done)
+            // (a result can come in the clock of the request: C_BAD_STREAMID)
+            if (f_done)
                 cwait <= 1'b0;
+            else if (f_valid && f_ready)
+                cwait <= 1'b1;
             if (f_done && f_err && !f_retry) begin
                 cf_valid <= 1'b1;
                 cf_evt <= f_evt;
