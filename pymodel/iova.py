@@ -45,6 +45,15 @@ class IovaBug(IovaError):
     """A state the kernel stops on with BUG() / BUG_ON()."""
 
 
+class IovaUnderflow(IovaError):
+    """4.9.0-4.11.0 __alloc_and_insert_iova_range walked past a range starting at
+    pfn 0: `limit_pfn = curr_iova->pfn_lo - 1` wraps to ~0UL, the kernel hands out
+    a range at the top of the unsigned long space (far above the caller's limit)
+    and inserts it from `prev`, which can misplace it in the rbtree. 4.12 guards
+    it (`pfn_lo ? pfn_lo - 1 : 0`). The model stops here instead of guessing the
+    tree's shape."""
+
+
 @dataclass(eq=False)
 class Iova:
     """struct iova: an allocated range [pfn_lo, pfn_hi] of IOVA page frames."""
@@ -164,6 +173,10 @@ class _SortedTree:
 
     def _reserve_iova(self, pfn_lo: int, pfn_hi: int, duplicate: str) -> Optional[Iova]:
         """reserve_iova(): merge with overlapping ranges, insert what is left."""
+        if pfn_hi < pfn_lo or pfn_lo < 0 or pfn_hi > M64:
+            # the kernel would insert a node with pfn_lo > pfn_hi, on which
+            # private_find_iova() loops forever
+            raise IovaError(f"reserve_iova({pfn_lo:#x}, {pfn_hi:#x}): not a range")
         overlap = False
         for node in list(self._nodes):
             if pfn_lo <= node.pfn_hi and pfn_hi >= node.pfn_lo:      # __is_range_overlap
@@ -195,7 +208,9 @@ class IovaDomainV49(_SortedTree):
         limit and hand out an IOVA above it;
       * the cached node can skip over holes left by frees below it
         (__cached_rbnode_delete_update);
-      * adjust_limit_pfn wraps (`pfn_lo - 1`; the zero guard is 4.12).
+      * adjust_limit_pfn wraps (`pfn_lo - 1`; the zero guard is 4.12): a walk
+        past a range at pfn 0 (reserve_iova of a PCI I/O window at bus address 0
+        does that) raises IovaUnderflow, see there.
     The rcaches of this iova.c are not modelled: 4.9-4.11's dma-iommu uses
     alloc_iova()/__free_iova(), which bypass them."""
 
@@ -264,6 +279,11 @@ class IovaDomainV49(_SortedTree):
                         pad_size = iova_get_pad_size(size, limit_pfn)
                     if ((c.pfn_hi + size + pad_size) & M64) <= limit_pfn:
                         break                           # found a free slot
+                if c.pfn_lo == 0:                       # adjust_limit_pfn would wrap
+                    raise IovaUnderflow(
+                        f"alloc_iova(size {size:#x}, limit {saved_pfn:#x}): the walk passes "
+                        f"{c!r}; {self.rules} sets limit_pfn = pfn_lo - 1 = ~0UL and hands "
+                        f"out the top of the address space (fixed in 4.12)")
                 limit_pfn = (c.pfn_lo - 1) & M64        # adjust_limit_pfn
             curr = curr - 1 if curr > 0 else None       # move_left: rb_prev()
 
