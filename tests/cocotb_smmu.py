@@ -1012,7 +1012,9 @@ async def tlbi_va_operand_split_as_linux_writes_it(dut):
     tb = await setup(dut)
     dom = await tb.attach(0, [(0, 0x10, 0)], asid=7)
     pg = dom.pgtbl
-    pages = [0x1000_0000, 0x2_3456_7000, 0x7F_0000_0000]
+    # VAs whose operands differ in both words: VA[43:12] (low word) and, for the
+    # last, VA[47:44] (upper word bits [3:0])
+    pages = [0x1000_0000, 0x2_3456_7000, 0x7F_0000_0000, 0xA765_4321_0000]
     for j, iova in enumerate(pages):
         assert pg.map(iova, DATA_BASE + 0x1000 * j, 0x1000, RW) == 0
     for iova in pages:
