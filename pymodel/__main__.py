@@ -29,6 +29,8 @@ from typing import Any, Optional
 from pymodel import dma_iommu as D
 from pymodel import kversion
 from pymodel import msi as M
+from pymodel.io_pgtable_arm import PgtableConfigError
+from pymodel.iova import IovaError
 from pymodel.memory import MemoryImage, TablePageAllocator
 
 IRQCHIPS = ("its", "gicv2m", "raw")
@@ -466,7 +468,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             sc.vectors = [_parse_vector(v) for v in args.vector]
         rep = run(sc)
     except (ScenarioError, kversion.UnknownKernelBehaviour, kversion.KernelFeatureMissing,
-            M.MsiComposeError, D.DmaIommuError) as e:
+            M.MsiComposeError, D.DmaIommuError, IovaError, PgtableConfigError) as e:
         print(f"python -m pymodel: error: {e}", file=sys.stderr)
         return 2
     text = json.dumps(rep, indent=2) if args.json else format_report(rep)

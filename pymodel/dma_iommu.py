@@ -237,10 +237,11 @@ class PciHostBridge:
     dma_ranges: list[ResourceEntry] = field(default_factory=list)
 
 
-# QEMU virt's PCIe host bridge, as Linux 6.1 lists it ("root bus resource"):
+# QEMU virt's PCIe host bridge, as Linux 6.1 lists it in the capture's dmesg ("root bus
+# resource"); CPU and bus addresses are equal, so every offset is 0:
 # I/O 0x0-0xffff, 32-bit MMIO 0x10000000-0x3efeffff, 64-bit MMIO 0x80_0000_0000-0xff_ffff_ffff
 QEMU_VIRT_HOST_BRIDGE = PciHostBridge(windows=[
-    ResourceEntry(IORESOURCE_IO, 0x0, 0xFFFF, offset=-0x3EFF0000),
+    ResourceEntry(IORESOURCE_IO, 0x0, 0xFFFF),            # port numbers = bus addresses
     ResourceEntry(IORESOURCE_MEM, 0x1000_0000, 0x3EFE_FFFF),
     ResourceEntry(IORESOURCE_MEM, 0x80_0000_0000, 0xFF_FFFF_FFFF)])
 

@@ -146,3 +146,85 @@ def test_v52_flow_and_allocation_failure(capsys):
                  "--vector", "dev0:80"]) == 0
     out = capsys.readouterr().out
     assert "IRQ allocation failed: iommu_dma_prepare_msi returned -12" in out
+
+
+def test_v61_pci_nvme_like_the_linux_capture(capsys):
+    rep = run_json(capsys, "--kernel", "v6.1", "--pci", "--dma-mask", "0xffffffffffffffff",
+                   "--device", "nvme0:8", "--vector", "nvme0:0", "--vector", "nvme0:1")
+    assert [(v["address_hi"], v["address_lo"], v["data"]) for v in rep["vectors"]] == \
+        [(0, 0xFFFF_F040, 0), (0, 0xFFFF_F040, 1)]          # SAC: below 4 GiB
+    (d,) = rep["domains"]
+    assert d["allocator"] == "v6.1" and d["pci_devices"] == ["nvme0"]
+    assert d["mair"] == 0xFFFF_FFFF_F404_FF44
+    assert d["msi_pages"][0]["pte"] == 0x0060_0000_0809_0E4B
+    # without --pci the same mask gives the top of the 48-bit aperture
+    rep = run_json(capsys, "--kernel", "v6.1", "--dma-mask", "0xffffffffffffffff")
+    assert rep["vectors"][0]["address_hi"] == 0xFFFF
+
+
+def test_pci_per_device_in_a_scenario_file(tmp_path, capsys):
+    f = tmp_path / "s.json"
+    f.write_text(json.dumps({"kernel": "v4.11", "dma_mask": "0xffffffffffffffff", "devices": [
+        {"name": "nvme", "sid": 8, "pci": True}, {"name": "plat", "sid": 9, "domain": "d1"}],
+        "vectors": [{"device": "nvme", "vector": 0}, {"device": "plat", "vector": 0}]}))
+    rep = run_json(capsys, "--scenario", str(f))
+    assert [v["address_hi"] for v in rep["vectors"]] == [0, 0xFFFF]
+
+
+@pytest.mark.parametrize("doc, needle", [
+    ({"devices": [{"name": "eth0", "sdi": 5, "dma_maks": "0x1fff"}]},
+     "unknown device 'eth0' keys ['dma_maks', 'sdi']"),
+    ({"vectors": [{"device": "dev0", "vector": 0, "bell": 1}]}, "unknown vector"),
+    ({"devices": "eth0:1"}, "devices: 'eth0:1' is not a list"),
+    ({"vectors": {"device": "dev0"}}, "is not a list"),
+    ({"devices": [{"name": 7}]}, "device name: 7 is not a non-empty string"),
+    ({"devices": [{"name": "a", "pci": "yes"}]}, "device a pci: 'yes' is not true or false"),
+    ({"kernel": 4.9}, "kernel: 4.9 is not a non-empty string"),
+    ({"ias": [48]}, "ias: [48] is not a number"),
+    ({"pci": 1}, "pci: 1 is not true or false"),
+])
+def test_scenario_typos_and_wrong_types_exit_2(tmp_path, capsys, doc, needle):
+    f = tmp_path / "s.json"
+    f.write_text(json.dumps(doc))
+    assert main(["--scenario", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.startswith("python -m pymodel: error:"), err
+
+
+def test_ias_accepts_hex_as_the_help_says(capsys):
+    rep = run_json(capsys, "--ias", "0x30")
+    assert rep["domains"][0]["tcr"] & 0x3F == 16            # T0SZ = 64 - 48
+    rep = run_json(capsys, "--ias", "40")
+    assert rep["domains"][0]["tcr"] & 0x3F == 24
+    assert main(["--ias", "0x40"]) == 2
+    assert "ias 64: the model covers 32..48 bits" in capsys.readouterr().err
+
+
+def test_dma_mask_zero_says_it_means_32_bits(capsys):
+    assert main(["--dma-mask", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "note: a dma mask of 0 means DMA_BIT_MASK(32)" in out
+    assert "address_lo=0xfffff040" in out
+    rep = run_json(capsys, "--dma-mask", "0")
+    assert rep["notes"] and rep["vectors"][0]["address_lo"] == 0xFFFF_F040
+    rep = run_json(capsys)
+    assert rep["notes"] == []
+
+
+def test_broken_pipe_is_quiet():
+    # many vectors so the report is longer than the pipe read by `head -1`
+    argv = [sys.executable, "-m", "pymodel"] + [a for i in range(200)
+                                                for a in ("--device", f"d{i}:{i}")]
+    r = subprocess.run(" ".join(argv) + " | head -1", shell=True, capture_output=True,
+                       text=True, timeout=60, cwd=ROOT)
+    assert r.stdout.startswith("kernel v4.9")
+    assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr, r.stderr
+
+
+def test_v49_pci_underflow_is_a_clear_error(capsys):
+    # 4.9.0 reserves QEMU virt's I/O window at pfns 0..0xf; exhausting a 17-bit
+    # mask walks past it and underflows limit_pfn (fixed in 4.12)
+    argv = ["--kernel", "v4.9", "--pci", "--dma-mask", "0x1ffff", "--doorbell", "0x08090040"]
+    argv += [a for i in range(17) for a in ("--vector", f"dev0:0@{0x0809_0040 + 0x1000 * i:#x}")]
+    assert main(argv) == 2
+    assert "fixed in 4.12" in capsys.readouterr().err

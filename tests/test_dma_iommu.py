@@ -585,3 +585,158 @@ def test_without_force_aperture_a_64bit_mask_overshoots_the_smmu():
     # see docs/pgtable.md), so the message is the ~0 failure pattern
     assert (m2.address_hi, m2.address_lo, m2.data) == (U32, U32, U32)
     assert d2.iova_cookie.iovad.iovas == []
+
+
+# --- PCI devices and the eras' allocation rules ------------------------------------------
+
+def pci_domain(behaviour, dev, size=1 << 32, ias=48, **kw):
+    d = D.IommuDomain(ias=ias, behaviour=behaviour, **kw)
+    assert D.iommu_get_dma_cookie(d, behaviour) == 0
+    assert D.iommu_dma_init_domain(d, 0, size, dev) == 0
+    assert D.iommu_attach_device(d, dev) == 0
+    return d
+
+
+def test_v410_lower_mask_after_a_full_mask_gets_an_iova_above_its_mask():
+    # two devices in one domain, 32-bit and 20-bit masks. 4.9.0 walks from rb_last
+    # for the lower limit (limit != dma_32bit_pfn) and stays below 1 MiB; 4.10.0
+    # (limit > dma_32bit_pfn is false) starts below the cached node: 0xffffe000,
+    # an IOVA the 20-bit device cannot reach
+    got = {}
+    for b in (kversion.V4_9, kversion.V4_10):
+        d = dma_domain(b)
+        wide, narrow = attach(d, "wide"), attach(d, "narrow", mask=D.DMA_BIT_MASK(20))
+        assert D.iommu_dma_map_page(wide, 0x4000_0000, 4096, IOMMU_READ) == 0xFFFF_F000
+        got[b.name] = D.iommu_dma_map_page(narrow, 0x4000_1000, 4096, IOMMU_READ)
+    assert got == {"v4.9": 0xFF000, "v4.10": 0xFFFF_E000}
+
+
+def test_pci_sac_first_from_411():
+    # a 64-bit mask in a 48-bit domain: a PCI device first tries below 4 GiB
+    # ("Try to get PCI devices a SAC address", 4.11.0 __alloc_iova; 5.2.1 / 6.1
+    # iommu_dma_alloc_iova); a platform device, and 4.9/4.10, take the top
+    for b, want_pci in ((kversion.V4_9, 0xFFFF_FFFF_F000), (kversion.V4_10, 0xFFFF_FFFF_F000),
+                        (kversion.V4_11, 0xFFFF_F000), (kversion.V5_2, 0xFFFF_F000),
+                        (kversion.V6_1, 0xFFFF_F000)):
+        pci = D.PciDevice("nvme", 8, dma_mask=D.DMA_BIT_MASK(64))
+        d = pci_domain(b, pci)
+        assert D.iommu_dma_map_page(pci, 0x4000_0000, 4096, IOMMU_READ) == want_pci, b.name
+        plat = D.Device("plat", 9, dma_mask=D.DMA_BIT_MASK(64))
+        d2 = pci_domain(b, plat)
+        assert D.iommu_dma_map_page(plat, 0x4000_0000, 4096, IOMMU_READ) == 0xFFFF_FFFF_F000
+        del d, d2
+
+
+def test_v61_forcedac_skips_the_sac_try_and_v52_has_no_forcedac():
+    pci = D.PciDevice("nvme", 8, dma_mask=D.DMA_BIT_MASK(64))
+    d = pci_domain(kversion.V6_1, pci)
+    assert D.iommu_dma_map_page(pci, 0x4000_0000, 4096, IOMMU_READ, forcedac=True) == \
+        0xFFFF_FFFF_F000
+    pci52 = D.PciDevice("nvme", 8, dma_mask=D.DMA_BIT_MASK(64))
+    pci_domain(kversion.V5_2, pci52)
+    with pytest.raises(kversion.KernelFeatureMissing, match="forcedac"):
+        D.iommu_dma_map_page(pci52, 0x4000_0000, 4096, IOMMU_READ, forcedac=True)
+    assert d.iova_cookie.iovad.rules == kversion.IOVA_V6_1
+
+
+def test_pci_end_pfn_clamp_in_411_only():
+    # 4.11.0 iommu_dma_init_domain: if (pci) end_pfn &= DMA_BIT_MASK(32) >> order
+    for b, want in ((kversion.V4_9, 0xF_FFFF_FFFF), (kversion.V4_11, 0xFFFFF)):
+        pci = D.PciDevice("nvme", 8)
+        d = pci_domain(b, pci, size=1 << 52)
+        assert d.iova_cookie.iovad.dma_32bit_pfn == want, b.name
+    plat = D.Device("plat")
+    d = pci_domain(kversion.V4_11, plat, size=1 << 52)
+    assert d.iova_cookie.iovad.dma_32bit_pfn == 0xF_FFFF_FFFF     # aperture end >> 12
+
+
+def test_pci_windows_reserved_from_49_io_windows_until_52():
+    # a bridge with a memory window just below 4 GiB and an I/O window at bus 0
+    bridge = D.PciHostBridge(windows=[
+        D.ResourceEntry(D.IORESOURCE_MEM, 0xF000_0000, 0xFFFF_FFFF),
+        D.ResourceEntry(D.IORESOURCE_IO, 0x0, 0xFFFF)])
+    for b in (kversion.V4_9, kversion.V5_2, kversion.V6_1):
+        dev = D.PciDevice("nic", 1, bridge=bridge)
+        d = pci_domain(b, dev)
+        iovad = d.iova_cookie.iovad
+        assert iovad.find_iova(0xF0000) is not None and iovad.find_iova(0xFFFFF) is not None
+        # 4.9.0 also reserves I/O windows (pfns 0..0xf); 5.2.1 / 6.1 memory only
+        assert (iovad.find_iova(0x0) is not None) == (b is kversion.V4_9), b.name
+        # the first DMA address is below the window
+        assert D.iommu_dma_map_page(dev, 0x4000_0000, 4096, IOMMU_READ) == 0xEFFF_F000
+    # a platform device gets no reservation
+    plat = D.Device("plat")
+    d = pci_domain(kversion.V4_9, plat)
+    assert d.iova_cookie.iovad.iovas == []
+
+
+def test_pci_dma_ranges_52_vs_61():
+    # the gaps around the bridge's inbound dma_ranges are reserved; 5.2.1 refuses a
+    # range starting at 0 (end > start is false: "Failed to reserve IOVA"), 6.1 only
+    # overlapping ones, and sorts them first
+    ranges = [D.ResourceEntry(D.IORESOURCE_MEM, 0x8000_0000, 0xBFFF_FFFF),
+              D.ResourceEntry(D.IORESOURCE_MEM, 0x0, 0x3FFF_FFFF)]
+    dev = D.PciDevice("nic", 1, bridge=D.PciHostBridge(dma_ranges=ranges))
+    d = D.IommuDomain(behaviour=kversion.V5_2)
+    D.iommu_get_dma_cookie(d, kversion.V5_2)
+    assert D.iommu_dma_init_domain(d, 0, 1 << 32, dev) == -EINVAL
+    d = pci_domain(kversion.V6_1, D.PciDevice("nic", 1, bridge=D.PciHostBridge(dma_ranges=ranges)))
+    iovad = d.iova_cookie.iovad
+    # holes: [0x40000000, 0x80000000] and [0xc0000000, ~0] (as pfns, end inclusive)
+    assert [(i.pfn_lo, i.pfn_hi) for i in iovad.iovas] == [
+        (0x40000, 0x80000), (0xC0000, (1 << 52) - 1)]
+    # the highest free page below 4 GiB is now the top of the first dma_range
+    dev2 = D.PciDevice("nic2", 2, dma_mask=D.DMA_BIT_MASK(32))
+    D.iommu_attach_device(d, dev2)
+    assert D.iommu_dma_map_page(dev2, 0x4000_0000, 4096, IOMMU_READ) == 0xBFFF_F000
+    # sorted 5.2.1-style input with a gap at 0 works there too
+    dev52 = D.PciDevice("nic", 1, bridge=D.PciHostBridge(dma_ranges=[
+        D.ResourceEntry(D.IORESOURCE_MEM, 0x1000_0000, 0x3FFF_FFFF)]))
+    d52 = pci_domain(kversion.V5_2, dev52)
+    assert [(i.pfn_lo, i.pfn_hi) for i in d52.iova_cookie.iovad.iovas] == [
+        (0x0, 0x10000), (0x40000, (1 << 52) - 1)]
+
+
+def test_v61_untrusted_device_unaligned_buffer_is_not_modelled():
+    dev = D.PciDevice("tb", 3, untrusted=True)
+    pci_domain(kversion.V6_1, dev)
+    assert D.dev_is_untrusted(dev, kversion.V6_1)
+    assert D.iommu_dma_map_page(dev, 0x4000_0000, 4096, IOMMU_READ) == 0xFFFF_F000
+    with pytest.raises(D.DmaIommuError, match="swiotlb"):
+        D.iommu_dma_map_page(dev, 0x4000_0010, 64, IOMMU_READ)
+    with pytest.raises(kversion.KernelFeatureMissing, match="untrusted"):
+        D.dev_is_untrusted(dev, kversion.V5_2)
+    with pytest.raises(D.DmaIommuError, match="pci=True"):
+        D.Device("x", untrusted=True)
+
+
+@pytest.mark.parametrize("behaviour", [kversion.V5_2, kversion.V6_1], ids=lambda b: b.name)
+def test_52_unmap_then_map_reuses_the_iova_through_the_rcache(behaviour):
+    d = dma_domain(behaviour)
+    dev = attach(d)
+    a = D.iommu_dma_map_page(dev, 0x4000_0000, 4096, IOMMU_READ)
+    b = D.iommu_dma_map_page(dev, 0x4000_1000, 4096, IOMMU_READ)
+    assert (a, b) == (0xFFFF_F000, 0xFFFF_E000)
+    D.iommu_dma_unmap_page(dev, a, 4096)
+    assert d.iova_to_phys(a) == 0                              # unmapped (strict)
+    assert d.iova_cookie.iovad.find_iova(a >> 12) is not None  # but cached in the rcache
+    # the last IOVA freed is the next one handed out
+    assert D.iommu_dma_map_page(dev, 0x4000_2000, 4096, IOMMU_READ) == a
+    # 3 pages round up to 4 (an order-2 allocation, 4-page aligned)
+    c = D.iommu_dma_map_page(dev, 0x4000_3000, 3 * 4096, IOMMU_READ)
+    assert c == 0xFFFF_8000 and d.iova_cookie.iovad.find_iova(c >> 12).pfn_hi == 0xFFFFB
+    # 5.2.1 / 6.1 unmap the caller's size, not the whole range
+    D.iommu_dma_unmap_page(dev, c, 4096)
+    assert d.iova_to_phys(c) == 0 and d.iova_to_phys(c + 4096) == 0x4000_4000
+
+
+def test_v49_walk_past_a_pci_io_window_at_pfn_0_underflows():
+    # 4.9.0 reserves the I/O window (bus 0x0-0xffff -> pfns 0..0xf); a 17-bit
+    # device that uses up pfns 0x10..0x1f walks past it: limit_pfn = 0 - 1
+    from pymodel.iova import IovaUnderflow
+    dev = D.PciDevice("nic", 1, dma_mask=D.DMA_BIT_MASK(17), bridge=D.QEMU_VIRT_HOST_BRIDGE)
+    pci_domain(kversion.V4_9, dev)
+    got = [D.iommu_dma_map_page(dev, 0x4000_0000, 4096, IOMMU_READ) for _ in range(16)]
+    assert got == [(0x1F - i) << 12 for i in range(16)]
+    with pytest.raises(IovaUnderflow, match="fixed in 4.12"):
+        D.iommu_dma_map_page(dev, 0x4000_0000, 4096, IOMMU_READ)

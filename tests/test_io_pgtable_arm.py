@@ -651,3 +651,94 @@ def test_random_map_unmap_sequences_match_dict_reference(data):
                 expect_attrs(r, ref[iv][1])
             else:
                 assert isinstance(r, WalkFault) and r.kind is FaultKind.TRANSLATION
+
+
+# --- the 6.1.141 flavour (kversion.PGTABLE_V6_1) ------------------------------------------
+
+def make61(ias: int = 48, oas: int = 48, coherent: bool = True, ns: bool = False):
+    from pymodel import kversion
+    mem = MemoryImage()
+    alloc = TablePageAllocator(mem, POOL, POOL_SIZE)
+    return mem, ArmLpaeS1(mem, alloc, ias=ias, oas=oas, flavour=kversion.PGTABLE_V6_1,
+                          coherent_walk=coherent, quirk_arm_ns=ns)
+
+
+def test_v61_mair_is_the_sign_extended_int():
+    # (0x44 << 0) | (0xff << 8) | (0x04 << 16) | (0xf4 << 24) is an int: 0xf404ff44
+    # is negative, and `cfg->arm_lpae_s1_cfg.mair = reg` sign-extends it
+    _, pt = make61()
+    assert pt.mair == 0xFFFF_FFFF_F404_FF44
+    assert make()[2].mair == 0x0004_FF44                  # 4.9.0: three attributes, mair[0]
+
+
+def test_v61_tcr_from_coherent_walk():
+    # coherent: SH0 IS (3 << 12), IRGN0 / ORGN0 WBWA (1 << 8, 1 << 10); TG0 4K 0;
+    # IPS 48-bit 5 << 32; T0SZ 16; EPD1 1 << 23 (as the SMMU drivers add it)
+    _, pt = make61()
+    assert pt.tcr == 0x5_0080_3510
+    assert pt.tcr_fields == {"ips": 5, "tg": 0, "sh": 3, "orgn": 1, "irgn": 1, "tsz": 16}
+    # not coherent: SH0 OS (2 << 12), IRGN0 / ORGN0 non-cacheable (0)
+    _, pt = make61(coherent=False, oas=44)
+    assert pt.tcr == 0x4_0080_2010
+    assert pt.tcr_fields == {"ips": 4, "tg": 0, "sh": 2, "orgn": 0, "irgn": 0, "tsz": 16}
+
+
+@pytest.mark.parametrize("prot, low12", [
+    # nG 0x800 | AP_UNPRIV 0x40 | AttrIndx << 2 | SH << 8 | AF 0x400 | page 0x3
+    (RW | IOMMU_CACHE, 0xF47),                        # AttrIndx 1, SH IS
+    (RW, 0xE43),                                      # AttrIndx 0 (NC), SH OS
+    (IOMMU_READ | IOMMU_CACHE, 0xFC7),                # + AP_RDONLY 0x80
+    (RW | IOMMU_CACHE | (1 << 5), 0xF07),             # IOMMU_PRIV: no AP_UNPRIV
+    (MSI_PROT, 0xE4B),                                # AttrIndx 2 (device), SH OS, + XN
+])
+def test_v61_page_descriptors(prot, low12):
+    _, pt = make61()
+    assert pt.map(0x1000, 0x0809_0000, SZ_4K, prot) == 0
+    lvl, pte = pt.leaf_pte(0x1000)
+    assert lvl == 3 and pte & 0xFFF == low12
+    assert pte & ~0xFFF & ((1 << 48) - 1) == 0x0809_0000
+    assert (pte >> 53) & 3 == (3 if prot & IOMMU_NOEXEC else 0)
+
+
+def test_v49_ignores_priv_and_cache_for_sh():
+    _, _, pt = make()
+    assert pt.map(0x1000, 0x4000_0000, SZ_4K, RW | (1 << 5)) == 0
+    # 4.9.0: AP_UNPRIV always, SH_IS always (arm_lpae_init_pte)
+    assert pt.leaf_pte(0x1000)[1] & 0xFFF == 0xF43
+
+
+def test_v61_ns_quirk_sets_ns_and_nstable():
+    _, pt = make61(ns=True)
+    assert pt.map(0x20_0000, 0x4000_0000, SZ_2M, RW | IOMMU_CACHE) == 0
+    lvl, pte = pt.leaf_pte(0x20_0000)
+    assert lvl == 2 and pte & 0xFFF == 0xF65                 # block 0x1, + NS 0x20
+    l0 = pt.memory.read_u64(pt.pgd)
+    assert l0 >> 63 == 1 and l0 & 3 == 3                      # NSTABLE on the table
+    _, pt = make61()
+    assert pt.map(0x20_0000, 0x4000_0000, SZ_2M, RW | IOMMU_CACHE) == 0
+    assert pt.leaf_pte(0x20_0000)[1] & 0xFFF == 0xF45 and pt.memory.read_u64(pt.pgd) >> 63 == 0
+
+
+def test_v61_non_coherent_tables_carry_sw_sync_and_still_walk():
+    mem, pt = make61(coherent=False)
+    assert pt.map(0x1000, 0x4000_0000, SZ_4K, RW) == 0
+    l0 = mem.read_u64(pt.pgd)
+    assert (l0 >> 55) & 1 == 1                                # ARM_LPAE_PTE_SW_SYNC
+    t = do_walk(mem, pt, 0x1234)
+    assert isinstance(t, Translation) and t.pa == 0x4000_0234
+    assert pt.iova_to_phys(0x1234) == 0x4000_0234
+    assert pt.unmap(0x1000, SZ_4K) == SZ_4K
+
+
+def test_v61_split_keeps_the_block_attributes():
+    _, pt = make61()
+    assert pt.map(0x20_0000, 0x4000_0000, SZ_2M, RW) == 0      # NC: SH OS
+    assert pt.unmap(0x20_1000, SZ_4K) == SZ_4K
+    assert pt.leaf_pte(0x20_0000)[1] & 0xFFF == 0xE43          # pages keep SH OS / AF
+    assert pt.leaf_pte(0x20_1000) is None
+
+
+def test_unknown_pgtable_flavour_is_a_named_error():
+    mem = MemoryImage()
+    with pytest.raises(PgtableConfigError, match="v9"):
+        ArmLpaeS1(mem, TablePageAllocator(mem, POOL, POOL_SIZE), flavour="v9")
