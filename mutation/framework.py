@@ -96,6 +96,7 @@ def private_copy(dest: Path, root: Path = ROOT) -> Path:
 
 
 _FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.M)
+_TEST_FAILED = re.compile(r"^FAILED \S+", re.M)
 # cocotb's summary table: "** tests.cocotb_x.test_name   FAIL   ..."
 _COCOTB_FAIL = re.compile(r"\*\*\s+(\S+)\s+FAIL\b")
 
@@ -158,7 +159,9 @@ class Runner:
         secs = time.monotonic() - start
         if r.returncode == 0:
             return Outcome(mutant, "SURVIVED", "", secs)
-        if r.returncode == 1:
+        # 1: tests failed; 2 with failures: pytest-xdist's -x stops the session as
+        # "interrupted" after the first failure
+        if r.returncode == 1 or (r.returncode == 2 and _TEST_FAILED.search(r.stdout)):
             return Outcome(mutant, "KILLED", _killers(r.stdout), secs)
         # 2 interrupted, 3 internal error, 4 usage error, 5 no tests collected
         tail = " | ".join((r.stdout + r.stderr).strip().splitlines()[-3:])
