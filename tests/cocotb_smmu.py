@@ -1106,6 +1106,9 @@ async def every_t0sz_and_every_ips(dut):
         va = (1 << ias) - 0x1000
         pa = DATA_BASE + 0x1000 * (t0sz - 16)
         reads = _chain(tb, top, level, va, pa, leaf)
+        # the bottom page too: start index 0, where a RES0 TTBR0 bit wrongly used
+        # moves the first read (the top page's all-ones index would hide it)
+        lo_reads = _chain(tb, top, level, 0x5000, pa + 0x10_0000, leaf)
         ttbr = top | (table_bytes >> 1)                 # a RES0 bit: treated as zero
         asid += 1
         await tb.program_context(0, ttbr, t0sz | (L.IPS_48BIT << L.TCR_IPS_SHIFT),
@@ -1116,6 +1119,12 @@ async def every_t0sz_and_every_ips(dut):
         walked = tb.sb.mon_ptw.log[before:]
         assert walked == reads, (f"T0SZ {t0sz}: walker read {[hex(a) for a in walked]}, "
                                  f"expected {[hex(a) for a in reads]}")
+        before = len(tb.sb.mon_ptw.log)
+        out, _ = await tb.sb.read(sid, 0x5008, 8, what=f"T0SZ {t0sz} bottom page")
+        assert out.forward and out.pa == pa + 0x10_0008, f"T0SZ {t0sz}: {out.describe()}"
+        walked = tb.sb.mon_ptw.log[before:]
+        assert walked[0] == top and walked[-1] == lo_reads[-1], (
+            f"T0SZ {t0sz}: walker read {[hex(a) for a in walked]}, expected {[hex(a) for a in lo_reads]}")
         if ias < 48:
             out = await tb.sb.write(sid, 1 << ias, b"beyond!!", what=f"T0SZ {t0sz} beyond")
             assert (out.fault.fsr_bit, out.fault.level) == (S.FSR_TF_BIT, 0), out.describe()
