@@ -12,7 +12,9 @@
 // invalidation (CFGI_*) kills matching entries in one clock and poisons a fetch in
 // flight, which then fills nothing and tells the requester to retry.
 //
-// Leaves out: substreams (IDR1.SSIDSIZE = 0: S1CDMax != 0 is ILLEGAL), stage 2
+// Leaves out: SubstreamIDs on transactions (S1CDMax != 0 is accepted with a linear CD
+// table; a transaction always uses S1DSS: terminate, bypass or CD 0), 2-level CD
+// tables (IDR0.CD2L = 0), stage 2
 // (S2P = 0: Config 0b11x is ILLEGAL), stall (S1STALLD = 1 is ILLEGAL with
 // STALL_MODEL = 0b01), 16K/64K granules, big-endian tables, HTTU.
 `include "smmuv3_defs.vh"
@@ -71,6 +73,10 @@ module smmu_v3_cfg #(
     localparam [1:0] K_ABORT = `SMMUV3_CFGB_KIND_ABORT;
     localparam [1:0] K_BYPASS = `SMMUV3_CFGB_KIND_BYPASS;
     localparam [1:0] K_TRANS = `SMMUV3_CFGB_KIND_TRANSLATE;
+    localparam [1:0] K_DIS = `SMMUV3_CFGB_KIND_DISABLED;
+    localparam [1:0] S1DSS_TERM = `SMMUV3_STE_S1DSS_TERMINATE;
+    localparam [1:0] S1DSS_BYP = `SMMUV3_STE_S1DSS_BYPASS;
+    localparam [4:0] SSIDSIZE = `SMMUV3_SSIDSIZE;
     localparam [2:0] C_CFG_BYPASS = `SMMUV3_STE_CONFIG_BYPASS;
     localparam [2:0] C_CFG_S1 = `SMMUV3_STE_CONFIG_S1_TRANS;
     localparam [5:0] T0SZ_MIN = `SMMUV3_CD_T0SZ_MIN;
@@ -143,10 +149,19 @@ module smmu_v3_cfg #(
     wire        ste_ctxptr_oor = q0[51:48] != 4'd0;
     wire        ste_stalld = r_data[`SMMUV3_STE1_S1STALLD_BIT];
     wire        ste_s2 = ste_config[2] && ste_config[1];
+    // substreams: S1CDMax up to SSIDSIZE with a linear CD table (IDR0.CD2L = 0: S1Fmt
+    // must be 0); a transaction without SubstreamID follows S1DSS (0b11 reserved)
+    wire [1:0]  ste_s1fmt = q0[`SMMUV3_STE0_S1FMT_SHIFT +: 2];
+    wire [1:0]  ste_s1dss = r_data[`SMMUV3_STE1_S1DSS_SHIFT +: 2];
+    wire        ste_ss = ste_cdmax != 5'd0;
     wire        ste_bad = !ste_v || ste_s2 ||
-                          (ste_config == C_CFG_S1 && (ste_cdmax != 5'd0 || ste_stalld));
+                          (ste_config == C_CFG_S1 &&
+                           (ste_cdmax > SSIDSIZE || ste_stalld ||
+                            (ste_ss && (ste_s1fmt != 2'd0 || ste_s1dss == 2'b11))));
     wire [1:0]  ste_kind = !ste_config[2] ? K_ABORT :
-                           (ste_config == C_CFG_BYPASS) ? K_BYPASS : K_TRANS;
+                           (ste_config == C_CFG_BYPASS) ? K_BYPASS :
+                           (ste_ss && ste_s1dss == S1DSS_TERM) ? K_DIS :
+                           (ste_ss && ste_s1dss == S1DSS_BYP) ? K_BYPASS : K_TRANS;
     reg  [CW-1:0] ste_cfg;
     always @* begin
         ste_cfg = {CW{1'b0}};

@@ -113,6 +113,8 @@ module smmu_v3_chan #(
 );
     localparam [1:0] K_BYPASS = `SMMUV3_CFGB_KIND_BYPASS;
     localparam [1:0] K_TRANS = `SMMUV3_CFGB_KIND_TRANSLATE;
+    localparam [1:0] K_DIS = `SMMUV3_CFGB_KIND_DISABLED;
+    localparam [7:0] E_SDIS = `SMMUV3_EVT_F_STREAM_DISABLED;
     localparam [7:0] E_BAD_SID = `SMMUV3_EVT_C_BAD_STREAMID;
     localparam [7:0] E_TRANSL = `SMMUV3_EVT_F_TRANSLATION;
     localparam [7:0] E_ASIZE = `SMMUV3_EVT_F_ADDR_SIZE;
@@ -203,9 +205,13 @@ module smmu_v3_chan #(
 
     wire translate = cfg_ok && kind == K_TRANS;
     wire bypass = (!smmuen && !gbpa_abort) || (cfg_ok && kind == K_BYPASS);
-    // STE.Config 0b0xx (K_ABORT): terminated without an event
-    wire silent_abort = gbpa_abort || (cfg_ok && kind != K_TRANS && kind != K_BYPASS);
+    // STE.Config 0b0xx (K_ABORT): terminated without an event; substreams enabled
+    // with S1DSS terminate (K_DIS): F_STREAM_DISABLED
+    wire silent_abort = gbpa_abort || (cfg_ok && kind != K_TRANS && kind != K_BYPASS &&
+                                       kind != K_DIS);
+    wire sdis = cfg_ok && kind == K_DIS;
     wire cfg_fault = smmuen && cf_valid;
+    wire cfg_rec = cfg_fault || sdis;           // a record with StreamID (+ FetchAddr) only
 
     wire walk_fault_now = x_done && x_done_fault && !x_done_retry;
     wire can_decide = !waiting || x_done || x_fwd;
@@ -227,12 +233,12 @@ module smmu_v3_chan #(
     assign x_wreq_valid = s_valid && miss && !waiting;
 
     // ---------------------------------------------------------------- decision
-    wire is_fault = silent_abort || cfg_fault || xlate_fault;
+    wire is_fault = silent_abort || cfg_rec || xlate_fault;
     wire is_ok = bypass || xlate_ok;
     // an event for this fault: config errors (C_BAD_STREAMID per RECINVSID), walk
     // external aborts, and CD.R for the translation-related faults
     wire walk_eabt = have_fault && w_ptwf;
-    wire records = cfg_fault ? (cf_evt != E_BAD_SID || recinvsid) :
+    wire records = cfg_fault ? (cf_evt != E_BAD_SID || recinvsid) : sdis ? 1'b1 :
                    xlate_fault ? (walk_eabt || cd_r) : 1'b0;
     wire out_free = !m_valid || m_ready;
     wire ok_fire = s_valid && can_decide && is_ok && out_free && acc_ready;
@@ -254,21 +260,21 @@ module smmu_v3_chan #(
                        (w_fsr == FSR_TF) ? E_TRANSL :
                        (w_fsr == FSR_ASF) ? E_ASIZE :
                        (w_fsr == FSR_AFF) ? E_ACCESS : E_TRANSL;
-    wire [7:0]  evt = cfg_fault ? cf_evt : x_evt;
+    wire [7:0]  evt = cfg_fault ? cf_evt : sdis ? E_SDIS : x_evt;
     wire [31:0] sid32 = {{(32-SID_WIDTH){1'b0}}, s_user};
     wire        rnw = (IS_WRITE == 0);
     wire        ind = rnw && exec;          // InD == 0 for writes
     wire [63:0] d0 = ({56'd0, evt} << `SMMUV3_EVT0_ID_SHIFT) |
                      ({32'd0, sid32} << `SMMUV3_EVT0_SID_SHIFT);
-    wire [63:0] d1 = cfg_fault ? 64'd0 :
+    wire [63:0] d1 = cfg_rec ? 64'd0 :
                      (({63'd0, priv} << `SMMUV3_EVT1_PNU_BIT) |
                       ({63'd0, ind} << `SMMUV3_EVT1_IND_BIT) |
                       ({63'd0, rnw} << `SMMUV3_EVT1_RNW_BIT) |
                       ({62'd0, walk_eabt ? CLASS_TT : CLASS_IN} << `SMMUV3_EVT1_CLASS_SHIFT));
-    wire [63:0] d2 = cfg_fault ? 64'd0 : {16'd0, va};
+    wire [63:0] d2 = cfg_rec ? 64'd0 : {16'd0, va};
     // FetchAddr only in F_STE_FETCH / F_CD_FETCH (C_BAD_* records: RES0)
     wire        cf_fetch = (cf_evt == E_STE_FETCH) || (cf_evt == E_CD_FETCH);
-    wire [63:0] d3 = cfg_fault ? (cf_fetch ? {16'd0, cf_addr[47:3], 3'd0} : 64'd0) :
+    wire [63:0] d3 = cfg_rec ? ((cfg_fault && cf_fetch) ? {16'd0, cf_addr[47:3], 3'd0} : 64'd0) :
                      walk_eabt ? {16'd0, w_addr[47:3], 3'd0} : 64'd0;
     assign rec_data = {d3, d2, d1, d0};
     wire unused_addr = &{1'b0, cf_addr[2:0], w_addr[2:0]};

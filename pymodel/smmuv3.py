@@ -400,12 +400,21 @@ class Smmuv3Reference:
         if self._err(ste_addr, 8 * V.STE_FETCH_DWORDS):
             return cfg_event(V.EVT_F_STE_FETCH, ste_addr)
         ste = Ste.from_bytes(self.memory.read(ste_addr, V.STE_BYTES))
+        s1 = ste.config == V.STE_CONFIG_S1_TRANS
+        substreams = s1 and ste.s1cdmax != 0
+        # IDR1.SSIDSIZE bounds S1CDMax; IDR0.CD2L = 0: only linear CD tables; S1DSS
+        # 0b11 is reserved; STALL_MODEL = 01: S1STALLD = 1 is ILLEGAL
         if not ste.v or ste.config in (V.STE_CONFIG_S2_TRANS, V.STE_CONFIG_S12_TRANS) or \
-                (ste.config == V.STE_CONFIG_S1_TRANS and (ste.s1cdmax or ste.s1stalld)):
+                (s1 and (ste.s1cdmax > V.SSIDSIZE or ste.s1stalld)) or \
+                (substreams and (ste.s1fmt != 0 or ste.s1dss == 3)):
             return cfg_event(V.EVT_C_BAD_STE)
         if not ste.config >> 2:
             return Terminate(AXI_SLVERR, None)
-        if ste.config == V.STE_CONFIG_BYPASS:
+        # transactions here carry no SubstreamID: with substreams on, S1DSS decides
+        if substreams and ste.s1dss == V.STE_S1DSS_TERMINATE:
+            return Terminate(AXI_SLVERR, EventRecord(type=V.EVT_F_STREAM_DISABLED, sid=sid))
+        if ste.config == V.STE_CONFIG_BYPASS or \
+                (substreams and ste.s1dss == V.STE_S1DSS_BYPASS):
             c, p = bypass_attrs(cache, prot, write, ste.memattr, ste.mtcfg, ste.alloccfg,
                                 ste.privcfg, ste.instcfg)
             return Forward(addr, c, p)

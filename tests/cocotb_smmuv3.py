@@ -52,7 +52,7 @@ async def linux61_bringup_and_translate(dut):
 @cocotb.test()
 async def every_ste_config(dut):
     """STE abort (no event), bypass (with MTCFG/ALLOCCFG/PRIVCFG overrides), stage-1,
-    and the invalid ones: V = 0, stage 2 (S2P = 0), S1CDMax != 0 -> C_BAD_STE."""
+    substreams with each S1DSS, and the invalid ones (C_BAD_STE)."""
     tb = await setup(dut)
     dom = await tb.attach(0x20, asid=3)
     pa = tb.buffer()
@@ -68,16 +68,35 @@ async def every_ste_config(dut):
         0x25: Ste(v=False, config=V.STE_CONFIG_BYPASS),
         0x26: Ste(v=True, config=V.STE_CONFIG_S2_TRANS),
         0x27: Ste(v=True, config=V.STE_CONFIG_S12_TRANS),
-        0x28: Ste(v=True, config=V.STE_CONFIG_S1_TRANS, s1contextptr=dom.master.cd_addr,
-                  s1cdmax=1),
         0x29: Ste(v=True, config=0b010),
     }
+    # substreams on (S1CDMax != 0, linear CD table): these transactions carry no
+    # SubstreamID, so S1DSS decides: terminate (F_STREAM_DISABLED), bypass, CD 0;
+    # S1CDMax > SSIDSIZE, S1Fmt != 0 (no CD2L), S1DSS 0b11, S1STALLD: C_BAD_STE
+    s1 = dict(v=True, config=V.STE_CONFIG_S1_TRANS, s1contextptr=dom.master.cd_addr)
+    cases.update({
+        0x28: Ste(**s1, s1cdmax=1, s1dss=V.STE_S1DSS_TERMINATE),
+        0x2A: Ste(**s1, s1cdmax=2, s1dss=V.STE_S1DSS_SSID0),
+        0x2B: Ste(**s1, s1cdmax=2, s1dss=V.STE_S1DSS_BYPASS),
+        0x2C: Ste(**s1, s1cdmax=V.SSIDSIZE + 1, s1dss=V.STE_S1DSS_SSID0),
+        0x2D: Ste(**s1, s1cdmax=1, s1fmt=1, s1dss=V.STE_S1DSS_SSID0),
+        0x2E: Ste(**s1, s1cdmax=1, s1dss=3),
+        0x2F: Ste(**s1, s1stalld=True),
+    })
     for sid, ste in cases.items():
         assert await drv.arm_smmu_write_strtab_ent(None, sid, ste) == 0
+    outs = {}
     for sid in cases:
         for write in (False, True):
-            await tb.access(sid, 0x1234_5678 & ~7, write, prot=0b000, cache=0b1111)
-    assert {e.type for e in tb.events_seen} == {V.EVT_C_BAD_STE}, tb.events_seen
+            outs[sid, write] = await tb.access(sid, 0x1000_0008, write, prot=0b000,
+                                               cache=0b1111)
+    assert isinstance(outs[0x2A, False], Forward) and outs[0x2A, False].pa == pa + 8
+    assert isinstance(outs[0x2B, True], Forward) and outs[0x2B, True].pa == 0x1000_0008
+    kinds = {}
+    for e in tb.events_seen:
+        kinds.setdefault(e.type, set()).add(e.sid)
+    assert kinds == {V.EVT_C_BAD_STE: {0x25, 0x26, 0x27, 0x2C, 0x2D, 0x2E, 0x2F},
+                     V.EVT_F_STREAM_DISABLED: {0x28}}, kinds
     await ClockCycles(dut.clk, 2)
 
 

@@ -107,6 +107,9 @@ IIDR_VALUE = 0x0
 
 # Implemented sizes (advertised in IDR1; see docs/smmuv3.md)
 CMDQS = 19                      # max log2 entries of the command queue
+# substream-capable STEs with linear CD tables (no SubstreamID input: every transaction
+# is a non-substream one, so only CD 0 and STE.S1DSS are ever used)
+SSIDSIZE = 8
 EVENTQS = 19                    # max log2 entries of the event queue
 
 # CR0 / CR0ACK
@@ -228,6 +231,8 @@ STE_S1C_CACHE_WT = 2
 STE_S1C_CACHE_WB = 3
 STE_SHCFG_INCOMING = 1
 STE_STRW_NSEL1 = 0
+STE_S1DSS_TERMINATE = 0
+STE_S1DSS_BYPASS = 1
 STE_S1DSS_SSID0 = 2
 
 # --------------------------------------------------------------------- Context descriptor
@@ -380,6 +385,7 @@ CFGB_KIND_SHIFT = 0             # [1:0]
 CFGB_KIND_ABORT = 0             # STE.Config 0b0xx: terminate, no event
 CFGB_KIND_BYPASS = 1            # STE.Config 0b100
 CFGB_KIND_TRANSLATE = 2         # STE.Config 0b101
+CFGB_KIND_DISABLED = 3          # S1CDMax != 0, S1DSS terminate: F_STREAM_DISABLED
 CFGB_MEMATTR_SHIFT = 2          # [5:2]   STE.MemAttr
 CFGB_MTCFG_BIT = 6
 CFGB_ALLOCCFG_SHIFT = 7         # [10:7]
