@@ -106,6 +106,13 @@ async def config_events_exact(dut):
     F_CD_FETCH, C_BAD_CD (V = 0, AA64 = 0, TG0 16K, T0SZ 40, TTB0 beyond IPS)."""
     tb = await setup(dut)
     drv = tb.driver
+    # CR2.RECINVSID = 0: an out-of-range StreamID aborts without a record
+    await drv.writel(V.CR2, 1 << V.CR2_PTM_BIT)
+    tb.ref.regs.recinvsid = False
+    out = await tb.access(0x105, 0x1000, False)
+    assert isinstance(out, Terminate) and out.event is None
+    await drv.writel(V.CR2, (1 << V.CR2_PTM_BIT) | (1 << V.CR2_RECINVSID_BIT))
+    tb.ref.regs.recinvsid = True
     # L1 descriptor of SIDs 0x100.. never written: Span 0
     await tb.access(0x105, 0x1000, False)
     # STE fetch abort
@@ -278,6 +285,10 @@ async def gbpa_bypass_and_abort(dut):
     assert await drv.arm_smmu_update_gbpa(g, 0xFFFFF) == 0
     tb.ref.regs.gbpa = await drv.readl(V.GBPA)
     await tb.access(0x3, 0x4000_1000, True, prot=0b011)
+    # a write without Update is ignored (the SMMUv3.2+ rule, one of v3.1's choices)
+    await drv.writel(V.GBPA, 1 << V.GBPA_ABORT_BIT)
+    assert await drv.readl(V.GBPA) == tb.ref.regs.gbpa
+    await tb.access(0x3, 0x4000_2000, False)
     assert await drv.arm_smmu_update_gbpa(1 << V.GBPA_ABORT_BIT, 0) == 0
     tb.ref.regs.gbpa = await drv.readl(V.GBPA)
     out = await tb.access(0x3, 0x4000_1000, False)
@@ -434,6 +445,14 @@ async def tlbi_forms_and_cfgi_range(dut):
     await stale_then_fresh(0x4001_2340 & ~7, 0x20_0000,
                            lambda: drv.arm_smmu_tlb_inv_range_domain(0x4000_0000, 0x20_0000,
                                                                      0x20_0000, True, 0x21))
+    # a 4-page range (SCALE 2): its last page must be invalidated too
+    for k in range(4):
+        pg.map(0x2_0000 + k * 0x1000, tb.buffer(), 0x1000, RW)
+    for k in range(3):
+        await tb.access(0x70, 0x2_0000 + k * 0x1000, False)
+    await stale_then_fresh(0x2_3000, 0x1000,
+                           lambda: drv.arm_smmu_tlb_inv_range_domain(0x2_0000, 0x4000, 0x1000,
+                                                                     True, 0x21))
     pg.map(0x8000_0000, tb.buffer(), 0x1000, RW)
     await stale_then_fresh(0x8000_0000, 0x1000,
                            lambda: drv.arm_smmu_tlb_inv_range_domain(0x8000_0000, 0x4000_0000,
@@ -441,6 +460,26 @@ async def tlbi_forms_and_cfgi_range(dut):
     pg.map(0x9000, tb.buffer(), 0x1000, RW)
     await stale_then_fresh(0x9000, 0x1000, lambda: drv.arm_smmu_cmdq_issue_cmdlist(
         [ArmSmmuCmdqEnt(V.OP_TLBI_NH_VAA, addr=0x9000, leaf=False)]))
+    # non-leaf TLBI_NH_VA also drops the walk cache: the L2 descriptor is pointed at
+    # a new L3 table (same VA -> another PA); after the non-leaf TLBI the walk must
+    # go through the new table, not a cached pointer to the old one
+    from pymodel.io_pgtable_arm import walk as golden_walk
+    from pymodel.hwdefs import lpae as L
+    pa_a, pa_b = tb.buffer(), tb.buffer()
+    pg.map(0x60_0000, pa_a, 0x1000, RW)
+    await tb.access(0x70, 0x60_0000, False)
+    tr = golden_walk(tb.image, pg.ttbr, pg.tcr, pg.mair, 0x60_0000)
+    l2_addr, l3_addr = tr.reads[-2], tr.reads[-1]
+    new_l3 = tb.alloc.alloc()
+    tb.image.write(new_l3, tb.image.read(l3_addr & ~0xFFF, 0x1000))
+    pte = tb.image.read_u64(l3_addr)
+    tb.image.write_u64(new_l3 + (l3_addr & 0xFFF), (pte & ~L.PTE_ADDR_MASK) | pa_b)
+    l2 = tb.image.read_u64(l2_addr)
+    tb.image.write_u64(l2_addr, (l2 & ~L.PTE_ADDR_MASK) | new_l3)
+    assert await drv.arm_smmu_tlb_inv_range_domain(0x60_0000, 0x1000, 0x1000, False,
+                                                   0x21) == 0
+    out = await tb.access(0x70, 0x60_0000, False)
+    assert out.pa == pa_b, out
     # CFGI_STE_RANGE: SIDs 0x74..0x77 cached as translating, then switched to bypass
     doms = {}
     for sid in range(0x74, 0x78):
