@@ -12,7 +12,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST  := $(PY) -m pytest
-SYNTH_TOPS ?= smmu_tlb its_doorbell gicv2m_frame
+SYNTH_TOPS ?= smmu_tlb smmu_v3 its_doorbell gicv2m_frame
 RESULTS ?= results
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
@@ -92,7 +92,7 @@ synth:
 	@for top in $(SYNTH_TOPS); do scripts/synth_report.sh $$top || exit 1; done
 
 # Benchmarks: figures for the README (not asserted; speed is not a test).
-BENCHES ?= bench/pgtable_bench.py bench/smmu_bench.py bench/its_latency.py bench/system_latency.py
+BENCHES ?= bench/pgtable_bench.py bench/smmu_bench.py bench/smmuv3_bench.py bench/its_latency.py bench/system_latency.py
 bench: $(STAMP) tools
 	@for b in $(BENCHES); do echo "== $$b"; $(PY) $$b 2>&1 | grep -vE '^ +(-\.--|[0-9.]+)ns |^ {20,}' || exit 1; done
 
