@@ -437,15 +437,19 @@ def iova_reserve_pci_windows(dev: Device, iovad: AnyIovaDomain,
 
 
 def iommu_dma_init_domain(domain: IommuDomain, base: int, size: int,
-                          dev: Optional[Device] = None) -> int:
+                          dev: Optional[Device] = None,
+                          behaviour: Optional[kversion.KernelBehaviour | str] = None) -> int:
     """iommu_dma_init_domain(): set up (or, if it exists, check) the IOVA domain
     for [base, base + size) clipped to the aperture, and reserve a PCI device's
     host-bridge windows. 0, -EFAULT, -ENODEV (4.9/4.10, no cookie), -EINVAL
-    (4.11 on, no cookie or an MSI cookie, or bad dma_ranges)."""
+    (4.11 on, no cookie or an MSI cookie, or bad dma_ranges). The kernel comes
+    from the cookie; `behaviour` only says which one to assume without a cookie."""
     cookie = domain.iova_cookie
-    behaviour = cookie.behaviour if cookie is not None else kversion.DEFAULT
     if cookie is None:
-        return -ENODEV          # 4.9: cookie_iovad() is NULL (4.11 on says -EINVAL)
+        # 4.9.0: cookie_iovad() is NULL -> -ENODEV; 4.11.0 on: "if (!cookie || ...)"
+        no_cookie = kversion.behaviour(behaviour or kversion.DEFAULT)
+        return -EINVAL if no_cookie.cookie_types else -ENODEV
+    behaviour = cookie.behaviour
     if cookie.type != IOMMU_DMA_IOVA_COOKIE:
         return -EINVAL
     if size <= 0:
@@ -650,10 +654,10 @@ def iommu_dma_mapping_error(dev: Device, dma_addr: int) -> bool:
 
 # --- MSI pages ---------------------------------------------------------------------
 
-def _msi_page_lookup(cookie: IommuDmaCookie, msi_addr: int) -> Optional[IommuDmaMsiPage]:
+def _msi_page_lookup(cookie: IommuDmaCookie, msi_addr: int,
+                     granule: int) -> Optional[IommuDmaMsiPage]:
     """The list walk at the top of iommu_dma_get_msi_page(), per kernel variant.
     The list is walked head first, i.e. newest page first (list_add)."""
-    granule = cookie_msi_granule(cookie)
     if cookie.behaviour.msi_lookup == kversion.MSI_LOOKUP_SEED_V5:
         hi, lo = upper_32_bits(msi_addr), lower_32_bits(msi_addr)
         for msi_page in cookie.msi_page_list:
@@ -677,7 +681,7 @@ def iommu_dma_get_msi_page(dev: Device, msi_addr: int,
     cookie = domain.iova_cookie
     behaviour = cookie.behaviour
     size = cookie_msi_granule(cookie)
-    found = _msi_page_lookup(cookie, msi_addr)
+    found = _msi_page_lookup(cookie, msi_addr, size)
     if found is not None:
         return found
 
@@ -717,9 +721,10 @@ def iommu_dma_get_msi_page(dev: Device, msi_addr: int,
 
 
 def _swizzle(cookie: IommuDmaCookie, msi_page: IommuDmaMsiPage, msg) -> None:
-    msg.address_hi = upper_32_bits(msi_page.iova)
-    msg.address_lo &= cookie_msi_granule(cookie) - 1
-    msg.address_lo = (msg.address_lo + lower_32_bits(msi_page.iova)) & U32
+    iova = msi_page.iova
+    msg.address_hi = (iova >> 32) & U32                               # upper_32_bits
+    msg.address_lo = ((msg.address_lo & (cookie_msi_granule(cookie) - 1))
+                      + (iova & U32)) & U32
 
 
 def iommu_dma_map_msi_msg(dev: Device, msg) -> None:
@@ -732,9 +737,9 @@ def iommu_dma_map_msi_msg(dev: Device, msg) -> None:
     if domain is None or domain.iova_cookie is None:
         return
     cookie = domain.iova_cookie
-    kversion.require(cookie.behaviour, cookie.behaviour.has_map_msi_msg,
-                     "iommu_dma_map_msi_msg()",
-                     "5.2.1 has only iommu_dma_prepare_msi + iommu_dma_compose_msi_msg")
+    if not cookie.behaviour.has_map_msi_msg:
+        kversion.require(cookie.behaviour, False, "iommu_dma_map_msi_msg()",
+                         "5.2.1 has only iommu_dma_prepare_msi + iommu_dma_compose_msi_msg")
     msi_addr = ((msg.address_hi & U32) << 32) | (msg.address_lo & U32)
     with cookie.msi_lock:
         msi_page = iommu_dma_get_msi_page(dev, msi_addr, domain)
@@ -769,8 +774,9 @@ def _split_behaviour(dev: Device, function: str) -> Optional[kversion.KernelBeha
     if domain is None or domain.iova_cookie is None:
         return None
     behaviour = domain.iova_cookie.behaviour
-    kversion.require(behaviour, behaviour.split_compose, function,
-                     "added in 5.2.1; earlier kernels call iommu_dma_map_msi_msg")
+    if not behaviour.split_compose:
+        kversion.require(behaviour, False, function,
+                         "added in 5.2.1; earlier kernels call iommu_dma_map_msi_msg")
     return behaviour
 
 

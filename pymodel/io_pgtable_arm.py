@@ -37,6 +37,7 @@ as the ARM ARM (AArch64.TranslationTableWalk, AArch64.FirstStageTranslate) does.
 from __future__ import annotations
 
 import enum
+import struct
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Protocol
 
@@ -55,6 +56,8 @@ ARM_LPAE_MAX_ADDR_BITS = 48
 ARM_LPAE_MAX_LEVELS = L.MAX_LEVELS
 _PTE_SIZE_SHIFT = 3                       # ilog2(sizeof(arm_lpae_iopte))
 _ADDR_BITS_MASK = (1 << ARM_LPAE_MAX_ADDR_BITS) - 1
+_TABLE_ADDR_MASK = _ADDR_BITS_MASK & ~0xFFF          # iopte_deref() with a 4K granule
+_read_le64 = struct.Struct("<Q").unpack_from        # a descriptor from a MemoryImage page
 _U64 = (1 << 64) - 1
 
 # io-pgtable-arm.c descriptor bits, from the shared hwdefs table
@@ -201,6 +204,11 @@ class ArmLpaeS1:
         pgd_bits = va_bits - self.bits_per_level * (self.levels - 1)
         self.pgd_size = 1 << (pgd_bits + _PTE_SIZE_SHIFT)
         self.start_level = ARM_LPAE_MAX_LEVELS - self.levels
+        # (level, ARM_LPAE_LVL_SHIFT, leaf descriptor type) of each lookup level
+        self._walk_steps = tuple(
+            (lvl, self.lvl_shift(lvl), ARM_LPAE_PTE_TYPE_PAGE if lvl == ARM_LPAE_MAX_LEVELS - 1
+             else ARM_LPAE_PTE_TYPE_BLOCK)
+            for lvl in range(self.start_level, ARM_LPAE_MAX_LEVELS))
         # arm_64_lpae_alloc_pgtable_s1: TCR
         if v61 and not coherent_walk:
             sh, irgn, orgn = ARM_LPAE_TCR_SH_OS, ARM_LPAE_TCR_RGN_NC, ARM_LPAE_TCR_RGN_NC
@@ -487,21 +495,28 @@ class ArmLpaeS1:
 
     # --- lookups -------------------------------------------------------------------
     def _find_leaf(self, iova: int) -> Optional[tuple[int, int, int]]:
-        """The walk arm_lpae_iova_to_phys does: (level, pte, pte address) or None."""
+        """The walk arm_lpae_iova_to_phys does: (level, pte, pte address) or None.
+        Reads the MemoryImage's pages directly (the hot path of every MSI and DMA
+        prediction); a subclass that hooks read_u64 gets the generic reads."""
         if not 0 <= iova < (1 << self.ias):
             return None
-        table, lvl = self.pgd, self.start_level
-        while lvl < ARM_LPAE_MAX_LEVELS:
+        mem = self.memory
+        pages = mem.pages if type(mem).read_u64 is MemoryImage.read_u64 else None
+        table = self.pgd
+        for lvl, shift, leaf_type in self._walk_steps:
             if not table:
                 return None
-            addr = table + (self.lvl_idx(iova, lvl) << _PTE_SIZE_SHIFT)
-            pte = self.memory.read_u64(addr)
+            addr = table + (((iova >> shift) & 0x1FF) << _PTE_SIZE_SHIFT)
+            if pages is not None:
+                page = pages.get(addr & ~0xFFF)
+                pte = _read_le64(page, addr & 0xFFF)[0] if page is not None else 0
+            else:
+                pte = mem.read_u64(addr)
             if not pte:
                 return None
-            if self.iopte_leaf(pte, lvl):
+            if pte & L.PTE_TYPE_MASK == leaf_type:       # iopte_leaf()
                 return lvl, pte, addr
-            table = self.iopte_deref(pte)
-            lvl += 1
+            table = pte & _TABLE_ADDR_MASK               # iopte_deref()
         return None
 
     def iova_to_phys(self, iova: int) -> int:

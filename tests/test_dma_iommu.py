@@ -21,7 +21,7 @@ from pymodel import kversion
 from pymodel.hwdefs import its as ITS
 from pymodel.hwdefs import lpae as L
 from pymodel.hwdefs import system
-from pymodel.kernel import (DMA_ERROR_CODE, EEXIST, EFAULT, EINVAL, ENOMEM,
+from pymodel.kernel import (DMA_ERROR_CODE, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM,
                             IOMMU_CACHE, IOMMU_MMIO, IOMMU_NOEXEC, IOMMU_READ,
                             IOMMU_WRITE)
 from pymodel.memory import MemoryImage, TablePageAllocator
@@ -740,3 +740,10 @@ def test_v49_walk_past_a_pci_io_window_at_pfn_0_underflows():
     assert got == [(0x1F - i) << 12 for i in range(16)]
     with pytest.raises(IovaUnderflow, match="fixed in 4.12"):
         D.iommu_dma_map_page(dev, 0x4000_0000, 4096, IOMMU_READ)
+
+
+def test_init_domain_without_cookie_enodev_in_49_einval_from_411():
+    assert D.iommu_dma_init_domain(D.IommuDomain(), 0, 1 << 32) == -ENODEV
+    assert D.iommu_dma_init_domain(D.IommuDomain(), 0, 1 << 32, behaviour="v4.10") == -ENODEV
+    for b in ("v4.11", "v5.2", "v6.1"):
+        assert D.iommu_dma_init_domain(D.IommuDomain(), 0, 1 << 32, behaviour=b) == -EINVAL
