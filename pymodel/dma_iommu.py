@@ -808,16 +808,21 @@ def iommu_dma_compose_msi_msg(desc: MsiDesc, msg) -> None:
     """iommu_dma_compose_msi_msg(): swizzle msg with the page prepared earlier;
     cannot fail. 5.2.1 WARNs and leaves msg alone if nothing was prepared; 6.1
     rewrites only when a shift was recorded."""
-    behaviour = _split_behaviour(desc.dev, "iommu_dma_compose_msi_msg()")
-    if behaviour is not None and behaviour.iova == kversion.IOVA_V6_1:
-        if desc.iommu_msi_shift:
-            msi_iova = desc.iommu_msi_iova << desc.iommu_msi_shift
-            msg.address_hi = upper_32_bits(msi_iova)
-            msg.address_lo = lower_32_bits(msi_iova) | (
-                msg.address_lo & ((1 << desc.iommu_msi_shift) - 1))
+    domain = desc.dev.domain                              # iommu_get_domain_for_dev()
+    cookie = domain.iova_cookie if domain is not None else None
+    if cookie is None:
         return
-    domain = iommu_get_domain_for_dev(desc.dev)
+    behaviour = cookie.behaviour
+    if not behaviour.split_compose:
+        _split_behaviour(desc.dev, "iommu_dma_compose_msi_msg()")   # raises
+    if behaviour.iova == kversion.IOVA_V6_1:
+        shift = desc.iommu_msi_shift
+        if shift:
+            msi_iova = desc.iommu_msi_iova << shift
+            msg.address_hi = (msi_iova >> 32) & U32
+            msg.address_lo = (msi_iova & U32) | (msg.address_lo & ((1 << shift) - 1))
+        return
     msi_page = desc.iommu_cookie
-    if domain is None or domain.iova_cookie is None or msi_page is None:
-        return
-    _swizzle(domain.iova_cookie, msi_page, msg)
+    if msi_page is None:
+        return                                            # WARN_ON(!msi_page)
+    _swizzle(cookie, msi_page, msg)

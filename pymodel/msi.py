@@ -173,11 +173,14 @@ def its_irq_compose_msi_msg(its_dev: ItsDevice, hwirq: int,
     data = event id, then 4.9's iommu_dma_map_msi_msg() hook (5.2.1 / 6.1:
     iommu_dma_compose_msi_msg(desc) with `desc` from its_irq_domain_alloc)."""
     msg = msg if msg is not None else MsiMsg()
-    addr = its_dev.its.doorbell
-    msg.address_lo = lower_32_bits(addr)
-    msg.address_hi = upper_32_bits(addr)
+    addr = its_dev.its.phys_base + ITS.GITS_TRANSLATER          # its->get_msi_base()
+    msg.address_lo = addr & U32                                 # lower_32_bits
+    msg.address_hi = (addr >> 32) & U32                         # upper_32_bits
     msg.data = its_dev.event_id(hwirq)
-    _iommu_hook(its_dev.dev, msg, desc)
+    if desc is not None:
+        dma_iommu.iommu_dma_compose_msi_msg(desc, msg)
+    else:
+        dma_iommu.iommu_dma_map_msi_msg(its_dev.dev, msg)
     return msg
 
 
