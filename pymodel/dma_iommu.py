@@ -43,7 +43,7 @@ IOMMU_DOMAIN_UNMANAGED = __IOMMU_DOMAIN_PAGING
 IOMMU_DOMAIN_DMA = __IOMMU_DOMAIN_PAGING | __IOMMU_DOMAIN_DMA_API
 _DOMAIN_PAGING = __IOMMU_DOMAIN_PAGING   # (a __name would be mangled inside the class)
 
-# enum iommu_dma_cookie_type (v4.10+; a v4.9 cookie is always the IOVA kind)
+# enum iommu_dma_cookie_type (4.11.0 on; a 4.9.0 / 4.10.0 cookie is always the IOVA kind)
 IOMMU_DMA_IOVA_COOKIE = 0
 IOMMU_DMA_MSI_COOKIE = 1
 

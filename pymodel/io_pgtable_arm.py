@@ -43,7 +43,7 @@ from typing import Callable, Iterator, Optional, Protocol
 
 from pymodel.hwdefs import lpae as L
 from pymodel import kversion
-from pymodel.kernel import (EEXIST, EINVAL, ENOMEM, IOMMU_CACHE, IOMMU_MMIO,
+from pymodel.kernel import (EEXIST, EINVAL, ENOMEM, ERANGE, IOMMU_CACHE, IOMMU_MMIO,
                             IOMMU_NOEXEC, IOMMU_PRIV, IOMMU_READ, IOMMU_WRITE)
 from pymodel.memory import (MemoryAccessError, MemoryImage, OutOfTablePages,
                             TablePageAllocator)
@@ -371,7 +371,17 @@ class ArmLpaeS1:
                 and 0 <= paddr and paddr + size <= (1 << self.oas))
 
     def arm_lpae_map(self, iova: int, paddr: int, size: int, prot: int) -> int:
-        """arm_lpae_map (io_pgtable_ops->map): one mapping of one pgsize."""
+        """arm_lpae_map (io_pgtable_ops->map; 6.1 arm_lpae_map_pages with one
+        page): one mapping of one pgsize. 6.1 refuses an iova beyond ias or a paddr
+        beyond oas with -ERANGE and a no-access prot with -EINVAL; 4.9 maps nothing
+        for a no-access prot and has no range check (the model says -EINVAL)."""
+        if self.flavour == kversion.PGTABLE_V6_1:
+            if iova < 0 or iova >> self.ias or paddr < 0 or paddr >> self.oas:
+                return -ERANGE                   # WARN_ON(iaext || paddr >> cfg->oas)
+            if not (prot & (IOMMU_READ | IOMMU_WRITE)):
+                return -EINVAL
+            return self._arm_lpae_map(iova, paddr, size, self.prot_to_pte(prot),
+                                      self.start_level, self.pgd)
         if not (prot & (IOMMU_READ | IOMMU_WRITE)):
             return 0                             # no access: nothing to do
         if not self._in_range(iova, paddr, size):
@@ -386,8 +396,8 @@ class ArmLpaeS1:
         min_pagesz = 1 << _ffs(self.pgsize_bitmap)
         if (iova | paddr | size) & (min_pagesz - 1) or size < 0:
             return -EINVAL
-        if not self._in_range(iova, paddr, size):
-            return -EINVAL
+        if self.flavour == kversion.PGTABLE_V4_9 and not self._in_range(iova, paddr, size):
+            return -EINVAL                       # (6.1: arm_lpae_map_pages says -ERANGE)
         orig_iova, orig_size = iova, size
         ret = 0
         while size:

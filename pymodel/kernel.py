@@ -17,6 +17,7 @@ ENODEV = 19
 EEXIST = 17
 EINVAL = 22
 ENOSPC = 28
+ERANGE = 34               # 6.1 arm_lpae_map_pages: iova beyond ias / paddr beyond oas
 
 # arm64's DMA_ERROR_CODE in 4.9.0, and DMA_MAPPING_ERROR in 5.2.1 / 6.1: (~(dma_addr_t)0)
 DMA_ERROR_CODE = (1 << 64) - 1

@@ -742,3 +742,16 @@ def test_unknown_pgtable_flavour_is_a_named_error():
     mem = MemoryImage()
     with pytest.raises(PgtableConfigError, match="v9"):
         ArmLpaeS1(mem, TablePageAllocator(mem, POOL, POOL_SIZE), flavour="v9")
+
+
+def test_v61_range_and_no_access_errors():
+    # 6.1.141 arm_lpae_map_pages: WARN_ON(iaext || paddr >> cfg->oas) -> -ERANGE,
+    # then a prot without READ or WRITE -> -EINVAL (4.9.0 returned 0, mapping nothing)
+    _, pt = make61(ias=39, oas=40)
+    assert pt.arm_lpae_map(1 << 39, 0x4000_0000, SZ_4K, RW) == -34
+    assert pt.arm_lpae_map(0x1000, 1 << 40, SZ_4K, RW) == -34
+    assert pt.map(1 << 39, 0x4000_0000, SZ_4K, RW) == -34
+    assert pt.arm_lpae_map(0x1000, 0x4000_0000, SZ_4K, IOMMU_NOEXEC) == -EINVAL
+    _, _, pt49 = make(ias=39)
+    assert pt49.arm_lpae_map(0x1000, 0x4000_0000, SZ_4K, IOMMU_NOEXEC) == 0
+    assert pt49.leaf_pte(0x1000) is None
