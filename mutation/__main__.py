@@ -4,6 +4,7 @@
     .venv/bin/python -m mutation smmu M4 M9      # a selection
     .venv/bin/python -m mutation all -n 2        # every block, 2 pytest workers
     .venv/bin/python -m mutation all --check     # only check that every mutant applies
+    .venv/bin/python -m mutation glue --from-head # on the last commit, not the working tree
 
 Exit status 0 only when every mutant run was KILLED (none survived, none stale).
 SEED (default 4242) is passed to the tests, so a run reproduces.
@@ -42,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds per mutant")
     ap.add_argument("--no-baseline", action="store_true",
                     help="skip the run of the unmutated tree")
+    ap.add_argument("--from-head", action="store_true",
+                    help="mutate a copy of the last commit, not of the working tree")
     ap.add_argument("--check", action="store_true",
                     help="only check that every mutant applies exactly once")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
@@ -69,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                     bad += bool(problems)
                     continue
                 if work is None:
-                    work = private_copy(Path(tmp) / "tree")
+                    work = private_copy(Path(tmp) / "tree", from_head=args.from_head)
                 outcomes = run_block(block, mutants, tests, names=args.names,
                                      jobs=args.jobs, timeout=args.timeout,
                                      baseline=not args.no_baseline, work=work)

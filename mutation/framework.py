@@ -89,9 +89,17 @@ def check(mutants: Sequence[Mutant], root: Path = ROOT) -> list[str]:
     return problems
 
 
-def private_copy(dest: Path, root: Path = ROOT) -> Path:
-    """Copy the working tree (sources only) to `dest`; returns the copy's root."""
-    shutil.copytree(root, dest, ignore=shutil.ignore_patterns(*_NOT_COPIED), symlinks=True)
+def private_copy(dest: Path, root: Path = ROOT, from_head: bool = False) -> Path:
+    """Copy the working tree (sources only) to `dest`, or with from_head the last
+    commit (git archive HEAD: what a fresh clone tests, without anyone's unfinished
+    edits); returns the copy's root."""
+    if not from_head:
+        shutil.copytree(root, dest, ignore=shutil.ignore_patterns(*_NOT_COPIED), symlinks=True)
+        return dest
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", "HEAD"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     return dest
 
 

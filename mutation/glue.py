@@ -167,12 +167,12 @@ MUTANTS = [
            "assign m_axi_its_db_wlast   = 1'b1;"),
 ]
 
+# The glue bench, and the system scenarios that route through every glue block (devices
+# -> SMMU -> ITS / GICv2m / memory, CPU -> every frame), selected by name so that the list
+# survives new parametrizations (-k matches the names' parts; SMMUv2 system only).
 TESTS = [
     "tests/test_system_glue.py",
-    "tests/test_system.py::test_system[its_single_msi-seed]",
-    "tests/test_system.py::test_system[doorbells_many_devices-chip=its-backpressure=0.3-seed]",
-    "tests/test_system.py::test_system[doorbells_many_devices-chip=v2m-backpressure=0.0-seed]",
-    "tests/test_system.py::test_system[isolation_its-seed]",
-    "tests/test_system.py::test_system[teardown_put_cookie_tlb_invalidate-seed]",
-    "tests/test_system.py::test_system_random[default-0-seed]",
+    "tests/test_system.py",
+    "-k", "test_system_glue or ((its_single_msi or doorbells_many_devices or isolation_its"
+          " or teardown_put_cookie) and not smmu3 and not alt_map)",
 ]

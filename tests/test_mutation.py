@@ -55,3 +55,9 @@ def test_block_mutants_apply_to_todays_rtl(block):
     assert mod.MUTANTS and mod.TESTS
     assert all(isinstance(m, Mutant) for m in mod.MUTANTS)
     assert check(mod.MUTANTS) == []
+
+
+def test_private_copy_from_head_has_the_committed_tree(tmp_path):
+    work = private_copy(tmp_path / "head", from_head=True)
+    assert (work / "mutation" / "framework.py").is_file()
+    assert not (work / ".git").exists()
