@@ -419,3 +419,71 @@ def test_rcache_flush_on_failure_frees_cpu_caches_and_61_also_the_depot():
         got = d.alloc_iova_fast(2, 0xFFFFF, True)
         assert got != 0
         assert (len(d.rcaches[0].depot) == 0) == depot_flushed
+
+
+v415_ops = st.lists(st.one_of(
+    st.tuples(st.just("alloc"), st.integers(1, 40), st.booleans(),
+              st.sampled_from(["32", "low", "high"])),
+    st.tuples(st.just("fast"), st.integers(1, 70), st.sampled_from(["32", "low", "high"])),
+    st.tuples(st.just("free"), st.integers(0, 1000), st.booleans())),
+    min_size=1, max_size=120)
+
+
+@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=v415_ops, start_pfn=st.integers(0xFFE00, 0xFFFF0),
+       rules=st.sampled_from([kversion.IOVA_V5_2, kversion.IOVA_V6_1]))
+def test_property_rewrite_invariants(ops, start_pfn, rules):
+    """The rewrite (with rcaches) never hands out overlapping or unaligned ranges,
+    stays within [start_pfn, limit], keeps every cached pfn allocated in the tree,
+    and a fast allocation right after a fast free of the same order and a
+    fitting limit gets the freed pfn back."""
+    d = init_iova_domain(4096, start_pfn, rules=rules)
+    limits = {"32": 0xFFFFF, "low": (start_pfn + 0xFFFFF) // 2, "high": 0x1_0000_00FF}
+    live = {}                                   # pfn_lo -> (pfn_hi, fast size)
+    last_free = None
+    for op in ops:
+        if op[0] in ("alloc", "fast"):
+            if op[0] == "alloc":
+                _, size, aligned, where = op
+                got = d.alloc_iova(size, limits[where], aligned)
+                lo = got.pfn_lo if got else 0
+                hi = got.pfn_hi if got else 0
+                fast = None
+            else:
+                _, size, where = op
+                aligned = True
+                lo = d.alloc_iova_fast(size, limits[where], True)
+                node = d.find_iova(lo) if lo else None
+                hi = node.pfn_hi if node else 0
+                fast = size
+                if last_free is not None and lo:
+                    pfn, fsize = last_free
+                    from pymodel.iova import order_base_2
+                    if order_base_2(fsize) == order_base_2(size) and order_base_2(size) < 6 \
+                            and pfn + (1 << order_base_2(size)) - 1 <= limits[where]:
+                        assert lo == pfn, (op, hex(lo), hex(pfn))
+            last_free = None
+            if not lo:
+                continue
+            n = hi - lo + 1
+            assert lo >= start_pfn and hi <= limits[where], (op, hex(lo), hex(hi))
+            if aligned:
+                assert lo % _roundup_pow2(n) == 0 or lo % _roundup_pow2(op[1]) == 0
+            for other_lo, (other_hi, _) in live.items():
+                if other_lo == lo and fast is not None:
+                    continue                    # the same range back from the rcache
+                assert hi < other_lo or lo > other_hi, (op, hex(lo), hex(other_lo))
+            live[lo] = (hi, fast)
+        elif live:
+            _, k, fast_free = op
+            lo = sorted(live)[k % len(live)]
+            hi, fsize = live.pop(lo)
+            if fast_free and fsize is not None:
+                d.free_iova_fast(lo, fsize)
+                last_free = (lo, fsize)
+            else:
+                d.free_iova(lo)
+                last_free = None
+        in_tree = {i.pfn_lo for i in d.iovas}
+        assert set(d.cached_pfns()) <= in_tree
+        assert set(live) <= in_tree
