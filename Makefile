@@ -67,7 +67,9 @@ sim: $(STAMP) tools
 	@SYSTEM_STATS_DIR=$(CURDIR)/$(RESULTS)/stats $(PYTEST) -n $(JOBS) -p no:cacheprovider -q \
 	    -m sim --junitxml=$(RESULTS)/junit.xml $(SIM_TESTS); rc=$$?; \
 	  $(PY) scripts/sim_summary.py --junit $(RESULTS)/junit.xml --stats $(RESULTS)/stats \
-	    --title "system regression"; s=$$?; test $$rc -eq 0 -a $$s -eq 0
+	    --title "system regression"; s=$$?; \
+	  $(PY) scripts/coverage_report.py --stats $(RESULTS)/stats --out $(RESULTS)/coverage.yml; \
+	  test $$rc -eq 0 -a $$s -eq 0
 
 # make sim over every simulation test (SIM_TESTS=tests).
 sim-all: SIM_TESTS = tests

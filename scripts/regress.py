@@ -134,6 +134,9 @@ def main(argv: list[str]) -> int:
                             "--junit", str(out / "junit.xml"), "--stats", str(out / "stats"),
                             "--title", f"regression over {len(seeds)} seeds (base {base})"],
                            cwd=ROOT)
+    # functional coverage merged over every test and seed (results/regress/coverage.yml)
+    subprocess.call([sys.executable, str(ROOT / "scripts" / "coverage_report.py"),
+                     "--stats", str(out / "stats"), "--out", str(out / "coverage.yml")], cwd=ROOT)
     return rc or srep
 
 

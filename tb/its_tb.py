@@ -26,6 +26,7 @@ from pymodel.hwdefs import its as H
 from pymodel.its import Drop, Lpi, its_node, its_wait_for_range_completion
 from pymodel.memory import MemoryImage, TablePageAllocator
 from tb.faulty_memory import FaultyMemory
+from tb import coverage as cov
 from tb.protocol_checker import attach_checkers
 from tb.monitors import ReadySink
 from tb.timeouts import WaitTimeout, wait_named
@@ -91,6 +92,7 @@ class ItsTB:
     def __init__(self, dut, *, seed: int = 0, p_ready: float = 1.0, queue_pages: int = 16,
                  devbits: Optional[int] = None, nr_cpus: int = 4):
         self.dut = dut
+        cov.instrument_its_reference()   # functional coverage of commands and drops
         self.log = logging.getLogger("cocotb.tb")
         self.log.setLevel(logging.INFO)
         self.rng = random.Random(seed)

@@ -33,6 +33,7 @@ from tb.smmu_model import (Context, ContextFault, Outcome, PROT_NS, Sme,
                            SmmuState)
 from tb.faulty_memory import FaultyMemory
 from tb.monitors import AddrBeat, AxiAddrMonitor
+from tb import coverage as cov
 from tb.protocol_checker import attach_checkers
 from tb.timeouts import wait_named
 
@@ -128,6 +129,7 @@ class SmmuTB:
         self.ptw = AxiRamRead(AxiReadBus.from_prefix(dut, "m_axi_ptw"), dut.clk, dut.rst,
                               mem=self.ptw_mem)
         self.checker = attach_checkers(dut, dut.clk, dut.rst)   # every port of smmu_tlb
+        self.smmu_cov = cov.SmmuInternalMonitor(dut, dut.clk).start()   # TLB / walk / TLBI coverage
         for m in (self.axil, self.master, self.ram):
             for name in ("write_if", "read_if"):
                 getattr(m, name).log.setLevel(logging.WARNING)
@@ -340,6 +342,7 @@ class SmmuScoreboard:
         page); returns (outcome, event)."""
         out = expect or self.tb.state.predict(sid, iova, write=True, prot=prot, cache=cache)
         nbeats = -(-((iova % (1 << size)) + len(data)) // (1 << size))
+        cov.sample_outcome(out, nbeats, 1 << size, iova)
         what = what or f"write sid={sid:#x} iova={iova:#x}"
         if out.forward:
             self.exp_aw.append(ExpAddr(awid, out.pa, nbeats - 1, size, out.axcache, out.prot,
@@ -355,6 +358,7 @@ class SmmuScoreboard:
                    expect: Optional[Outcome] = None, size: int = 3):
         out = expect or self.tb.state.predict(sid, iova, write=False, prot=prot, cache=cache)
         nbeats = -(-((iova % (1 << size)) + length) // (1 << size))
+        cov.sample_outcome(out, nbeats, 1 << size, iova)
         what = what or f"read sid={sid:#x} iova={iova:#x}"
         if out.forward:
             self.exp_ar.append(ExpAddr(arid, out.pa, nbeats - 1, size, out.axcache, out.prot,
@@ -428,6 +432,7 @@ class SmmuScoreboard:
         drv, f = self.tb.driver, out.fault
         assert f is not None, f"no fault predicted for {out}"
         self.stats["fault_records"] += 1
+        cov.sample_fault_of(f)
         await RisingEdge(self.tb.dut.clk)
         if isinstance(f, ContextFault):
             ctx = self.tb.state.contexts[f.cb]

@@ -233,6 +233,10 @@ class SystemEnv:
             (dut.u_smmu, ["s_axil", "s_axi", "m_axi"]), (dut.u_its, ["s_axil", "s_axi"]),
             (dut.u_v2m, ["s_axi"]), dut.u_ic.u_cpu_v2m, (dut.u_ic.u_v2m_arb, ["s_axi"])])
         self.devices = [DeviceModel(self, i) for i in range(NUM_DEV_PORTS)]
+        # functional coverage (tb/coverage.py): ITS reference decisions, SMMU internals
+        from tb import coverage
+        coverage.instrument_its_reference()
+        self.smmu_cov = coverage.SmmuInternalMonitor.for_top(dut).start()
         # monitors
         self.dn_mon = AxiAddrMonitor(dut, dut.clk, "dn_axi_", name="smmu-downstream").start()
         self.up_mon = AxiAddrMonitor(dut, dut.clk, "up_axi_", name="smmu-upstream").start()
@@ -280,6 +284,9 @@ class SystemEnv:
             chans += [r.write_if.aw_channel, r.write_if.w_channel, r.write_if.b_channel,
                       r.read_if.ar_channel, r.read_if.r_channel]
         chans += [self.ptw_ram.ar_channel, self.ptw_ram.r_channel]
+        from tb.coverage import sample_backpressure
+        for kind in ("dev", "mem", "its_mem", "ptw", "irq"):
+            sample_backpressure(p, kind)
         for ch in chans:
             if p > 0:
                 ch.set_pause_generator(pause_gen(random.Random(self.rng.random()), p))

@@ -29,6 +29,7 @@ from pymodel.hwdefs import its as ITSH
 from pymodel.hwdefs import smmu as S
 from pymodel.its import Drop, Lpi
 from tb.smmu_model import ContextFault, GlobalFault, Outcome
+from tb import coverage as cov
 from tb.system_env import RESP_NAMES, DeviceModel
 from tb.timeouts import wait_named
 
@@ -83,6 +84,12 @@ class SystemScoreboard:
         env.lpi_mon.callbacks.append(self._on_lpi)
         env.spi_mon.callbacks.append(self._on_spi)
         env.dn_mon.callbacks.append(self._on_dn)
+        # functional coverage (tb/coverage.py): bursts as the devices issue them (the
+        # ITS reference and the SMMU internals are sampled from SystemEnv on)
+        env.up_mon.callbacks.append(lambda b: cov.sample_burst(b.len + 1, 1 << b.size, b.addr))
+        if env._irq_ready_p == 0:           # the env starts without back-pressure
+            for kind in ("dev", "mem", "its_mem", "ptw", "irq"):
+                cov.sample_backpressure(0.0, kind)
 
     # ------------------------------------------------------------------ monitors
     def _on_irq(self, key: tuple, time_ns: float) -> None:
@@ -106,6 +113,7 @@ class SystemScoreboard:
     def predict(self, sid: int, addr: int, *, write: bool, data: int = 0,
                 prot: int = 0b010, cache: int = 0b0011, length: int = 0) -> Prediction:
         out = self.k.smmu_state.predict(sid, addr, write=write, prot=prot, cache=cache)
+        cov.sample_stream("fault" if not out.forward else "translate" if getattr(out, "xlate", None) else "bypass")
         if not out.forward:
             return Prediction(sid, addr, write, out, None, out.resp)
         smap = self.env.map
@@ -155,14 +163,34 @@ class SystemScoreboard:
             raise ScoreboardError(
                 f"{model.name} MSI to {addr:#x}: response {RESP_NAMES.get(resp, resp)}, predicted "
                 f"{RESP_NAMES.get(p.resp, p.resp)} ({p.describe()})")
+        if p.target is not None:
+            cov.sample_doorbell(p.target)
+        self._sample_kernel(model)
         return p
 
-    async def dma_write(self, model: DeviceModel, iova: int, data: bytes) -> Prediction:
+    def _sample_kernel(self, model: DeviceModel) -> None:
+        """Coverage: the kernel flavour (the domain's dma-iommu behaviour), the irqchip
+        and the MSI page lookup variant behind a checked MSI."""
+        kdev = next((d for d in self.k.kdevices.values() if d.model is model), None)
+        if kdev is None or kdev.msi_chip is None:
+            return
+        dom = kdev.dev.domain
+        cookie = dom.iova_cookie if dom is not None else None
+        if cookie is not None:
+            b = cookie.behaviour
+            cov.sample_kernel(b.name, kdev.msi_chip.name, b.msi_lookup)
+
+    async def dma_write(self, model: DeviceModel, iova: int, data: bytes,
+                        size: Optional[int] = None) -> Prediction:
+        """A device DMA write, checked; `size` (log2 bytes per beat) makes a narrow
+        burst (default: the bus width, as DeviceModel.dma_write)."""
         if (iova & 0xFFF) + len(data) > 0x1000:
             raise ValueError(f"DMA write {iova:#x}+{len(data)} crosses a 4 KiB page")
         p = self.predict(model.sid, iova, write=True, length=len(data))
         self._expect(p)
-        resp = await wait_named(model.dma_write(iova, data), f"{model.name} DMA write {iova:#x}", 200)
+        issue = model.dma_write(iova, data) if size is None else \
+            self._narrow_write(model, iova, data, size)
+        resp = await wait_named(issue, f"{model.name} DMA write {iova:#x}", 200)
         self.stats.add("transactions")
         self.stats.add("dma_bytes", len(data))
         self.txlog.log("DMA-W", f"{model.name} sid={model.sid:#06x} iova={iova:#x} len={len(data)} "
@@ -177,14 +205,17 @@ class SystemScoreboard:
                                       f"PA {p.outcome.pa:#x} holds {got.hex()}, wrote {data.hex()}")
         return p
 
-    async def dma_read(self, model: DeviceModel, iova: int, length: int) -> Prediction:
+    async def dma_read(self, model: DeviceModel, iova: int, length: int,
+                       size: Optional[int] = None) -> Prediction:
         if (iova & 0xFFF) + length > 0x1000:
             raise ValueError(f"DMA read {iova:#x}+{length} crosses a 4 KiB page")
         p = self.predict(model.sid, iova, write=False, length=length)
         self._expect(p)
         expect = (self.env.memory.read(p.outcome.pa, length)
                   if p.outcome.forward and p.target == "ram" and p.resp == RESP_OKAY else None)
-        r = await wait_named(model.dma_read(iova, length), f"{model.name} DMA read {iova:#x}", 200)
+        issue = model.dma_read(iova, length) if size is None else \
+            self._narrow_read(model, iova, length, size)
+        r = await wait_named(issue, f"{model.name} DMA read {iova:#x}", 200)
         self.stats.add("transactions")
         self.stats.add("dma_bytes", length)
         self.txlog.log("DMA-R", f"{model.name} sid={model.sid:#06x} iova={iova:#x} len={length} "
@@ -234,6 +265,7 @@ class SystemScoreboard:
         else:
             raise ScoreboardError(f"check_fault on a prediction without a fault: {p.describe()}")
         self.faults_seen.append(f)
+        cov.sample_fault_of(f)
         self.stats.add("fault_records")
 
     async def expect_no_fault_pending(self) -> None:
@@ -241,6 +273,21 @@ class SystemScoreboard:
             raise ScoreboardError(f"SMMU fault interrupt raised without a predicted fault: "
                                   f"irq_context={self.env.irq_context():#x} "
                                   f"irq_global={self.env.irq_global()}")
+
+    @staticmethod
+    async def _narrow_write(model: DeviceModel, iova: int, data: bytes, size: int) -> int:
+        resp = await model.axi.write(iova, data, awid=model._next_id(), prot=0b010, size=size)
+        return int(resp.resp)
+
+    @staticmethod
+    async def _narrow_read(model: DeviceModel, iova: int, length: int, size: int):
+        from tb.system_env import DmaResult
+        resp = await model.axi.read(iova, length, arid=model._next_id(), prot=0b010, size=size)
+        return DmaResult(int(resp.resp), bytes(resp.data))
+
+    def expect_irq(self, key: tuple) -> None:
+        """An interrupt a kernel action (not a device write) must raise, e.g. ITS INT."""
+        self.expected_irqs[key] += 1
 
     # ------------------------------------------------------------------ drain
     async def drain(self, timeout_us: float = 100) -> None:

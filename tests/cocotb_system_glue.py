@@ -26,6 +26,7 @@ from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiLiteRam, AxiMas
 from pymodel.hwdefs import its as ITSH
 from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
+from tb import coverage as cov
 from tb.monitors import AxiAddrMonitor
 from tb.protocol_checker import attach_checkers
 from tb.system_env import SystemMap
@@ -113,6 +114,8 @@ class GlueTB:
         self.up_mem = MemoryImage()
         self.up = AxiRam(AxiBus.from_prefix(dut, "m_axi_up"), clk, rst, mem=self.up_mem)
         self.up_mon = AxiAddrMonitor(dut, clk, "m_axi_up_").start()
+        # functional coverage: the device bursts as they leave the arbiter
+        self.up_mon.callbacks.append(lambda b: cov.sample_burst(b.len + 1, 1 << b.size, b.addr))
         self.dn = AxiMaster(AxiBus.from_prefix(dut, "s_axi_dn"), clk, rst)
         # PA targets: (ram model, its memory, monitor) by window name
         self.tmem = {w.name: MemoryImage() for w in self.pa}
@@ -133,6 +136,8 @@ class GlueTB:
 
     def set_backpressure(self, rng: random.Random | None, p: float = 0.3):
         """Random pauses on every channel of every master and slave model (or none)."""
+        for channel in ("dev", "up", "dn"):
+            cov.sample_backpressure(p if rng else 0.0, channel)
         for m in [*self.devs, self.dn, *self.slaves()]:
             for ch in _channels(m):
                 if rng:
