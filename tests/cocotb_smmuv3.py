@@ -198,11 +198,14 @@ async def illegal_command_and_recovery(dut):
     raws.append(type(cmds[0])(V.OP_CMD_SYNC | (3 << V.CMD0_SYNC_CS_SHIFT), 0))
     raws.append(type(cmds[0])(V.OP_CFGI_STE | (1 << V.CMD0_SSEC_BIT), 0))
     raws.append(type(cmds[0])(V.OP_TLBI_NH_VA, V.TLBI_TG_4K << V.CMD1_TLBI_TG_SHIFT))
+    wrap_mask = (2 << drv.cmdq_shift) - 1
     for raw in raws:
         gerror0 = await drv.readl(V.GERROR)
+        bad_at = drv.cmdq_prod
         rc = await drv.arm_smmu_cmdq_issue_cmdlist([], raw=[raw], sync=True)
         assert rc == -22, (hex(raw.q0), rc)
         cons = await drv.read_cons()
+        assert cons & wrap_mask == bad_at, f"CONS {cons:#x} left the bad command {bad_at:#x}"
         assert (cons >> V.CMDQ_CONS_ERR_SHIFT) & 0x7F == V.CERROR_ILL, hex(cons)
         assert (await drv.readl(V.GERROR) ^ gerror0) == 1 << V.GERROR_CMDQ_ERR_BIT
         assert await drv.arm_smmu_cmdq_skip_err() == V.CERROR_ILL
@@ -213,7 +216,9 @@ async def illegal_command_and_recovery(dut):
     tb.q_mem.read_error_addrs.add(slot)
     rc = await drv.arm_smmu_cmdq_issue_cmdlist([ArmSmmuCmdqEnt(V.OP_TLBI_NSNH_ALL)], sync=False)
     assert rc == -22, rc
-    assert (await drv.read_cons() >> V.CMDQ_CONS_ERR_SHIFT) & 0x7F == V.CERROR_ABT
+    cons = await drv.read_cons()
+    assert (cons >> V.CMDQ_CONS_ERR_SHIFT) & 0x7F == V.CERROR_ABT
+    assert cons & wrap_mask == (drv.cmdq_prod - 1) & wrap_mask, hex(cons)
     tb.q_mem.clear()
     await drv.writel(V.GERRORN, await drv.readl(V.GERROR))
     assert await drv.arm_smmu_cmdq_poll_until_consumed(drv.cmdq_prod) == 0
@@ -510,16 +515,27 @@ async def tlbi_forms_and_cfgi_range(dut):
 
 @cocotb.test()
 async def sync_ordering_under_traffic(dut):
-    """Reads stream to a page (with back-pressure downstream) while the driver unmaps
-    it and issues TLBI_NH_VA + CMD_SYNC: once CONS shows the SYNC consumed, no
-    downstream read to the old PA may appear."""
+    """Reads stream to a page (with heavy back-pressure downstream) while the driver
+    unmaps it and issues TLBI_NH_VA + CMD_SYNC (CS = SIG_SEV): no downstream read to
+    the old PA may be handshaken after the `sev` pulse of that CMD_SYNC. Six rounds,
+    each remapping the page elsewhere first; every other round instead turns the STE to
+    bypass (CFGI_STE + CMD_SYNC): no read translated by the old STE after its SYNC."""
+    from cocotb.triggers import ReadOnly, RisingEdge
+    from cocotb.utils import get_sim_time
     rng = random.Random(7)
     tb = await setup(dut)
-    tb.ram.read_if.ar_channel.set_pause_generator(cycle_pause(0.6, rng)())
+    tb.ram.read_if.ar_channel.set_pause_generator(cycle_pause(0.8, rng)())
+    sev_times = []
+
+    async def sev_mon():
+        while True:
+            await RisingEdge(dut.clk)
+            await ReadOnly()
+            if int(dut.sev.value):
+                sev_times.append(get_sim_time("ns"))
+
+    cocotb.start_soon(sev_mon())
     dom = await tb.attach(0x80, asid=0x30)
-    old_pa = tb.buffer()
-    dom.pgtbl.map(0x7000, old_pa, 0x1000, RW)
-    await tb.access(0x80, 0x7000, False)
     stop = False
 
     async def traffic():
@@ -528,18 +544,32 @@ async def sync_ordering_under_traffic(dut):
             await ev.wait()
 
     workers = [cocotb.start_soon(traffic()) for _ in range(3)]
-    await ClockCycles(dut.clk, 50)
-    dom.pgtbl.unmap(0x7000, 0x1000)
-    assert await tb.driver.arm_smmu_tlb_inv_range_domain(0x7000, 0x1000, 0x1000, True,
-                                                         0x30) == 0
-    from cocotb.utils import get_sim_time
-    t_sync = get_sim_time("ns")
-    await ClockCycles(dut.clk, 100)
+    checked = 0
+    for rnd in range(6):
+        old_pa = tb.buffer()
+        dom.pgtbl.map(0x7000, old_pa, 0x1000, RW)
+        await ClockCycles(dut.clk, 60)
+        n_sev = len(sev_times)
+        if rnd % 2 == 0:
+            # unmap + TLBI_NH_VA + CMD_SYNC
+            dom.pgtbl.unmap(0x7000, 0x1000)
+            assert await tb.driver.arm_smmu_tlb_inv_range_domain(0x7000, 0x1000, 0x1000,
+                                                                 True, dom.master.asid) == 0
+            assert len(sev_times) == n_sev + 1, "one sev pulse per CMD_SYNC"
+        else:
+            # the STE becomes bypass: CFGI_STE + CMD_SYNC around qword 0
+            assert await tb.driver.arm_smmu_write_strtab_ent(
+                None, 0x80, Ste(v=True, config=V.STE_CONFIG_BYPASS)) == 0
+            assert len(sev_times) == n_sev + 2
+            dom = await tb.attach(0x80, asid=0x30 + rnd)      # back to a fresh domain
+        t_sync = sev_times[n_sev if rnd % 2 == 0 else n_sev + 1]
+        late = [b for b in tb.down_ar if b.time_ns > t_sync and b.addr & ~0xFFF == old_pa]
+        early = [b for b in tb.down_ar if b.time_ns <= t_sync and b.addr & ~0xFFF == old_pa]
+        assert not late, f"round {rnd}: {len(late)} reads to the old PA after CMD_SYNC"
+        checked += len(early)
     stop = True
     for w in workers:
         await w
-    late = [b for b in tb.down_ar if b.time_ns > t_sync and b.addr & ~0xFFF == old_pa]
-    early = [b for b in tb.down_ar if b.time_ns <= t_sync and b.addr & ~0xFFF == old_pa]
-    assert early and not late, (len(early), len(late))
+    assert checked > 0
     await tb.driver.arm_smmu_evtq_read()
     await ClockCycles(dut.clk, 2)
