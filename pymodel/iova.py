@@ -45,6 +45,14 @@ class IovaBug(IovaError):
     """A state the kernel stops on with BUG() / BUG_ON()."""
 
 
+class IovaUseAfterFree(IovaError):
+    """5.2.1's __cached_rbnode_delete_update can leave cached32_node on the range
+    being freed (after an earlier free moved it up to a range above 32 bits, then
+    that range is freed: `free->pfn_hi < dma_32bit_pfn` is false, so nothing moves
+    it). The next use of cached32_node reads freed memory. 6.1 adds the
+    `free == cached_iova` check. The model stops at that next use."""
+
+
 class IovaUnderflow(IovaError):
     """4.9.0-4.11.0 __alloc_and_insert_iova_range walked past a range starting at
     pfn 0: `limit_pfn = curr_iova->pfn_lo - 1` wraps to ~0UL, the kernel hands out
@@ -393,6 +401,7 @@ class IovaDomainV415(_SortedTree):
         self.dma_32bit_pfn = 1 << (32 - self.iova_shift())
         self.max32_alloc_size = self.dma_32bit_pfn
         self.rcaches = [_Rcache() for _ in range(IOVA_RANGE_CACHE_MAX_SIZE)]
+        self._dangling: Optional[Iova] = None    # 5.2.1: a freed range cached32_node still names
 
     @property
     def iovas(self) -> list[Iova]:
@@ -404,9 +413,17 @@ class IovaDomainV415(_SortedTree):
         return self._nodes[i + 1] if i + 1 < len(self._nodes) else None
 
     # --- cached nodes ------------------------------------------------------------
+    def _check_cached32(self, free: Optional[Iova] = None) -> None:
+        if self._dangling is not None and self._dangling is self.cached32_node:
+            what = f"freeing {free!r}" if free is not None else "a walk below 32 bits"
+            raise IovaUseAfterFree(
+                f"{what}: cached32_node is {self.cached32_node!r}, freed earlier "
+                f"({self.rules} __cached_rbnode_delete_update left it there)")
+
     def _get_cached_rbnode(self, limit_pfn: int) -> Iova:
         """__get_cached_rbnode()"""
         if limit_pfn <= self.dma_32bit_pfn:
+            self._check_cached32()
             return self.cached32_node
         return self.cached_node
 
@@ -421,9 +438,12 @@ class IovaDomainV415(_SortedTree):
         """__cached_rbnode_delete_update(): runs before the node is erased."""
         cached = self.cached32_node
         if self.rules == kversion.IOVA_V5_2:
+            self._check_cached32(free)
             if free.pfn_hi < self.dma_32bit_pfn and free.pfn_lo >= cached.pfn_lo:
                 self.cached32_node = self._next(free)
                 self.max32_alloc_size = self.dma_32bit_pfn
+            elif free is cached:
+                self._dangling = free           # left pointing at the freed range
         else:
             if free is cached or (free.pfn_hi < self.dma_32bit_pfn
                                   and free.pfn_lo >= cached.pfn_lo):
@@ -634,6 +654,7 @@ class IovaDomainV415(_SortedTree):
         self._nodes = [self.anchor]
         self._keys = [IOVA_ANCHOR]
         self.cached_node = self.cached32_node = self.anchor
+        self._dangling = None
 
 
 AnyIovaDomain = IovaDomainV49 | IovaDomainV415

@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from pymodel import kversion
 from pymodel.iova import (IOVA_MAG_SIZE, MAX_GLOBAL_MAGS, IovaBug, IovaDomain,
-                          IovaDomainV415, IovaError, init_iova_domain, iova_get_pad_size,
-                          iova_size)
+                          IovaDomainV415, IovaError, IovaUseAfterFree, init_iova_domain,
+                          iova_get_pad_size, iova_size)
 
 MAX_EXAMPLES = int(os.environ.get("MODEL_HYPOTHESIS_EXAMPLES", "300"))
 
@@ -437,6 +437,14 @@ def test_property_rewrite_invariants(ops, start_pfn, rules):
     stays within [start_pfn, limit], keeps every cached pfn allocated in the tree,
     and a fast allocation right after a fast free of the same order and a
     fitting limit gets the freed pfn back."""
+    try:
+        _rewrite_invariants(ops, start_pfn, rules)
+    except IovaUseAfterFree:
+        # 5.2.1 reads a freed range through cached32_node here; the model stops
+        assert rules == kversion.IOVA_V5_2
+
+
+def _rewrite_invariants(ops, start_pfn, rules):
     d = init_iova_domain(4096, start_pfn, rules=rules)
     limits = {"32": 0xFFFFF, "low": (start_pfn + 0xFFFFF) // 2, "high": 0x1_0000_00FF}
     live = {}                                   # pfn_lo -> (pfn_hi, fast size)
@@ -487,3 +495,25 @@ def test_property_rewrite_invariants(ops, start_pfn, rules):
         in_tree = {i.pfn_lo for i in d.iovas}
         assert set(d.cached_pfns()) <= in_tree
         assert set(live) <= in_tree
+
+
+def test_v52_cached32_node_left_on_a_freed_range():
+    # 5.2.1 __cached_rbnode_delete_update: freeing the range below 32 bits moves
+    # cached32_node to rb_next(free), here a range above 32 bits; freeing that one
+    # does not move it back (free->pfn_hi < dma_32bit_pfn is false): cached32_node
+    # names freed memory, which the next 32-bit walk (or free) reads. 6.1 checks
+    # free == cached_iova and moves it on.
+    for rules in (kversion.IOVA_V5_2, kversion.IOVA_V6_1):
+        d = init_iova_domain(4096, 1, rules=rules)
+        lo = d.alloc_iova_fast(1, 0xFFFFF, True)
+        hi = d.alloc_iova_fast(1, 0x1_0000_00FF, True)
+        assert (lo, hi) == (0xFFFFF, 0x1_0000_00FF)
+        d.free_iova(lo)
+        assert d.cached32_node.pfn_lo == hi
+        d.free_iova(hi)
+        if rules == kversion.IOVA_V5_2:
+            with pytest.raises(IovaUseAfterFree, match="freed earlier"):
+                d.alloc_iova_fast(1, 0xFFFFF, True)
+        else:
+            assert d.cached32_node is d.anchor
+            assert d.alloc_iova_fast(1, 0xFFFFF, True) == 0xFFFFF
