@@ -20,7 +20,7 @@ RW = IOMMU_READ | IOMMU_WRITE
 LINUX61_MAIR = 0xFFFF_FFFF_F404_FF44
 
 
-async def setup(dut, two_level=True, split=8) -> Smmuv3TB:
+async def setup(dut, two_level=None, split=8) -> Smmuv3TB:
     tb = Smmuv3TB(dut)
     await tb.cycle_reset()
     await tb.probe(two_level, split)

@@ -29,6 +29,25 @@ def test_smmuv3(params):
                parameters=params)
 
 
+# the smallest caches (every lookup after a different StreamID misses) and a StreamID
+# width Linux 6.1 puts in a linear table (SIDSIZE <= STRTAB_SPLIT)
+SMALL_SETS = {
+    "cfg1_tlb1_wc1": dict(CFG_ENTRIES=1, TLB_ENTRIES=1, WALK_CACHE_ENTRIES=1),
+    "sid8_linear": dict(SID_WIDTH=8, CFG_ENTRIES=4),
+}
+SMALL_TESTS = ["translation_faults_exact", "cfgi_and_tlbi_vs_caching",
+               "random_multi_stream/pressure=False", "random_multi_stream/pressure=True",
+               "sync_ordering_under_traffic"]
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("params", list(SMALL_SETS.values()), ids=list(SMALL_SETS))
+def test_smmuv3_small(params):
+    """Caches of one entry, and an 8-bit StreamID space (linear Stream table)."""
+    run_cocotb(toplevel="smmu_v3", sources=SMMUV3_SOURCES, test_module="cocotb_smmuv3",
+               parameters=params, testcase=SMALL_TESTS)
+
+
 @pytest.mark.synth
 def test_smmuv3_synth():
     """The block synthesizes with yosys' generic flow and infers no latch."""
