@@ -105,16 +105,19 @@ def private_copy(dest: Path, root: Path = ROOT, from_head: bool = False) -> Path
 
 _FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.M)
 _TEST_FAILED = re.compile(r"^FAILED \S+", re.M)
-# cocotb's summary table: "** tests.cocotb_x.test_name   FAIL   ..."
-_COCOTB_FAIL = re.compile(r"\*\*\s+(\S+)\s+FAIL\b")
+# tb.runner's CocotbTestFailed lists each failed cocotb test as
+# "E     <test>: <ExceptionType>: <message>"
+_COCOTB_FAIL = re.compile(r"^E\s+([\w/=.\-\[\]]+): ([A-Za-z_]\w*): (.{0,160})", re.M)
 
 
 def _killers(stdout: str) -> str:
+    """The pytest nodes that failed, and the first cocotb test with its exception
+    (e.g. a ProtocolViolation naming port, cycle and rule)."""
     failed = list(dict.fromkeys(_FAILED.findall(stdout)))
-    cocotb = list(dict.fromkeys(t.rsplit(".", 1)[-1] for t in _COCOTB_FAIL.findall(stdout)))
-    text = ", ".join(failed[:3]) or "pytest failed"
-    if cocotb:
-        text += f" (cocotb: {', '.join(cocotb[:3])})"
+    text = ", ".join(failed[:2]) or "pytest failed"
+    first = _COCOTB_FAIL.search(stdout)
+    if first:
+        text += f" | {first.group(1)}: {first.group(2)}: {first.group(3).strip()}"
     return text
 
 

@@ -61,3 +61,13 @@ def test_private_copy_from_head_has_the_committed_tree(tmp_path):
     work = private_copy(tmp_path / "head", from_head=True)
     assert (work / "mutation" / "framework.py").is_file()
     assert not (work / ".git").exists()
+
+
+def test_killer_names_the_cocotb_test_and_its_exception():
+    from mutation.framework import _killers
+    out = ("E   tb.runner.CocotbTestFailed: 1 of 6 cocotb tests failed in m (SEED=5):\n"
+           "E     reads/pressure=1: ProtocolViolation: protocol violation on spi: VALID_DROPPED\n"
+           "FAILED tests/test_x.py::test_x[a] - tb.runner.CocotbTestFailed\n")
+    text = _killers(out)
+    assert text.startswith("tests/test_x.py::test_x[a]")
+    assert "reads/pressure=1: ProtocolViolation: protocol violation on spi" in text
