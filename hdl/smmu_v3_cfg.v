@@ -131,7 +131,7 @@ module smmu_v3_cfg #(
     wire [47:0] rq_sid48 = {{(48-SID_WIDTH){1'b0}}, rq_sid};
     wire [47:0] w_sid48 = {{(48-SID_WIDTH){1'b0}}, w_sid};
     // StreamID beyond 2^LOG2SIZE (LOG2SIZE above the SID width cannot exclude any)
-    wire rq_sid_oor = (log2size < SID_WIDTH) && ((rq_sid48 >> log2size) != 48'd0);
+    wire rq_sid_oor = ({26'd0, log2size} < SID_WIDTH) && ((rq_sid48 >> log2size) != 48'd0);
     // L1 descriptor: StreamID bits above SPLIT index it, the rest index its L2 table
     wire [47:0] sid_lo = w_sid48 & ~({48{1'b1}} << split);
     wire [4:0]  span = r_data[`SMMUV3_L1STD_SPAN_SHIFT +: 5];
