@@ -3,7 +3,8 @@ leave (tb/coverage.py, docs/system.md "Functional coverage"): kernel flavours
 v4.10 and v6.1 on both irqchips, a message written to memory, narrow and
 unaligned bursts, a level-2 translation fault in both directions, StreamID bypass
 (disable_bypass off, a detached device), ITS INT / CLEAR / INV / INVALL, a
-doorbell dropped by a disabled ITS, and the TLBI of a domain teardown. Every
+doorbell dropped by a disabled ITS, every TLBI kind on a warm TLB and the TLBIASID
+of a domain teardown. Every
 transaction still goes through the scoreboard (tb/system_scoreboard.py), which
 checks it against the golden model as in tests/cocotb_system.py.
 """
@@ -83,7 +84,8 @@ async def coverage_closure(dut, stats):
     dev0 = kdevs[0]
     iova0, phys0 = bufs[dev0.name]
     for size in (0, 1, 2):
-        for off, n in ((0x100, 1 << size), (0x200, 16 << size), (0x400 + (1 << size), 24 << size)):
+        for off, n in ((0x100, 1 << size), (0x180, 3 << size), (0x200, 16 << size),
+                       (0x400 + (1 << size), 24 << size)):
             await sb.dma_write(dev0.model, iova0 + off, rng.randbytes(n), size=size)
             await sb.dma_read(dev0.model, iova0 + off, n, size=size)
     await sb.dma_write(dev0.model, iova0 + 0x803, rng.randbytes(13))     # unaligned start
@@ -123,6 +125,49 @@ async def coverage_closure(dut, stats):
     await k.wait_cycles(20)
     p = await sb.msi(kits.model, v.msg, "ITS enabled again")
     check(p.irq is not None, f"ITS enabled again: {p.describe()}")
+    # every TLBI kind of the SMMUv2 programming model (the driver's helpers beyond
+    # arm-smmu's own flows too: TLBIVAA(L), TLBIALL of a bank, TLBIALLNSNH), each on a
+    # TLB / walk cache holding: the page and its tables ("both"), only another page of
+    # the same tables after a TLBIVA ("tlb"), only the tables after a TLBIVAL ("walk
+    # cache"), nothing. The tables never change, so every access still walks to the
+    # same prediction; what each TLBI removed is what the RTL's caches held.
+    kd = doms["d410"]
+    drv = k.smmu
+    p0 = iova0 + 0x10
+    # a neighbouring page under the same last-level table (another buffer of the domain)
+    nb = iova0 + 0x1000 if (iova0 & 0x1FFFFF) < 0x1FF000 else iova0 - 0x1000
+
+    def va(addr, leaf):
+        return drv.arm_smmu_tlb_inv_range_nosync(kd.cbndx, kd.asid, addr & ~0xFFF, 4096, 4096,
+                                                 leaf=leaf)
+    kinds = {"ALL": lambda a: drv.tlbi_allnsnh(), "CB": lambda a: drv.tlbi_all_context(kd.cbndx),
+             "ASID": lambda a: drv.arm_smmu_tlb_inv_context(kd.cbndx, kd.asid),
+             "VA": lambda a: va(a, False), "VAL": lambda a: va(a, True),
+             "VAA": lambda a: drv.tlbi_vaa(kd.cbndx, a & ~0xFFF, leaf=False),
+             "VAAL": lambda a: drv.tlbi_vaa(kd.cbndx, a & ~0xFFF, leaf=True)}
+    nb_mapped = k.smmu_state.predict(dev0.sid, nb, write=False).forward
+
+    async def tlbi(what, addr):
+        await kinds[what](addr)
+        await drv.arm_smmu_tlb_sync()
+
+    for what in kinds:
+        for held in ("both", "tlb", "walk cache", "nothing"):
+            await tlbi("ALL", p0)                               # start empty
+            if held == "both":
+                await sb.dma_read(dev0.model, p0, 8)
+            elif held == "tlb":
+                if not nb_mapped:
+                    continue
+                await sb.dma_read(dev0.model, p0, 8)
+                await sb.dma_read(dev0.model, nb, 8)
+                await tlbi("VA", nb)                            # nb's entry and the tables go
+            elif held == "walk cache":
+                await sb.dma_read(dev0.model, p0, 8)
+                await tlbi("VAL", p0)                           # the leaf goes, tables stay
+            await tlbi(what, p0)
+            env.txlog.log("KERNEL", f"TLBI {what} with {held} cached (coverage closure)")
+            await sb.dma_read(dev0.model, p0, 8)                # walks again, same result
     # StreamID bypass: a detached device's DMA passes untranslated (disable_bypass off)
     d3 = kdevs[3]
     await sb.drain()
