@@ -60,11 +60,14 @@ model: $(STAMP)
 # every simulation). JUnit XML in results/junit.xml, per-test counters in results/stats,
 # then the summary with the cause and reproduce command of each failure.
 # WAVES=1 dumps an FST per test and a .gtkw beside it (open with: gtkwave <test>.gtkw).
+# SIM_SMMU picks the system's SMMU: 3 (default: smmu_v3, arm-smmu-v3), 2 (smmu_tlb,
+# arm-smmu) or 2,3; make test and make regress run both.
 SIM_TESTS ?= $(sort $(wildcard tests/test_system*.py))
 SEEDS     ?= 8
+SIM_SMMU  ?= 3
 sim: $(STAMP) tools
 	@rm -rf $(RESULTS)/stats; mkdir -p $(RESULTS)
-	@SYSTEM_STATS_DIR=$(CURDIR)/$(RESULTS)/stats $(PYTEST) -n $(JOBS) -p no:cacheprovider -q \
+	@SYSTEM_SMMU=$(SIM_SMMU) SYSTEM_STATS_DIR=$(CURDIR)/$(RESULTS)/stats $(PYTEST) -n $(JOBS) -p no:cacheprovider -q \
 	    -m sim --junitxml=$(RESULTS)/junit.xml $(SIM_TESTS); rc=$$?; \
 	  $(PY) scripts/sim_summary.py --junit $(RESULTS)/junit.xml --stats $(RESULTS)/stats \
 	    --title "system regression"; s=$$?; \

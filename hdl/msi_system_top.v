@@ -3,7 +3,11 @@
 //   devices s_axi_dev<n>_* (AXI4 slaves; StreamID = DEV<n>_SID, set per port, a
 //   device cannot choose it)
 //     -> u_ic msi_interconnect: device arbiter -> up_axi_*
-//     -> u_smmu smmu_tlb (SMMUv2 stage 1; walker on m_axi_ptw_*) -> dn_axi_*
+//     -> g_smmu.u_smmu, chosen by SMMU_VERSION (a generate; both named g_smmu.u_smmu):
+//          2: smmu_tlb (SMMUv2 stage 1; walker on m_axi_ptw_*)
+//          3: smmu_v3  (SMMUv3 stage 1; walker on m_axi_ptw_*, Stream table / CD
+//             fetches, command-queue reads and event-queue writes on m_axi_smmuq_*)
+//        -> dn_axi_*
 //     -> u_ic PA decoder (QEMU virt memory map):
 //          [ITS_BASE + 64 KiB, +64 KiB)  u_its its_doorbell translation frame
 //                                        (GITS_TRANSLATER), DeviceID = StreamID
@@ -11,13 +15,17 @@
 //          [RAM_BASE, +RAM_SIZE)         m_axi_mem_* (DMA data)
 //          anything else                 DECERR
 //   CPU register port s_axil_cpu_* (AXI4-Lite) -> u_ic CPU decoder:
-//          [SMMU_BASE, +SMMU_SIZE)       smmu_tlb registers
+//          [SMMU_BASE, +SMMU_SIZE)       SMMU registers (128 KiB: SMMUv3 pages 0 and 1;
+//                                        smmu_tlb decodes the same 17-bit offset)
 //          [ITS_BASE, +64 KiB)           its_doorbell control frame
 //          [GICV2M_BASE, +4 KiB)         gicv2m_frame (MSI_TYPER, MSI_IIDR), through
 //                                        u_ic's AXI4-Lite bridge and 2:1 arbiter
 //          anything else                 DECERR
 //   ITS tables/command queue on m_axi_its_*; interrupts on lpi_* (ITS) and spi_*
-//   (GICv2m); SMMU fault interrupts on smmu_irq_context / smmu_irq_global.
+//   (GICv2m); SMMU interrupts: v2 smmu_irq_context / smmu_irq_global (levels, while
+//   a fault is recorded), v3 smmu_irq_eventq / smmu_irq_gerror / smmu_irq_cmd_sync
+//   (pulses, the wired interrupts of IHI 0070) and smmu_sev (CMD_SYNC CS=SEV); the
+//   other version's outputs are tied low, and in v2 m_axi_smmuq_* is idle.
 //
 // All the glue is hdl/msi_interconnect.v (the glue bench tests that module); this
 // file only joins it to the SMMU, the ITS and the GICv2m frame. The memory map
@@ -40,8 +48,10 @@ module msi_system_top #(
     parameter [SID_WIDTH-1:0] DEV2_SID = `SYS_DEV2_SID,
     parameter [SID_WIDTH-1:0] DEV3_SID = `SYS_DEV3_SID,
     // </generated dev_params>
-    parameter NUM_CB             = 8,
-    parameter NUM_SMRG           = 16,
+    parameter SMMU_VERSION       = `SYS_SMMU_VERSION,  // 2: smmu_tlb, 3: smmu_v3
+    parameter NUM_CB             = 8,                  // v2 only (context banks)
+    parameter NUM_SMRG           = 16,                 // v2 only (stream match groups)
+    parameter CFG_ENTRIES        = 8,                  // v3 only (STE/CD cache)
     parameter TLB_ENTRIES        = 32,
     parameter WALK_CACHE_ENTRIES = 8,
     parameter [ADDR_WIDTH-1:0] ITS_BASE    = `SYS_ITS_BASE,
@@ -239,6 +249,43 @@ module msi_system_top #(
     input  wire m_axi_ptw_rlast,
     input  wire m_axi_ptw_rvalid,
     output wire m_axi_ptw_rready,
+    // SMMUv3 Stream table / CD fetches, command queue reads, event queue writes (v3 only;
+    // idle in v2): the same memory image as the walker
+    output wire [XID_WIDTH-1:0] m_axi_smmuq_awid,
+    output wire [ADDR_WIDTH-1:0] m_axi_smmuq_awaddr,
+    output wire [7:0] m_axi_smmuq_awlen,
+    output wire [2:0] m_axi_smmuq_awsize,
+    output wire [1:0] m_axi_smmuq_awburst,
+    output wire m_axi_smmuq_awlock,
+    output wire [3:0] m_axi_smmuq_awcache,
+    output wire [2:0] m_axi_smmuq_awprot,
+    output wire m_axi_smmuq_awvalid,
+    input  wire m_axi_smmuq_awready,
+    output wire [63:0] m_axi_smmuq_wdata,
+    output wire [7:0] m_axi_smmuq_wstrb,
+    output wire m_axi_smmuq_wlast,
+    output wire m_axi_smmuq_wvalid,
+    input  wire m_axi_smmuq_wready,
+    input  wire [XID_WIDTH-1:0] m_axi_smmuq_bid,
+    input  wire [1:0] m_axi_smmuq_bresp,
+    input  wire m_axi_smmuq_bvalid,
+    output wire m_axi_smmuq_bready,
+    output wire [XID_WIDTH-1:0] m_axi_smmuq_arid,
+    output wire [ADDR_WIDTH-1:0] m_axi_smmuq_araddr,
+    output wire [7:0] m_axi_smmuq_arlen,
+    output wire [2:0] m_axi_smmuq_arsize,
+    output wire [1:0] m_axi_smmuq_arburst,
+    output wire m_axi_smmuq_arlock,
+    output wire [3:0] m_axi_smmuq_arcache,
+    output wire [2:0] m_axi_smmuq_arprot,
+    output wire m_axi_smmuq_arvalid,
+    input  wire m_axi_smmuq_arready,
+    input  wire [XID_WIDTH-1:0] m_axi_smmuq_rid,
+    input  wire [63:0] m_axi_smmuq_rdata,
+    input  wire [1:0] m_axi_smmuq_rresp,
+    input  wire m_axi_smmuq_rlast,
+    input  wire m_axi_smmuq_rvalid,
+    output wire m_axi_smmuq_rready,
     // ITS command queue / device table / ITT memory port
     output wire [XID_WIDTH-1:0] m_axi_its_awid,
     output wire [ADDR_WIDTH-1:0] m_axi_its_awaddr,
@@ -321,8 +368,12 @@ module msi_system_top #(
     output wire                  spi_valid,
     input  wire                  spi_ready,
     output wire [9:0]            spi_intid,
-    output wire [NUM_CB-1:0]     smmu_irq_context,
-    output wire                  smmu_irq_global
+    output wire [NUM_CB-1:0]     smmu_irq_context,   // v2: context fault (level)
+    output wire                  smmu_irq_global,    // v2: global fault (level)
+    output wire                  smmu_irq_eventq,    // v3: event record written (pulse)
+    output wire                  smmu_irq_gerror,    // v3: GERROR bit activated (pulse)
+    output wire                  smmu_irq_cmd_sync,  // v3: CMD_SYNC CS=SIG_IRQ done (pulse)
+    output wire                  smmu_sev            // v3: CMD_SYNC CS=SIG_SEV done (pulse)
 );
 
     // ------------------------------------------------------------ buses between the blocks
@@ -667,53 +718,157 @@ module msi_system_top #(
     );
 
     // ------------------------------------------------------------ SMMU
-    smmu_tlb #(
-        .NUM_CB(NUM_CB), .NUM_SMRG(NUM_SMRG), .TLB_ENTRIES(TLB_ENTRIES),
-        .WALK_CACHE_ENTRIES(WALK_CACHE_ENTRIES), .ID_WIDTH(XID_WIDTH),
-        .SID_WIDTH(SID_WIDTH), .ADDR_WIDTH(ADDR_WIDTH)
-    ) u_smmu (
-        .clk(clk), .rst(rst),
-        .s_axil_awaddr(smmu_axil_awaddr), .s_axil_awprot(smmu_axil_awprot), .s_axil_awvalid(smmu_axil_awvalid),
-        .s_axil_awready(smmu_axil_awready), .s_axil_wdata(smmu_axil_wdata), .s_axil_wstrb(smmu_axil_wstrb),
-        .s_axil_wvalid(smmu_axil_wvalid), .s_axil_wready(smmu_axil_wready), .s_axil_bresp(smmu_axil_bresp),
-        .s_axil_bvalid(smmu_axil_bvalid), .s_axil_bready(smmu_axil_bready), .s_axil_araddr(smmu_axil_araddr),
-        .s_axil_arprot(smmu_axil_arprot), .s_axil_arvalid(smmu_axil_arvalid), .s_axil_arready(smmu_axil_arready),
-        .s_axil_rdata(smmu_axil_rdata), .s_axil_rresp(smmu_axil_rresp), .s_axil_rvalid(smmu_axil_rvalid),
-        .s_axil_rready(smmu_axil_rready),
-        .s_axi_awid(up_axi_awid), .s_axi_awaddr(up_axi_awaddr), .s_axi_awlen(up_axi_awlen),
-        .s_axi_awsize(up_axi_awsize), .s_axi_awburst(up_axi_awburst), .s_axi_awlock(up_axi_awlock),
-        .s_axi_awcache(up_axi_awcache), .s_axi_awprot(up_axi_awprot), .s_axi_awuser(up_axi_awuser),
-        .s_axi_awvalid(up_axi_awvalid), .s_axi_awready(up_axi_awready), .s_axi_wdata(up_axi_wdata),
-        .s_axi_wstrb(up_axi_wstrb), .s_axi_wlast(up_axi_wlast), .s_axi_wvalid(up_axi_wvalid),
-        .s_axi_wready(up_axi_wready), .s_axi_bid(up_axi_bid), .s_axi_bresp(up_axi_bresp),
-        .s_axi_bvalid(up_axi_bvalid), .s_axi_bready(up_axi_bready), .s_axi_arid(up_axi_arid),
-        .s_axi_araddr(up_axi_araddr), .s_axi_arlen(up_axi_arlen), .s_axi_arsize(up_axi_arsize),
-        .s_axi_arburst(up_axi_arburst), .s_axi_arlock(up_axi_arlock), .s_axi_arcache(up_axi_arcache),
-        .s_axi_arprot(up_axi_arprot), .s_axi_aruser(up_axi_aruser), .s_axi_arvalid(up_axi_arvalid),
-        .s_axi_arready(up_axi_arready), .s_axi_rid(up_axi_rid), .s_axi_rdata(up_axi_rdata),
-        .s_axi_rresp(up_axi_rresp), .s_axi_rlast(up_axi_rlast), .s_axi_rvalid(up_axi_rvalid),
-        .s_axi_rready(up_axi_rready),
-        .m_axi_awid(dn_axi_awid), .m_axi_awaddr(dn_axi_awaddr), .m_axi_awlen(dn_axi_awlen),
-        .m_axi_awsize(dn_axi_awsize), .m_axi_awburst(dn_axi_awburst), .m_axi_awlock(dn_axi_awlock),
-        .m_axi_awcache(dn_axi_awcache), .m_axi_awprot(dn_axi_awprot), .m_axi_awuser(dn_axi_awuser),
-        .m_axi_awvalid(dn_axi_awvalid), .m_axi_awready(dn_axi_awready), .m_axi_wdata(dn_axi_wdata),
-        .m_axi_wstrb(dn_axi_wstrb), .m_axi_wlast(dn_axi_wlast), .m_axi_wvalid(dn_axi_wvalid),
-        .m_axi_wready(dn_axi_wready), .m_axi_bid(dn_axi_bid), .m_axi_bresp(dn_axi_bresp),
-        .m_axi_bvalid(dn_axi_bvalid), .m_axi_bready(dn_axi_bready), .m_axi_arid(dn_axi_arid),
-        .m_axi_araddr(dn_axi_araddr), .m_axi_arlen(dn_axi_arlen), .m_axi_arsize(dn_axi_arsize),
-        .m_axi_arburst(dn_axi_arburst), .m_axi_arlock(dn_axi_arlock), .m_axi_arcache(dn_axi_arcache),
-        .m_axi_arprot(dn_axi_arprot), .m_axi_aruser(dn_axi_aruser), .m_axi_arvalid(dn_axi_arvalid),
-        .m_axi_arready(dn_axi_arready), .m_axi_rid(dn_axi_rid), .m_axi_rdata(dn_axi_rdata),
-        .m_axi_rresp(dn_axi_rresp), .m_axi_rlast(dn_axi_rlast), .m_axi_rvalid(dn_axi_rvalid),
-        .m_axi_rready(dn_axi_rready),
-        .m_axi_ptw_arid(m_axi_ptw_arid), .m_axi_ptw_araddr(m_axi_ptw_araddr), .m_axi_ptw_arlen(m_axi_ptw_arlen),
-        .m_axi_ptw_arsize(m_axi_ptw_arsize), .m_axi_ptw_arburst(m_axi_ptw_arburst), .m_axi_ptw_arlock(m_axi_ptw_arlock),
-        .m_axi_ptw_arcache(m_axi_ptw_arcache), .m_axi_ptw_arprot(m_axi_ptw_arprot), .m_axi_ptw_arvalid(m_axi_ptw_arvalid),
-        .m_axi_ptw_arready(m_axi_ptw_arready), .m_axi_ptw_rid(m_axi_ptw_rid), .m_axi_ptw_rdata(m_axi_ptw_rdata),
-        .m_axi_ptw_rresp(m_axi_ptw_rresp), .m_axi_ptw_rlast(m_axi_ptw_rlast), .m_axi_ptw_rvalid(m_axi_ptw_rvalid),
-        .m_axi_ptw_rready(m_axi_ptw_rready),
-        .irq_context(smmu_irq_context), .irq_global(smmu_irq_global)
-    );
+    // SMMU_VERSION picks the block; both alternatives are g_smmu.u_smmu, so the
+    // benches, the waveform layout and the protocol checker find it at one path.
+    generate
+        if (SMMU_VERSION == 3) begin : g_smmu
+        smmu_v3 #(
+            .TLB_ENTRIES(TLB_ENTRIES), .WALK_CACHE_ENTRIES(WALK_CACHE_ENTRIES),
+            .CFG_ENTRIES(CFG_ENTRIES), .ID_WIDTH(XID_WIDTH), .SID_WIDTH(SID_WIDTH),
+            .ADDR_WIDTH(ADDR_WIDTH)
+        ) u_smmu (
+            .clk(clk), .rst(rst),
+            .s_axil_awaddr(smmu_axil_awaddr), .s_axil_awprot(smmu_axil_awprot), .s_axil_awvalid(smmu_axil_awvalid),
+            .s_axil_awready(smmu_axil_awready), .s_axil_wdata(smmu_axil_wdata), .s_axil_wstrb(smmu_axil_wstrb),
+            .s_axil_wvalid(smmu_axil_wvalid), .s_axil_wready(smmu_axil_wready), .s_axil_bresp(smmu_axil_bresp),
+            .s_axil_bvalid(smmu_axil_bvalid), .s_axil_bready(smmu_axil_bready), .s_axil_araddr(smmu_axil_araddr),
+            .s_axil_arprot(smmu_axil_arprot), .s_axil_arvalid(smmu_axil_arvalid), .s_axil_arready(smmu_axil_arready),
+            .s_axil_rdata(smmu_axil_rdata), .s_axil_rresp(smmu_axil_rresp), .s_axil_rvalid(smmu_axil_rvalid),
+            .s_axil_rready(smmu_axil_rready),
+            .s_axi_awid(up_axi_awid), .s_axi_awaddr(up_axi_awaddr), .s_axi_awlen(up_axi_awlen),
+            .s_axi_awsize(up_axi_awsize), .s_axi_awburst(up_axi_awburst), .s_axi_awlock(up_axi_awlock),
+            .s_axi_awcache(up_axi_awcache), .s_axi_awprot(up_axi_awprot), .s_axi_awuser(up_axi_awuser),
+            .s_axi_awvalid(up_axi_awvalid), .s_axi_awready(up_axi_awready), .s_axi_wdata(up_axi_wdata),
+            .s_axi_wstrb(up_axi_wstrb), .s_axi_wlast(up_axi_wlast), .s_axi_wvalid(up_axi_wvalid),
+            .s_axi_wready(up_axi_wready), .s_axi_bid(up_axi_bid), .s_axi_bresp(up_axi_bresp),
+            .s_axi_bvalid(up_axi_bvalid), .s_axi_bready(up_axi_bready), .s_axi_arid(up_axi_arid),
+            .s_axi_araddr(up_axi_araddr), .s_axi_arlen(up_axi_arlen), .s_axi_arsize(up_axi_arsize),
+            .s_axi_arburst(up_axi_arburst), .s_axi_arlock(up_axi_arlock), .s_axi_arcache(up_axi_arcache),
+            .s_axi_arprot(up_axi_arprot), .s_axi_aruser(up_axi_aruser), .s_axi_arvalid(up_axi_arvalid),
+            .s_axi_arready(up_axi_arready), .s_axi_rid(up_axi_rid), .s_axi_rdata(up_axi_rdata),
+            .s_axi_rresp(up_axi_rresp), .s_axi_rlast(up_axi_rlast), .s_axi_rvalid(up_axi_rvalid),
+            .s_axi_rready(up_axi_rready),
+            .m_axi_awid(dn_axi_awid), .m_axi_awaddr(dn_axi_awaddr), .m_axi_awlen(dn_axi_awlen),
+            .m_axi_awsize(dn_axi_awsize), .m_axi_awburst(dn_axi_awburst), .m_axi_awlock(dn_axi_awlock),
+            .m_axi_awcache(dn_axi_awcache), .m_axi_awprot(dn_axi_awprot), .m_axi_awuser(dn_axi_awuser),
+            .m_axi_awvalid(dn_axi_awvalid), .m_axi_awready(dn_axi_awready), .m_axi_wdata(dn_axi_wdata),
+            .m_axi_wstrb(dn_axi_wstrb), .m_axi_wlast(dn_axi_wlast), .m_axi_wvalid(dn_axi_wvalid),
+            .m_axi_wready(dn_axi_wready), .m_axi_bid(dn_axi_bid), .m_axi_bresp(dn_axi_bresp),
+            .m_axi_bvalid(dn_axi_bvalid), .m_axi_bready(dn_axi_bready), .m_axi_arid(dn_axi_arid),
+            .m_axi_araddr(dn_axi_araddr), .m_axi_arlen(dn_axi_arlen), .m_axi_arsize(dn_axi_arsize),
+            .m_axi_arburst(dn_axi_arburst), .m_axi_arlock(dn_axi_arlock), .m_axi_arcache(dn_axi_arcache),
+            .m_axi_arprot(dn_axi_arprot), .m_axi_aruser(dn_axi_aruser), .m_axi_arvalid(dn_axi_arvalid),
+            .m_axi_arready(dn_axi_arready), .m_axi_rid(dn_axi_rid), .m_axi_rdata(dn_axi_rdata),
+            .m_axi_rresp(dn_axi_rresp), .m_axi_rlast(dn_axi_rlast), .m_axi_rvalid(dn_axi_rvalid),
+            .m_axi_rready(dn_axi_rready),
+            .m_axi_ptw_arid(m_axi_ptw_arid), .m_axi_ptw_araddr(m_axi_ptw_araddr), .m_axi_ptw_arlen(m_axi_ptw_arlen),
+            .m_axi_ptw_arsize(m_axi_ptw_arsize), .m_axi_ptw_arburst(m_axi_ptw_arburst), .m_axi_ptw_arlock(m_axi_ptw_arlock),
+            .m_axi_ptw_arcache(m_axi_ptw_arcache), .m_axi_ptw_arprot(m_axi_ptw_arprot), .m_axi_ptw_arvalid(m_axi_ptw_arvalid),
+            .m_axi_ptw_arready(m_axi_ptw_arready), .m_axi_ptw_rid(m_axi_ptw_rid), .m_axi_ptw_rdata(m_axi_ptw_rdata),
+            .m_axi_ptw_rresp(m_axi_ptw_rresp), .m_axi_ptw_rlast(m_axi_ptw_rlast), .m_axi_ptw_rvalid(m_axi_ptw_rvalid),
+            .m_axi_ptw_rready(m_axi_ptw_rready),
+            .m_axi_q_awid(m_axi_smmuq_awid), .m_axi_q_awaddr(m_axi_smmuq_awaddr), .m_axi_q_awlen(m_axi_smmuq_awlen),
+            .m_axi_q_awsize(m_axi_smmuq_awsize), .m_axi_q_awburst(m_axi_smmuq_awburst), .m_axi_q_awlock(m_axi_smmuq_awlock),
+            .m_axi_q_awcache(m_axi_smmuq_awcache), .m_axi_q_awprot(m_axi_smmuq_awprot), .m_axi_q_awvalid(m_axi_smmuq_awvalid),
+            .m_axi_q_awready(m_axi_smmuq_awready), .m_axi_q_wdata(m_axi_smmuq_wdata), .m_axi_q_wstrb(m_axi_smmuq_wstrb),
+            .m_axi_q_wlast(m_axi_smmuq_wlast), .m_axi_q_wvalid(m_axi_smmuq_wvalid), .m_axi_q_wready(m_axi_smmuq_wready),
+            .m_axi_q_bid(m_axi_smmuq_bid), .m_axi_q_bresp(m_axi_smmuq_bresp), .m_axi_q_bvalid(m_axi_smmuq_bvalid),
+            .m_axi_q_bready(m_axi_smmuq_bready), .m_axi_q_arid(m_axi_smmuq_arid), .m_axi_q_araddr(m_axi_smmuq_araddr),
+            .m_axi_q_arlen(m_axi_smmuq_arlen), .m_axi_q_arsize(m_axi_smmuq_arsize), .m_axi_q_arburst(m_axi_smmuq_arburst),
+            .m_axi_q_arlock(m_axi_smmuq_arlock), .m_axi_q_arcache(m_axi_smmuq_arcache), .m_axi_q_arprot(m_axi_smmuq_arprot),
+            .m_axi_q_arvalid(m_axi_smmuq_arvalid), .m_axi_q_arready(m_axi_smmuq_arready), .m_axi_q_rid(m_axi_smmuq_rid),
+            .m_axi_q_rdata(m_axi_smmuq_rdata), .m_axi_q_rresp(m_axi_smmuq_rresp), .m_axi_q_rlast(m_axi_smmuq_rlast),
+            .m_axi_q_rvalid(m_axi_smmuq_rvalid), .m_axi_q_rready(m_axi_smmuq_rready),
+            .irq_eventq(smmu_irq_eventq), .irq_gerror(smmu_irq_gerror),
+            .irq_cmd_sync(smmu_irq_cmd_sync), .sev(smmu_sev)
+        );
+        assign smmu_irq_context = {NUM_CB{1'b0}};
+        assign smmu_irq_global  = 1'b0;
+        end else begin : g_smmu
+        smmu_tlb #(
+            .NUM_CB(NUM_CB), .NUM_SMRG(NUM_SMRG), .TLB_ENTRIES(TLB_ENTRIES),
+            .WALK_CACHE_ENTRIES(WALK_CACHE_ENTRIES), .ID_WIDTH(XID_WIDTH),
+            .SID_WIDTH(SID_WIDTH), .ADDR_WIDTH(ADDR_WIDTH)
+        ) u_smmu (
+            .clk(clk), .rst(rst),
+            .s_axil_awaddr(smmu_axil_awaddr), .s_axil_awprot(smmu_axil_awprot), .s_axil_awvalid(smmu_axil_awvalid),
+            .s_axil_awready(smmu_axil_awready), .s_axil_wdata(smmu_axil_wdata), .s_axil_wstrb(smmu_axil_wstrb),
+            .s_axil_wvalid(smmu_axil_wvalid), .s_axil_wready(smmu_axil_wready), .s_axil_bresp(smmu_axil_bresp),
+            .s_axil_bvalid(smmu_axil_bvalid), .s_axil_bready(smmu_axil_bready), .s_axil_araddr(smmu_axil_araddr),
+            .s_axil_arprot(smmu_axil_arprot), .s_axil_arvalid(smmu_axil_arvalid), .s_axil_arready(smmu_axil_arready),
+            .s_axil_rdata(smmu_axil_rdata), .s_axil_rresp(smmu_axil_rresp), .s_axil_rvalid(smmu_axil_rvalid),
+            .s_axil_rready(smmu_axil_rready),
+            .s_axi_awid(up_axi_awid), .s_axi_awaddr(up_axi_awaddr), .s_axi_awlen(up_axi_awlen),
+            .s_axi_awsize(up_axi_awsize), .s_axi_awburst(up_axi_awburst), .s_axi_awlock(up_axi_awlock),
+            .s_axi_awcache(up_axi_awcache), .s_axi_awprot(up_axi_awprot), .s_axi_awuser(up_axi_awuser),
+            .s_axi_awvalid(up_axi_awvalid), .s_axi_awready(up_axi_awready), .s_axi_wdata(up_axi_wdata),
+            .s_axi_wstrb(up_axi_wstrb), .s_axi_wlast(up_axi_wlast), .s_axi_wvalid(up_axi_wvalid),
+            .s_axi_wready(up_axi_wready), .s_axi_bid(up_axi_bid), .s_axi_bresp(up_axi_bresp),
+            .s_axi_bvalid(up_axi_bvalid), .s_axi_bready(up_axi_bready), .s_axi_arid(up_axi_arid),
+            .s_axi_araddr(up_axi_araddr), .s_axi_arlen(up_axi_arlen), .s_axi_arsize(up_axi_arsize),
+            .s_axi_arburst(up_axi_arburst), .s_axi_arlock(up_axi_arlock), .s_axi_arcache(up_axi_arcache),
+            .s_axi_arprot(up_axi_arprot), .s_axi_aruser(up_axi_aruser), .s_axi_arvalid(up_axi_arvalid),
+            .s_axi_arready(up_axi_arready), .s_axi_rid(up_axi_rid), .s_axi_rdata(up_axi_rdata),
+            .s_axi_rresp(up_axi_rresp), .s_axi_rlast(up_axi_rlast), .s_axi_rvalid(up_axi_rvalid),
+            .s_axi_rready(up_axi_rready),
+            .m_axi_awid(dn_axi_awid), .m_axi_awaddr(dn_axi_awaddr), .m_axi_awlen(dn_axi_awlen),
+            .m_axi_awsize(dn_axi_awsize), .m_axi_awburst(dn_axi_awburst), .m_axi_awlock(dn_axi_awlock),
+            .m_axi_awcache(dn_axi_awcache), .m_axi_awprot(dn_axi_awprot), .m_axi_awuser(dn_axi_awuser),
+            .m_axi_awvalid(dn_axi_awvalid), .m_axi_awready(dn_axi_awready), .m_axi_wdata(dn_axi_wdata),
+            .m_axi_wstrb(dn_axi_wstrb), .m_axi_wlast(dn_axi_wlast), .m_axi_wvalid(dn_axi_wvalid),
+            .m_axi_wready(dn_axi_wready), .m_axi_bid(dn_axi_bid), .m_axi_bresp(dn_axi_bresp),
+            .m_axi_bvalid(dn_axi_bvalid), .m_axi_bready(dn_axi_bready), .m_axi_arid(dn_axi_arid),
+            .m_axi_araddr(dn_axi_araddr), .m_axi_arlen(dn_axi_arlen), .m_axi_arsize(dn_axi_arsize),
+            .m_axi_arburst(dn_axi_arburst), .m_axi_arlock(dn_axi_arlock), .m_axi_arcache(dn_axi_arcache),
+            .m_axi_arprot(dn_axi_arprot), .m_axi_aruser(dn_axi_aruser), .m_axi_arvalid(dn_axi_arvalid),
+            .m_axi_arready(dn_axi_arready), .m_axi_rid(dn_axi_rid), .m_axi_rdata(dn_axi_rdata),
+            .m_axi_rresp(dn_axi_rresp), .m_axi_rlast(dn_axi_rlast), .m_axi_rvalid(dn_axi_rvalid),
+            .m_axi_rready(dn_axi_rready),
+            .m_axi_ptw_arid(m_axi_ptw_arid), .m_axi_ptw_araddr(m_axi_ptw_araddr), .m_axi_ptw_arlen(m_axi_ptw_arlen),
+            .m_axi_ptw_arsize(m_axi_ptw_arsize), .m_axi_ptw_arburst(m_axi_ptw_arburst), .m_axi_ptw_arlock(m_axi_ptw_arlock),
+            .m_axi_ptw_arcache(m_axi_ptw_arcache), .m_axi_ptw_arprot(m_axi_ptw_arprot), .m_axi_ptw_arvalid(m_axi_ptw_arvalid),
+            .m_axi_ptw_arready(m_axi_ptw_arready), .m_axi_ptw_rid(m_axi_ptw_rid), .m_axi_ptw_rdata(m_axi_ptw_rdata),
+            .m_axi_ptw_rresp(m_axi_ptw_rresp), .m_axi_ptw_rlast(m_axi_ptw_rlast), .m_axi_ptw_rvalid(m_axi_ptw_rvalid),
+            .m_axi_ptw_rready(m_axi_ptw_rready),
+            .irq_context(smmu_irq_context), .irq_global(smmu_irq_global)
+        );
+        // no SMMUv3 structure/queue traffic and no v3 interrupts
+        assign m_axi_smmuq_awid = {XID_WIDTH{1'b0}};
+        assign m_axi_smmuq_awaddr = {ADDR_WIDTH{1'b0}};
+        assign m_axi_smmuq_awlen = 8'd0;
+        assign m_axi_smmuq_awsize = 3'd0;
+        assign m_axi_smmuq_awburst = 2'd0;
+        assign m_axi_smmuq_awlock = 1'b0;
+        assign m_axi_smmuq_awcache = 4'd0;
+        assign m_axi_smmuq_awprot = 3'd0;
+        assign m_axi_smmuq_awvalid = 1'b0;
+        assign m_axi_smmuq_wdata = 64'd0;
+        assign m_axi_smmuq_wstrb = 8'd0;
+        assign m_axi_smmuq_wlast = 1'b0;
+        assign m_axi_smmuq_wvalid = 1'b0;
+        assign m_axi_smmuq_bready = 1'b1;
+        assign m_axi_smmuq_arid = {XID_WIDTH{1'b0}};
+        assign m_axi_smmuq_araddr = {ADDR_WIDTH{1'b0}};
+        assign m_axi_smmuq_arlen = 8'd0;
+        assign m_axi_smmuq_arsize = 3'd0;
+        assign m_axi_smmuq_arburst = 2'd0;
+        assign m_axi_smmuq_arlock = 1'b0;
+        assign m_axi_smmuq_arcache = 4'd0;
+        assign m_axi_smmuq_arprot = 3'd0;
+        assign m_axi_smmuq_arvalid = 1'b0;
+        assign m_axi_smmuq_rready = 1'b1;
+        assign smmu_irq_eventq = 1'b0;
+        assign smmu_irq_gerror = 1'b0;
+        assign smmu_irq_cmd_sync = 1'b0;
+        assign smmu_sev = 1'b0;
+        /* verilator lint_off UNUSEDSIGNAL */
+        wire unused_smmuq = &{1'b0, m_axi_smmuq_awready, m_axi_smmuq_wready, m_axi_smmuq_bid,
+                              m_axi_smmuq_bresp, m_axi_smmuq_bvalid, m_axi_smmuq_arready,
+                              m_axi_smmuq_rid, m_axi_smmuq_rdata, m_axi_smmuq_rresp,
+                              m_axi_smmuq_rlast, m_axi_smmuq_rvalid};
+        /* verilator lint_on UNUSEDSIGNAL */
+        end
+    endgenerate
 
     // ------------------------------------------------------------ GICv3 ITS
     its_doorbell #(

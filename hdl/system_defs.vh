@@ -10,6 +10,7 @@
 `define SYS_ITS_SIZE 'h20000
 `define SYS_SMMU_BASE 'h9050000
 `define SYS_SMMU_SIZE 'h20000
+`define SYS_SMMU_VERSION 'h2
 `define SYS_RAM_BASE 'h40000000
 `define SYS_RAM_SIZE 'h40000000
 `define SYS_DEV0_SID 'h8

@@ -9,8 +9,10 @@ upstream/downstream, walker, DMA memory, ITS memory, CPU port).
     gtkwave sim_build/msi_system_top/<test>/<test>.gtkw      # a test's own copy
 
 Every signal is looked up in the Verilog: ports and wires of the top, and for the
-internal state the declaration inside the instance path (u_smmu.u_core.u_ptw ->
-smmu_tlb -> smmu_xlate_core -> smmu_ptw); a name the design no longer has is an
+internal state the declaration inside the instance path (g_smmu.u_smmu.u_core.u_ptw
+-> smmu_v3 -> smmu_xlate_core -> smmu_ptw; g_smmu is the generate block choosing the
+SMMU, and both alternatives have the same translation core u_core, so one layout
+fits SMMU_VERSION 2 and 3); a name the design no longer has is an
 error here, not a blank trace in the viewer. Widths are evaluated with default
 parameters (the layout names signals with their bit ranges, as Icarus dumps them),
 state encodings are taken from the module's localparams.
@@ -44,19 +46,21 @@ INTERFACES = [
     ("SMMU upstream (merged devices, AxUSER=StreamID)", "up_axi_"),
     ("SMMU downstream (physical address)", "dn_axi_"),
     ("SMMU walker memory", "m_axi_ptw_"),
+    ("SMMUv3 structures and queues memory (STE/CD fetches, CMDQ reads, EVTQ writes)",
+     "m_axi_smmuq_"),
     ("DMA memory", "m_axi_mem_"),
     ("ITS table memory", "m_axi_its_"),
     ("CPU register port", "s_axil_cpu_"),
 ]
-INTERRUPTS = ("Interrupts (LPI, SPI, SMMU fault)", ("lpi_", "spi_", "smmu_irq_"))
+INTERRUPTS = ("Interrupts (LPI, SPI, SMMU fault)", ("lpi_", "spi_", "smmu_irq_", "smmu_sev"))
 # (group title, instance path under the top, signals in display order)
 DEBUG = [
     ("SMMU TLB: hit per lookup port (a = write, b = read), walk request = miss",
-     "u_smmu.u_core", ["t_a_hit", "a_wreq_valid", "a_fwd", "t_b_hit", "b_wreq_valid", "b_fwd"]),
+     "g_smmu.u_smmu.u_core", ["t_a_hit", "a_wreq_valid", "a_fwd", "t_b_hit", "b_wreq_valid", "b_fwd"]),
     ("SMMU walker: state, level, walk-cache hit, result",
-     "u_smmu.u_core.u_ptw", ["state", "start_lvl", "w_level", "wc_hit", "use_wc", "done",
+     "g_smmu.u_smmu.u_core.u_ptw", ["state", "start_lvl", "w_level", "wc_hit", "use_wc", "done",
                              "done_fault", "done_level"]),
-    ("SMMU invalidation", "u_smmu.u_core", ["inv_valid", "inv_op", "busy_poisoned"]),
+    ("SMMU invalidation", "g_smmu.u_smmu.u_core", ["inv_valid", "inv_op", "busy_poisoned"]),
     ("ITS command queue: state, CREADR (commands), stall and error",
      "u_its.u_cmd", ["state", "creadr", "stalled", "err_code", "done_count"]),
     ("ITS translation: state, translation-cache hit",
@@ -67,7 +71,8 @@ FIELDS = ["awvalid", "awready", "awid", "awaddr", "awlen", "awsize", "awprot", "
           "awuser", "wvalid", "wready", "wdata", "wstrb", "wlast", "bvalid", "bready", "bid",
           "bresp", "arvalid", "arready", "arid", "araddr", "arlen", "arsize", "arprot",
           "arcache", "aruser", "rvalid", "rready", "rid", "rdata", "rresp", "rlast",
-          "valid", "ready", "intid", "target", "context", "global"]
+          "valid", "ready", "intid", "target", "context", "global", "eventq", "gerror",
+          "cmd_sync"]
 
 DECL = re.compile(r"^\s*(?:input|output|wire|reg)\s+(?:wire|reg)?\s*(?:signed\s+)?"
                   r"(\[[^\]]+\])?\s*([^;=()\n]*)", re.M)
@@ -120,6 +125,8 @@ def instance_module(parent: str, inst: str) -> str:
     hdl/ module written before `inst (`."""
     text = _source(parent)
     m = re.search(rf"\b{inst}\s*\(", text)
+    if not m and re.search(rf"\bbegin\s*:\s*{inst}\b", text):
+        return parent            # a named generate block: a scope inside the same module
     if not m:
         raise LayoutError(f"{parent} has no instance {inst}")
     known = {p.stem for p in HDL.glob("*.v")}

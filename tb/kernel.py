@@ -2,13 +2,18 @@
 v4.9 kernel does, with the golden model deciding every value it programs.
 
     arm-smmu.c          tb.arm_smmu_driver.ArmSmmuDriver (registers over the CPU port)
+                        when the firmware describes an SMMUv2 (SystemMap.smmu_version 2)
+    arm-smmu-v3.c       tb.arm_smmu_v3_driver.ArmSmmuV3Driver (Linux 6.1: registers over
+                        the CPU port; Stream table, CDs, command and event queues in
+                        the MemoryImage) for an SMMUv3 (smmu_version 3)
     dma-iommu.c         pymodel.dma_iommu (cookies, IOVA, MSI pages, page tables)
     irq-gic-v3-its.c    pymodel.its.its_node (commands in memory) + the MMIO here
     irq-gic-v2m.c       pymodel.msi.V2mData from MSI_TYPER read over the CPU port
     compose_msi_msg     pymodel.msi.*_compose_msi_msg -> iommu_dma_map_msi_msg
 
 `Kernel` also keeps the prediction side in step with what it programs: the SMMU
-state mirror (tb.smmu_model.SmmuState), the ITS reference (its_node.reference)
+state mirror (tb.smmu_model.SmmuState for v2, tb.smmuv3_state.Smmuv3State for v3),
+the ITS reference (its_node.reference)
 and the GICv2m reference (pymodel.gicv2m.V2mReference), which the scoreboard
 (tb/system_scoreboard.py) asks for every expected outcome.
 
@@ -37,12 +42,17 @@ from pymodel.hwdefs import its as ITSH
 from pymodel.hwdefs import smmu as S
 from pymodel.its import its_device, its_node
 from pymodel.memory import TablePageAllocator
+from pymodel.hwdefs import smmuv3 as V3
+from pymodel.smmuv3 import Cd, EventRecord
 from tb.arm_smmu_driver import ArmSmmuDriver, DeferredTlbOps
+from tb.arm_smmu_v3_driver import ArmSmmuMaster, ArmSmmuV3Driver
 from tb.smmu_model import Context, Sme, SmmuState
+from tb.smmuv3_state import Smmuv3State
 
 MASK32 = 0xFFFF_FFFF
 # physical memory carve-up of RAM (all in the one MemoryImage), offsets from its base:
-# device buffers from the bottom, then the ITS pool and the page-table pool at the top
+# device buffers from the bottom, then the ITS pool, the page-table pool and (v3) the
+# SMMUv3 structure pool (Stream table, CDs, command and event queues) at the top
 POOL_SIZE = 0x0100_0000
 DMA_WINDOW = (0, 1 << 32)                        # arm64 PCI default: base 0, 4 GiB
 
@@ -58,13 +68,15 @@ V2M_CHIP = M.GICV2M
 
 @dataclass
 class KDomain:
-    """An arm_smmu_domain: the model's IommuDomain plus its context bank."""
+    """An arm_smmu_domain: the model's IommuDomain plus its context bank (v2) or its
+    context descriptor (v3: `cd`, cbndx None)."""
     domain: D.IommuDomain
-    cbndx: int
+    cbndx: Optional[int]
     asid: int
     tlb: DeferredTlbOps
     devices: list = field(default_factory=list)
     freed: bool = False
+    cd: Optional[ArmSmmuMaster] = None     # v3: the s1 CD (cd_addr once written)
 
     @property
     def name(self) -> str:
@@ -110,11 +122,23 @@ class Kernel:
         self.env = env
         self.map = env.map
         self.memory = env.memory
-        self.smmu = ArmSmmuDriver(env.cpu, env.dut.clk, base=self.map.smmu_base,
-                                  disable_bypass=disable_bypass)
-        self.smmu_state = SmmuState(self.memory, num_cb=8,
-                                    read_error=env.ptw_faults.read_error)
+        self.smmu_version = self.map.smmu_version
         ram_top = self.map.ram_base + self.map.ram_size
+        if self.smmu_version == 3:
+            self.smmu_pool = (ram_top - POOL_SIZE, POOL_SIZE)
+            self.smmu = ArmSmmuV3Driver(env.cpu, env.dut.clk, self.memory,
+                                        TablePageAllocator(self.memory, *self.smmu_pool),
+                                        base=self.map.smmu_base,
+                                        disable_bypass=disable_bypass)
+            self.smmu_state = Smmuv3State(self.memory, read_error=env.ptw_faults.read_error)
+        elif self.smmu_version == 2:
+            self.smmu = ArmSmmuDriver(env.cpu, env.dut.clk, base=self.map.smmu_base,
+                                      disable_bypass=disable_bypass)
+            self.smmu_state = SmmuState(self.memory, num_cb=8,
+                                        read_error=env.ptw_faults.read_error)
+        else:
+            raise KernelError(f"SMMU version {self.smmu_version!r}: want 2 or 3")
+        self.asid_used: set[int] = set()
         self.pgtable_pool = (ram_top - 2 * POOL_SIZE, POOL_SIZE)
         self.its_pool = (ram_top - 3 * POOL_SIZE, POOL_SIZE)
         self.pgtable_alloc = TablePageAllocator(self.memory, *self.pgtable_pool)
@@ -149,14 +173,19 @@ class Kernel:
 
     # ------------------------------------------------------------------ probe
     async def probe(self) -> None:
-        """arm_smmu_device_probe + reset, its_probe + its_cpu_init, gicv2m_init_one."""
-        feats = await self.smmu.arm_smmu_device_cfg_probe()
-        self.smmu_state.num_cb = feats.num_context_banks
-        self.num_smes = feats.num_mapping_groups
-        await self.smmu.arm_smmu_device_reset()
-        self.smmu_state.after_device_reset(self.smmu.disable_bypass)
-        self.txlog.log("KERNEL", f"arm-smmu: {feats.num_context_banks} context banks, "
-                                 f"{feats.num_mapping_groups} SMRs, ias {feats.ias} oas {feats.oas}")
+        """arm_smmu_device_probe + reset (arm-smmu or arm-smmu-v3), its_probe +
+        its_cpu_init, gicv2m_init_one."""
+        if self.smmu_version == 3:
+            await self._probe_smmuv3()
+        else:
+            feats = await self.smmu.arm_smmu_device_cfg_probe()
+            self.smmu_state.num_cb = feats.num_context_banks
+            self.num_smes = feats.num_mapping_groups
+            await self.smmu.arm_smmu_device_reset()
+            self.smmu_state.after_device_reset(self.smmu.disable_bypass)
+            self.txlog.log("KERNEL", f"arm-smmu: {feats.num_context_banks} context banks, "
+                                     f"{feats.num_mapping_groups} SMRs, ias {feats.ias} "
+                                     f"oas {feats.oas}")
         # ITS
         for off, val in self.its.its_probe_writes():
             await self.writeq(self.map.its_base + off, val)
@@ -175,6 +204,23 @@ class Kernel:
         self.txlog.log("KERNEL", f"GICv2m: MSI_TYPER {typer:#x} -> SPIs [{spi_start}, "
                                  f"{spi_start + nr_spis}), IIDR {iidr:#x}")
 
+    async def _probe_smmuv3(self) -> None:
+        """arm_smmu_device_probe (Linux 6.1): hw_probe, queues, Stream table (2-level,
+        SPLIT 8, as the IDRs allow), arm_smmu_device_reset (CMDQ, CFGI_ALL,
+        TLBI_NSNH_ALL, EVTQ, IRQ_CTRL, SMMUEN)."""
+        rc = await self.smmu.arm_smmu_device_probe()
+        if rc:
+            raise KernelError(f"arm_smmu_device_probe = {rc}")
+        f = self.smmu.feat
+        self.asid_bits = 16 if (f.idr["IDR0"] >> V3.IDR0_ASID16_BIT) & 1 else 8
+        self.smmu_state.after_device_reset(self.smmu)
+        self.txlog.log("KERNEL", f"arm-smmu-v3: {'2-level' if self.smmu.two_level else 'linear'}"
+                                 f" stream table {self.smmu.strtab_base:#x} ({f.sid_bits}-bit "
+                                 f"SIDs), cmdq {self.smmu.cmdq_base:#x} 2^{self.smmu.cmdq_shift}, "
+                                 f"evtq {self.smmu.evtq_base:#x} 2^{self.smmu.evtq_shift}, "
+                                 f"{self.asid_bits}-bit ASIDs, range TLBI {f.range_inv}, "
+                                 f"oas {f.oas}")
+
     async def its_post_commands(self, timeout_polls: int = 2000) -> None:
         """its_post_commands + its_wait_for_range_completion: write GITS_CWRITER,
         poll GITS_CREADR until the ITS has consumed everything."""
@@ -192,7 +238,22 @@ class Kernel:
     # ------------------------------------------------------------------ domains
     def iommu_domain_alloc(self, name: str, *, type: int = D.IOMMU_DOMAIN_DMA) -> KDomain:
         """iommu_domain_alloc + arm_smmu_init_domain_context: first free context
-        bank, ASID = bank index (v4.9), stage-1 io-pgtable."""
+        bank, ASID = bank index (v4.9), stage-1 io-pgtable. v3
+        (arm_smmu_domain_finalise_s1, done here at allocation as for v2): the lowest
+        free ASID from 1 (xa_alloc over [1, 2^asid_bits)), no context bank."""
+        if self.smmu_version == 3:
+            free = [a for a in range(1, 1 << self.asid_bits) if a not in self.asid_used]
+            if not free:
+                raise KernelError("no free ASID (arm_smmu_domain_finalise_s1: -ENOSPC)")
+            asid = free[0]
+            self.asid_used.add(asid)
+            tlb = DeferredTlbOps(None, asid)
+            dom = D.IommuDomain(self.memory, self.pgtable_alloc, ias=48, oas=48, type=type,
+                                name=name)
+            dom.pgtbl.tlb = tlb
+            kd = KDomain(dom, None, asid, tlb)
+            self.kdomains.append(kd)
+            return kd
         free = [i for i in range(self.smmu_state.num_cb) if i not in self.cb_used]
         if not free:
             raise KernelError("no free context bank (arm_smmu_init_domain_context: -ENOSPC)")
@@ -205,12 +266,34 @@ class Kernel:
         self.kdomains.append(kd)
         return kd
 
-    async def _program_context(self, kd: KDomain) -> None:
+    async def _program_context(self, kd: KDomain, kdev: "KDevice") -> None:
         pg = kd.domain.pgtbl
+        if self.smmu_version == 3:
+            await self._write_cd(kd, kdev)
+            return
         await self.smmu.arm_smmu_write_context_bank(kd.cbndx, pg, asid=kd.asid)
         self.smmu_state.contexts[kd.cbndx] = Context(pg.ttbr, pg.tcr, pg.mair, kd.asid)
         self.txlog.log("KERNEL", f"domain {kd.name}: context bank {kd.cbndx} asid {kd.asid} "
                                  f"ttbr {pg.ttbr:#x}")
+
+    async def _write_cd(self, kd: KDomain, kdev: "KDevice") -> None:
+        """arm_smmu_domain_finalise_s1 + arm_smmu_write_ctx_desc (Linux 6.1): the CD
+        from io-pgtable's TCR (T0SZ, TG0, IRGN0, ORGN0, SH0, IPS, EPD1), TTB0, MAIR,
+        the ASID, R | A | ASET | AA64 | V; qwords 1-3, CFGI_CD + SYNC, then qword 0.
+        (6.1 issues CFGI_CD for the domain's masters, none yet at finalise; here for
+        the first one, a harmless extra invalidation.)"""
+        pg = kd.domain.pgtbl
+        tf = pg.tcr_fields
+        kd.cd = ArmSmmuMaster(sid=kdev.sid, asid=kd.asid, ttbr=pg.ttbr, tcr_ips=tf["ips"],
+                              tcr_tsz=tf["tsz"], mair=pg.mair)
+        cd = Cd(t0sz=tf["tsz"], tg0=V3.CD_TG0_4K, irgn0=tf["irgn"], orgn0=tf["orgn"],
+                sh0=tf["sh"], epd0=False, epd1=True, v=True, ips=tf["ips"], aa64=True,
+                r=True, a=True, aset=True, asid=kd.asid, ttb0=pg.ttbr, mair=pg.mair)
+        rc = await self.smmu.arm_smmu_write_ctx_desc(kd.cd, cd)
+        if rc:
+            raise KernelError(f"arm_smmu_write_ctx_desc({kd.name}) = {rc}")
+        self.txlog.log("KERNEL", f"domain {kd.name}: CD {kd.cd.cd_addr:#x} asid {kd.asid} "
+                                 f"ttbr {pg.ttbr:#x} mair {pg.mair:#x}")
 
     def add_device(self, port: int, name: Optional[str] = None,
                    dma_mask: int = D.DMA_BIT_MASK(32)) -> KDevice:
@@ -219,14 +302,32 @@ class Kernel:
             model.name = name
         dev = D.Device(model.name, stream_id=model.sid, dma_mask=dma_mask)
         kdev = KDevice(dev, model)
+        if self.smmu_version == 3 and self.smmu.two_level:
+            # arm_smmu_probe_device -> arm_smmu_init_sid_strtab: the StreamID's L2 table
+            # (STEs abort with disable_bypass) exists from probe on, attached or not
+            self.smmu.arm_smmu_init_l2_strtab(kdev.sid)
         self.kdevices[dev.name] = kdev
         return kdev
 
     async def attach(self, kd: KDomain, kdev: KDevice) -> None:
         """arm_smmu_attach_dev: program the context bank on first use, then the
-        device's stream-map entry (S2CR translate to the bank, SMR = StreamID)."""
+        device's stream-map entry (S2CR translate to the bank, SMR = StreamID).
+        v3 (arm_smmu_attach_dev, 6.1): the CD on first use, then the device's STE
+        (arm_smmu_write_strtab_ent: S1 translate with S1ContextPtr = the CD)."""
         if not kd.devices:
-            await self._program_context(kd)
+            await self._program_context(kd, kdev)
+        if self.smmu_version == 3:
+            m = ArmSmmuMaster(sid=kdev.sid, asid=kd.asid, cd_addr=kd.cd.cd_addr)
+            rc = await self.smmu.arm_smmu_write_strtab_ent(m, kdev.sid)
+            if rc:
+                raise KernelError(f"arm_smmu_write_strtab_ent({kdev.name}) = {rc}")
+            D.iommu_attach_device(kd.domain, kdev.dev)
+            kd.devices.append(kdev)
+            kdev.kdomain = kd
+            self.txlog.log("KERNEL", f"attach {kdev.name} sid={kdev.sid:#06x} -> domain "
+                                     f"{kd.name} (STE {self.smmu.ste_addr(kdev.sid):#x} -> "
+                                     f"CD {kd.cd.cd_addr:#x})")
+            return
         if kdev.sme is None:
             free = [i for i in range(self.num_smes) if i not in self.sme_used]
             if not free:
@@ -245,6 +346,11 @@ class Kernel:
         """Take the device off its domain: its stream-map entry goes back to the
         reset type (fault, with disable_bypass)."""
         kd = kdev.kdomain
+        if self.smmu_version == 3 and kd is not None:
+            # arm_smmu_detach_dev: the STE back to abort (disable_bypass) + CFGI_STE
+            rc = await self.smmu.arm_smmu_write_strtab_ent(None, kdev.sid)
+            if rc:
+                raise KernelError(f"arm_smmu_write_strtab_ent({kdev.name}, detach) = {rc}")
         if kdev.sme is not None:
             await self.smmu.arm_smmu_free_sme(kdev.sme)
             self.smmu_state.smes[kdev.sme] = Sme(0, 0, self.smmu.default_s2cr_type(), 0,
@@ -274,8 +380,40 @@ class Kernel:
             raise KernelError(f"iommu_get_msi_cookie({kd.name}, {base:#x}) = {ret}")
 
     async def tlb_flush(self, kd: KDomain) -> None:
-        """Run the TLB maintenance the last page-table operations queued."""
-        await self.smmu.flush_deferred(kd.tlb)
+        """Run the TLB maintenance the last page-table operations queued. v3: each
+        range as __arm_smmu_tlb_inv_range's TLBI_NH_VA list (range form when IDR3.RIL),
+        CMD_SYNC where io-pgtable asked for a sync (arm_smmu_tlb_inv_range_domain)."""
+        if self.smmu_version != 3:
+            await self.smmu.flush_deferred(kd.tlb)
+            return
+        ents = []
+        for op in kd.tlb.ops:
+            if op[0] == "range":
+                _, iova, size, granule, leaf = op
+                ents += self.smmu.tlb_inv_range_cmds(iova, size, granule, leaf, kd.asid)
+            else:
+                await self._cmdq(ents, "TLBI range")
+                ents = []
+        if ents:
+            await self._cmdq(ents, "TLBI range")
+        kd.tlb.ops.clear()
+
+    async def _cmdq(self, ents, what: str) -> None:
+        rc = await self.smmu.arm_smmu_cmdq_issue_cmdlist(ents, sync=True)
+        if rc:
+            raise KernelError(f"arm-smmu-v3 {what}: arm_smmu_cmdq_issue_cmdlist = {rc}")
+
+    async def tlb_inv_context(self, kd: KDomain) -> None:
+        """Invalidate everything the domain's translations left in the TLB and walk
+        cache: v2 TLBIASID-equivalent (TLBIALL on the bank) + TLBSYNC, v3
+        arm_smmu_tlb_inv_context (TLBI_NH_ASID + CMD_SYNC)."""
+        if self.smmu_version == 3:
+            rc = await self.smmu.arm_smmu_tlb_inv_context(kd.asid)
+            if rc:
+                raise KernelError(f"arm_smmu_tlb_inv_context(asid {kd.asid}) = {rc}")
+        else:
+            await self.smmu.tlbi_all_context(kd.cbndx)
+            await self.smmu.arm_smmu_tlb_sync()
 
     async def domain_free(self, kd: KDomain) -> None:
         """iommu_domain_free for an arm-smmu DMA domain: iommu_put_dma_cookie,
@@ -284,6 +422,17 @@ class Kernel:
         if kd.devices:
             raise KernelError(f"domain {kd.name} freed with devices attached")
         D.iommu_put_dma_cookie(kd.domain)
+        if self.smmu_version == 3:
+            # arm_smmu_domain_free (6.1): free_io_pgtable_ops -> tlb_flush_all =
+            # arm_smmu_tlb_inv_context (TLBI_NH_ASID + SYNC), CD table and ASID freed
+            await self.tlb_inv_context(kd)
+            D.iommu_domain_free(kd.domain)
+            self.asid_used.discard(kd.asid)
+            kd.freed = True
+            self.kdomains.remove(kd)
+            self.txlog.log("KERNEL", f"domain {kd.name} freed: cookie put, TLBI_NH_ASID "
+                                     f"{kd.asid} + CMD_SYNC, CD and ASID released")
+            return
         await self.smmu.arm_smmu_disable_context_bank(kd.cbndx)
         await self.smmu.arm_smmu_tlb_inv_context(kd.cbndx, kd.asid)
         self.smmu_state.contexts.pop(kd.cbndx, None)
@@ -428,6 +577,22 @@ class Kernel:
 
     async def global_fault(self):
         return await self.smmu.arm_smmu_global_fault()
+
+    async def evtq_prod(self) -> int:
+        """v3: EVENTQ_PROD (page 1), where the SMMU has written up to."""
+        return await self.smmu.readl(V3.EVENTQ_PROD)
+
+    def evtq_cons(self) -> int:
+        """v3: the driver's EVENTQ_CONS (what arm_smmu_evtq_thread has consumed)."""
+        return self.smmu.evtq_cons
+
+    async def evtq_read(self) -> list[EventRecord]:
+        """v3 arm_smmu_evtq_thread: every record between CONS and PROD, decoded."""
+        return [EventRecord.from_bytes(r) for r in await self.smmu.arm_smmu_evtq_read()]
+
+    async def gerror_active(self) -> int:
+        """v3: GERROR ^ GERRORN, the global errors not yet acknowledged."""
+        return await self.smmu.readl(V3.GERROR) ^ await self.smmu.readl(V3.GERRORN)
 
     async def wait_cycles(self, n: int) -> None:
         for _ in range(n):

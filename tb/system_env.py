@@ -7,8 +7,10 @@ models (PCI functions that do DMA and write their MSI messages).
     k = Kernel(env)                 # tb/kernel.py: the Linux side
     await k.probe()
 
-One MemoryImage backs the walker RAM, the ITS table RAM and the DMA RAM, and the
-golden model writes page tables and ITS tables into that same image.
+One MemoryImage backs the walker RAM, the SMMUv3 structure/queue RAM (m_axi_smmuq_*:
+Stream table, CDs, command and event queues; idle with SMMU_VERSION 2), the ITS
+table RAM and the DMA RAM, and the golden model writes page tables, SMMUv3
+structures and ITS tables into that same image.
 """
 
 from __future__ import annotations
@@ -49,16 +51,19 @@ class SystemMap:
     device tree / IORT of QEMU's virt machine by default, pymodel.hwdefs.system).
     A run with another map gives msi_system_top the same values as HDL
     parameters (`hdl_parameters`) and this side reads them from $SYSTEM_MAP
-    (JSON), so RTL and kernel agree."""
+    (JSON), so RTL and kernel agree. `smmu_version` is the SMMU the firmware
+    describes (the device tree's "arm,mmu-500"-class arm-smmu node or an
+    "arm,smmu-v3" one): msi_system_top's SMMU_VERSION."""
 
     its_base: int = SYS.ITS_BASE
     gicv2m_base: int = SYS.GICV2M_BASE
     smmu_base: int = SYS.SMMU_BASE
     ram_base: int = SYS.RAM_BASE
     ram_size: int = SYS.RAM_SIZE
+    smmu_version: int = SYS.SMMU_VERSION
 
     FIELDS = {"its_base": "ITS_BASE", "gicv2m_base": "GICV2M_BASE", "smmu_base": "SMMU_BASE",
-              "ram_base": "RAM_BASE", "ram_size": "RAM_SIZE"}
+              "ram_base": "RAM_BASE", "ram_size": "RAM_SIZE", "smmu_version": "SMMU_VERSION"}
 
     @classmethod
     def from_env(cls) -> "SystemMap":
@@ -226,11 +231,21 @@ class SystemEnv:
                               mem=self.memory)
         self.mem_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_mem"), dut.clk, dut.rst,
                               mem=self.mem_faults)
+        # SMMUv3 configuration fetches, command queue reads and event records: the same
+        # image (and the walker's injected read errors: F_STE_FETCH / F_CD_FETCH)
+        self.smmuq_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_smmuq"), dut.clk, dut.rst,
+                                mem=self.ptw_faults)
         # every port of the top and every link inside it: the blocks' ports, less the
-        # ones that are top ports (m_axi_ptw, m_axi_its, lpi, spi, interrupts), and the
-        # two GICv2m links inside the interconnect (CPU bridge, PA decoder lane)
+        # ones that are top ports (m_axi_ptw, m_axi_smmuq, m_axi_its, lpi, spi,
+        # interrupts), and the two GICv2m links inside the interconnect (CPU bridge, PA
+        # decoder lane). The SMMU (v2 or v3) is g_smmu.u_smmu.
+        self.smmu_version = int(dut.SMMU_VERSION.value)
+        if self.smmu_version != self.map.smmu_version:
+            raise ValueError(f"msi_system_top has SMMU_VERSION {self.smmu_version}, the "
+                             f"firmware description (SYSTEM_MAP) says {self.map.smmu_version}")
+        self.smmu_dut = dut.g_smmu.u_smmu
         self.checker = attach_checkers(dut, dut.clk, dut.rst, instances=[
-            (dut.u_smmu, ["s_axil", "s_axi", "m_axi"]), (dut.u_its, ["s_axil", "s_axi"]),
+            (self.smmu_dut, ["s_axil", "s_axi", "m_axi"]), (dut.u_its, ["s_axil", "s_axi"]),
             (dut.u_v2m, ["s_axi"]), dut.u_ic.u_cpu_v2m, (dut.u_ic.u_v2m_arb, ["s_axi"])])
         self.devices = [DeviceModel(self, i) for i in range(NUM_DEV_PORTS)]
         # functional coverage (tb/coverage.py): ITS reference decisions, SMMU internals
@@ -248,6 +263,11 @@ class SystemEnv:
         dut.lpi_ready.value = 0
         dut.spi_ready.value = 0
         cocotb.start_soon(self._drive_irq_ready())
+        # v3 wired interrupts are pulses: count them (the kernel's handler runs per pulse)
+        self.v3_irq_count = {"eventq": 0, "gerror": 0}
+        if self.smmu_version == 3:
+            for name in self.v3_irq_count:
+                cocotb.start_soon(self._count_pulses(name))
         self.dn_mon.callbacks.append(self._log_downstream)
         self.lpi_mon.callbacks.append(
             lambda b: self.txlog.log_beat(
@@ -272,6 +292,12 @@ class SystemEnv:
             self.dut.lpi_ready.value = int(self.rng.random() >= p)
             self.dut.spi_ready.value = int(self.rng.random() >= p)
 
+    async def _count_pulses(self, name: str) -> None:
+        sig = getattr(self.dut, f"smmu_irq_{name}")
+        while True:
+            await RisingEdge(sig)
+            self.v3_irq_count[name] += 1
+
     def set_backpressure(self, p: float) -> None:
         """Random pauses with probability p on every channel of every memory and
         device model and on the interrupt outputs (0 turns them off)."""
@@ -280,7 +306,7 @@ class SystemEnv:
         for m in self.dev_axi:
             chans += [m.write_if.aw_channel, m.write_if.w_channel, m.write_if.b_channel,
                       m.read_if.ar_channel, m.read_if.r_channel]
-        for r in (self.its_ram, self.mem_ram):
+        for r in (self.its_ram, self.mem_ram, self.smmuq_ram):
             chans += [r.write_if.aw_channel, r.write_if.w_channel, r.write_if.b_channel,
                       r.read_if.ar_channel, r.read_if.r_channel]
         chans += [self.ptw_ram.ar_channel, self.ptw_ram.r_channel]

@@ -2,8 +2,11 @@
 what must be observed, and this checks it.
 
 Prediction chain for one write from a device with StreamID `sid` to `addr`:
-  tb.smmu_model.SmmuState.predict   stream match, stage-1 walk over the shared
+  tb.smmu_model.SmmuState.predict   (SMMUv2) stream match, stage-1 walk over the shared
                                     memory image -> forward (PA, AxCACHE) or fault
+  tb.smmuv3_state.Smmuv3State       (SMMUv3) pymodel.smmuv3's reference: Stream table,
+                                    STE, CD, the same walk -> forward or terminate with
+                                    the exact event record (or none)
   pa_target (pymodel.hwdefs.system) the PA decoder: ITS frame / GICv2m / RAM / DECERR
   pymodel.its.ItsReference.translate  (DeviceID = sid, EventID = data) -> LPI or drop
   pymodel.gicv2m.V2mReference.setspi  data -> SPI or drop
@@ -11,8 +14,10 @@ Prediction chain for one write from a device with StreamID `sid` to `addr`:
 Checked: the AXI response the device sees; the downstream (physical) address
 beat with its StreamID and AxCACHE; every interrupt the ITS / GICv2m raises
 matches exactly one predicted interrupt and every predicted one arrives (once);
-SMMU fault records (FSR bit, FAR, FSYNR0 / GFSR, GFAR, GFSYNR) read back by the
-kernel's fault handler; DMA data lands at (or is read from) the predicted PA.
+SMMU fault records (v2: FSR bit, FAR, FSYNR0 / GFSR, GFAR, GFSYNR; v3: the event
+record in the event queue, every field, and the event interrupt; or no record where
+the architecture writes none) read back by the kernel's fault handler; DMA data lands
+at (or is read from) the predicted PA.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from pymodel.hwdefs import its as ITSH
 from pymodel.hwdefs import smmu as S
 from pymodel.its import Drop, Lpi
 from tb.smmu_model import ContextFault, GlobalFault, Outcome
+from tb.smmuv3_state import EventFault
 from tb import coverage as cov
 from tb.system_env import RESP_NAMES, DeviceModel
 from tb.timeouts import wait_named
@@ -61,6 +67,8 @@ class Prediction:
             if isinstance(f, GlobalFault):
                 return (f"SMMU global fault GFSR bit {f.gfsr_bit} GFAR={f.far:#x} "
                         f"sid={f.sid:#06x}")
+            if isinstance(f, EventFault):
+                return f"SMMUv3 terminates resp={o.resp}: {f}"
             return f"SMMU terminates: {o.describe()}"
         s = f"pa={o.pa:#x} -> {self.target}"
         if self.irq:
@@ -233,6 +241,9 @@ class SystemScoreboard:
         """After a write the model says faults: the fault interrupt rises and the
         kernel's handler reads back exactly the predicted record."""
         f = p.outcome.fault
+        if isinstance(f, EventFault):
+            await self._check_event(p, f, timeout_us)
+            return
         if isinstance(f, ContextFault):
             async def irq():
                 while not (self.env.irq_context() >> f.cb) & 1:
@@ -268,7 +279,52 @@ class SystemScoreboard:
         cov.sample_fault_of(f)
         self.stats.add("fault_records")
 
+    async def _check_event(self, p: Prediction, f: EventFault, timeout_us: float) -> None:
+        """SMMUv3: the event queue gains exactly the predicted record (every field, as
+        EventRecord decodes it) and the wired event interrupt pulses; or, where the
+        architecture records nothing, no record and no pulse appear."""
+        k, env = self.k, self.env
+        seen_irqs = self._evtq_irqs_checked
+        if f.event is not None:
+            async def prod_moves():
+                while await k.evtq_prod() & self._evtq_mask() == k.evtq_cons() & self._evtq_mask():
+                    await ClockCycles(env.dut.clk, 4)
+            await wait_named(prod_moves(), f"EVENTQ_PROD to pass a record for {p.describe()}",
+                             timeout_us)
+            want = [f.event]
+        else:
+            await ClockCycles(env.dut.clk, 50)     # a record would be written by now
+            want = []
+        got = await k.evtq_read()
+        if got != want:
+            raise ScoreboardError(f"sid={p.sid:#06x} addr={p.addr:#x}: event queue holds "
+                                  f"{[str(g) for g in got]}, predicted {[str(w) for w in want]}")
+        irqs = env.v3_irq_count["eventq"] - seen_irqs
+        self._evtq_irqs_checked = env.v3_irq_count["eventq"]
+        if bool(irqs) != bool(want):
+            raise ScoreboardError(f"sid={p.sid:#06x} addr={p.addr:#x}: {irqs} event interrupt "
+                                  f"pulses for {len(want)} predicted records")
+        self.txlog.log("FAULT", f"v3 event queue: {got[0] if got else 'no record'} "
+                                f"sid={p.sid:#06x} resp={RESP_NAMES.get(p.resp, p.resp)} "
+                                "(as predicted)")
+        self.faults_seen.append(f)
+        self.stats.add("fault_records")     # checked, with its record or its absence
+
+    _evtq_irqs_checked = 0
+
+    def _evtq_mask(self) -> int:
+        """Index + wrap bits of the event queue's PROD/CONS (OVFLG excluded)."""
+        return (2 << self.k.smmu.evtq_shift) - 1
+
     async def expect_no_fault_pending(self) -> None:
+        if self.k.smmu_version == 3:
+            prod = await self.k.evtq_prod()
+            gerr = await self.k.gerror_active()
+            if prod & self._evtq_mask() != self.k.evtq_cons() & self._evtq_mask() or gerr:
+                raise ScoreboardError(
+                    f"SMMUv3 event record or global error without a predicted fault: "
+                    f"EVENTQ_PROD={prod:#x} CONS={self.k.evtq_cons():#x} GERROR^GERRORN={gerr:#x}; "
+                    f"records {[str(r) for r in await self.k.evtq_read()]}")
         if self.env.irq_context() or self.env.irq_global():
             raise ScoreboardError(f"SMMU fault interrupt raised without a predicted fault: "
                                   f"irq_context={self.env.irq_context():#x} "

@@ -1,10 +1,13 @@
 """End-to-end system scenarios on msi_system_top (issue 5).
 
-Every test boots the system the way Linux does (tb/kernel.py: arm-smmu probe and
-reset, ITS probe and collections, GICv2m MSI_TYPER), attaches devices to DMA
+Every test boots the system the way Linux does (tb/kernel.py: arm-smmu or, with
+SMMU_VERSION 3, arm-smmu-v3 probe and reset, ITS probe and collections, GICv2m
+MSI_TYPER), attaches devices to DMA
 domains, composes MSIs through pymodel's compose + iommu_dma_map_msi_msg, lets
 the device models write them, and checks every observable against the golden
-model (tb/system_scoreboard.py). Seeds: SEED=n replays.
+model (tb/system_scoreboard.py). Seeds: SEED=n replays. Every scenario runs on
+both SMMUs (tests/test_system.py); an SMMU fault is checked as the v2 fault
+registers or the v3 event record, whichever the system has.
 """
 
 from __future__ import annotations
@@ -248,9 +251,9 @@ async def iova_exhausted_msi_fails(dut, kernel, stats):
 async def teardown_put_cookie_tlb_invalidate(dut, stats):
     """Teardown: unmap a buffer (TLBIVA + sync), detach, iommu_put_dma_cookie +
     domain free (SCTLR off, TLBIASID + sync). After it, the old MSI and DMA
-    addresses fault: first as an unmatched stream (global fault), then, with the
-    device in a new domain that reuses the same context bank and ASID, as
-    translation faults: no stale TLB entry is used. A new MSI works again; after
+    addresses fault: first as an unmatched stream (v2 global fault; v3 STE abort,
+    no record), then, with the device in a new domain that reuses the same context
+    bank (v2) and ASID, as translation faults: no stale TLB entry is used. A new MSI works again; after
     its_free_device (MAPD V=0) the ITS drops it (no stale translation cache)."""
     env, k, sb = await boot(dut, stats, "teardown_put_cookie_tlb_invalidate")
     kd = k.iommu_domain_alloc("old")
@@ -275,7 +278,7 @@ async def teardown_put_cookie_tlb_invalidate(dut, stats):
     await sb.check_fault(p)
     await sb.dma_read(kdev.model, iova_keep, 32)       # its neighbour is untouched
     # detach and free the domain
-    cb_old = kd.cbndx
+    cb_old, asid_old = kd.cbndx, kd.asid
     await k.detach(kdev)
     await k.domain_free(kd)
     check(kd.domain.iova_cookie is None, "cookie still present after iommu_put_dma_cookie")
@@ -285,8 +288,9 @@ async def teardown_put_cookie_tlb_invalidate(dut, stats):
         await sb.check_fault(p)
     # a new domain takes the same context bank and ASID; the old IOVAs must miss
     kd2 = k.iommu_domain_alloc("new")
-    check(kd2.cbndx == cb_old and kd2.asid == cb_old,
-          f"new domain got CB{kd2.cbndx}/ASID{kd2.asid}, expected the freed CB{cb_old}")
+    check(kd2.cbndx == cb_old and kd2.asid == asid_old,
+          f"new domain got CB{kd2.cbndx}/ASID{kd2.asid}, expected the freed "
+          f"CB{cb_old}/ASID{asid_old}")
     k.iommu_dma_setup(kd2)
     await k.attach(kd2, kdev)
     for v in vecs:
@@ -736,7 +740,8 @@ async def msi_64bit_iova(dut, stats):
 async def bus_errors(dut, stats):
     """Bus errors on the system's memory ports: a walker read of the MSI page's
     leaf descriptor answering SLVERR (after TLBIALL, so the SMMU must walk)
-    gives the predicted external fault (FSR.EF, FSYNR0.PTWF) and no interrupt,
+    gives the predicted external fault (v2 FSR.EF, FSYNR0.PTWF; v3 F_WALK_EABT
+    with the descriptor's address) and no interrupt,
     and the MSI works again once the error is gone; a DMA write / read whose RAM
     beat answers SLVERR returns SLVERR to the device through the SMMU."""
     env, k, sb = await boot(dut, stats, "bus_errors")
@@ -751,16 +756,14 @@ async def bus_errors(dut, stats):
     # walker bus error on the MSI page's leaf descriptor
     leaf = kd.domain.pgtbl.leaf_pte_addr(v.msg.address)
     env.ptw_faults.read_error_addrs.add(leaf)
-    await k.smmu.tlbi_all_context(kd.cbndx)
-    await k.smmu.arm_smmu_tlb_sync()
+    await k.tlb_inv_context(kd)
     p = await sb.msi(kdev.model, v.msg, "leaf descriptor read fails")
     check(not p.outcome.forward and p.outcome.fault.kind.name == "EXTERNAL",
           f"walker bus error predicted {p.describe()}")
     await sb.check_fault(p)
     check(any(kind == "read" for kind, _a, _b in env.ptw_faults.hits), "injected error never hit")
     env.ptw_faults.clear()
-    await k.smmu.tlbi_all_context(kd.cbndx)
-    await k.smmu.arm_smmu_tlb_sync()
+    await k.tlb_inv_context(kd)
     await sb.msi(kdev.model, v.msg, "error cleared")
     # DMA data bus errors
     env.mem_faults.write_error_addrs.add(phys + 0x40)

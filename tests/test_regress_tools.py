@@ -192,8 +192,8 @@ def test_layout_is_generated_from_the_design_and_up_to_date():
     begins = re.findall(r"^@([0-9a-f]+)\n-(.*)$", text, re.M)
     opened = [t for f, t in begins if int(f, 16) == gen_gtkw.GRP_BEGIN | gen_gtkw.BLANK]
     assert opened == [first]
-    for sig in ("u_smmu.u_core.t_a_hit", "u_smmu.u_core.u_ptw.state[1:0]",
-                "u_smmu.u_core.u_ptw.w_level[1:0]", "u_smmu.u_core.u_ptw.wc_hit",
+    for sig in ("g_smmu.u_smmu.u_core.t_a_hit", "g_smmu.u_smmu.u_core.u_ptw.state[1:0]",
+                "g_smmu.u_smmu.u_core.u_ptw.w_level[1:0]", "g_smmu.u_smmu.u_core.u_ptw.wc_hit",
                 "u_its.u_cmd.state[3:0]", "u_its.u_cmd.creadr[14:0]", "u_its.u_xlate.hit"):
         assert f"msi_system_top.{sig}\n" in text, sig
 

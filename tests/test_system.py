@@ -1,7 +1,11 @@
 """System co-simulation scenarios on msi_system_top (cocotb module tests/cocotb_system.py).
 
 One pytest test per cocotb scenario (own build directory, so xdist spreads them);
-`make regress SEEDS=N` parametrizes them over seeds.
+`make regress SEEDS=N` parametrizes them over seeds. Every test runs on both SMMUs:
+smmu=v3 (msi_system_top SMMU_VERSION=3, smmu_v3 driven as Linux 6.1's arm-smmu-v3)
+and smmu=v2 (smmu_tlb, arm-smmu); one build directory per version. SYSTEM_SMMU=3
+(what `make sim` sets by default) or =2 keeps one of them; unset or "2,3" runs both
+(`make test`, `make regress`).
 """
 
 import os
@@ -19,7 +23,32 @@ from tb.system_regress import seed_id, system_seeds
 MUTANT = os.environ.get("SYSTEM_MUTANT", "0") not in ("", "0")
 
 
-def run_system(**kw):
+def smmu_versions() -> list[int]:
+    """The SMMU versions to run: $SYSTEM_SMMU ("3", "2" or "2,3"), both by default."""
+    text = os.environ.get("SYSTEM_SMMU", "").strip()
+    versions = [int(v) for v in text.split(",") if v.strip()] if text else [3, 2]
+    bad = [v for v in versions if v not in (2, 3)]
+    if bad:
+        raise ValueError(f"SYSTEM_SMMU={text!r}: SMMU version {bad[0]} (want 2, 3 or 2,3)")
+    return versions
+
+
+SMMU_VERSIONS = smmu_versions()
+
+
+def smmu_id(version: int) -> str:
+    return f"smmu{version}"
+
+
+def run_system(*, smmu: int, smap=None, **kw):
+    """run_system with the SMMU version given to the RTL (SMMU_VERSION) and, as the
+    firmware description, to the kernel layer ($SYSTEM_MAP)."""
+    from dataclasses import replace
+
+    from tb.system_env import SystemMap
+    smap = replace(smap or SystemMap(), smmu_version=smmu)
+    kw["parameters"] = {**kw.get("parameters", {}), "SMMU_VERSION": smmu}
+    kw["extra_env"] = {**kw.get("extra_env", {}), "SYSTEM_MAP": smap.to_json()}
     if MUTANT:
         kw["parameters"] = {**kw.get("parameters", {}), "DEV1_SID": 0x0011}
         kw["repro_env"] = {"SYSTEM_MUTANT": "1"}
@@ -55,9 +84,10 @@ SCENARIOS = [
 @pytest.mark.sim
 @pytest.mark.parametrize("seed", system_seeds(), ids=seed_id)
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.replace("/", "-"))
-def test_system(scenario, seed):
-    run_system(toplevel="msi_system_top", sources=SYSTEM_SOURCES, test_module="cocotb_system",
-               testcase=scenario, seed=seed)
+@pytest.mark.parametrize("smmu", SMMU_VERSIONS, ids=smmu_id)
+def test_system(smmu, scenario, seed):
+    run_system(smmu=smmu, toplevel="msi_system_top", sources=SYSTEM_SOURCES,
+               test_module="cocotb_system", testcase=scenario, seed=seed)
 
 
 RANDOM_RUNS = 4
@@ -70,11 +100,12 @@ RANDOM_PARAMS = {"default": {}, "smalltlb": {"TLB_ENTRIES": 8, "WALK_CACHE_ENTRI
 @pytest.mark.parametrize("seed", system_seeds(), ids=seed_id)
 @pytest.mark.parametrize("run", range(RANDOM_RUNS))
 @pytest.mark.parametrize("config", sorted(RANDOM_PARAMS))
-def test_system_random(config, run, seed):
+@pytest.mark.parametrize("smmu", SMMU_VERSIONS, ids=smmu_id)
+def test_system_random(smmu, config, run, seed):
     # run_index folds `run` into the simulation seed: under one SEED the runs differ
-    run_system(toplevel="msi_system_top", sources=SYSTEM_SOURCES, test_module="cocotb_system",
-               testcase="random_system", seed=seed, run_index=run,
-               parameters=RANDOM_PARAMS[config])
+    run_system(smmu=smmu, toplevel="msi_system_top", sources=SYSTEM_SOURCES,
+               test_module="cocotb_system", testcase="random_system", seed=seed,
+               run_index=run, parameters=RANDOM_PARAMS[config])
 
 
 # Another memory map, given to the RTL as parameters and to the kernel layer as the
@@ -88,9 +119,10 @@ ALT_MAP_SCENARIOS = ["doorbells_many_devices/chip=its/backpressure=0.0",
 @pytest.mark.sim
 @pytest.mark.parametrize("seed", system_seeds(), ids=seed_id)
 @pytest.mark.parametrize("scenario", ALT_MAP_SCENARIOS, ids=lambda s: s.replace("/", "-"))
-def test_system_alt_map(scenario, seed):
+@pytest.mark.parametrize("smmu", SMMU_VERSIONS, ids=smmu_id)
+def test_system_alt_map(smmu, scenario, seed):
     from tb.system_env import SystemMap
-    smap = SystemMap(**ALT_MAP)
-    run_system(toplevel="msi_system_top", sources=SYSTEM_SOURCES, test_module="cocotb_system",
-               testcase=scenario, seed=seed, parameters=smap.hdl_parameters(),
-               extra_env={"SYSTEM_MAP": smap.to_json()})
+    smap = SystemMap(**ALT_MAP, smmu_version=smmu)
+    run_system(smmu=smmu, smap=smap, toplevel="msi_system_top", sources=SYSTEM_SOURCES,
+               test_module="cocotb_system", testcase=scenario, seed=seed,
+               parameters=smap.hdl_parameters())

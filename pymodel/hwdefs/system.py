@@ -11,7 +11,10 @@ GICV2M_SPI_COUNT = 64
 ITS_BASE = 0x0808_0000         # VIRT_GIC_ITS: control frame; translation frame at +64 KiB
 ITS_SIZE = 0x0002_0000
 SMMU_BASE = 0x0905_0000        # VIRT_SMMU register space
-SMMU_SIZE = 0x0002_0000
+SMMU_SIZE = 0x0002_0000        # 128 KiB: SMMUv3 pages 0 and 1; SMMUv2 (smmu_tlb) decodes the same
+# which SMMU msi_system_top instantiates by default: 2 = smmu_tlb (SMMUv2, arm-smmu),
+# 3 = smmu_v3 (SMMUv3, arm-smmu-v3; QEMU virt's only SMMU). The system tests run both.
+SMMU_VERSION = 2
 RAM_BASE = 0x4000_0000         # VIRT_MEM
 RAM_SIZE = 0x4000_0000         # 1 GiB modelled
 
