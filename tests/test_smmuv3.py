@@ -37,7 +37,8 @@ SMALL_SETS = {
 }
 SMALL_TESTS = ["translation_faults_exact", "cfgi_and_tlbi_vs_caching",
                "random_multi_stream/pressure=False", "random_multi_stream/pressure=True",
-               "sync_ordering_under_traffic"]
+               "sync_ordering_under_traffic", "concurrent_random_workers/pressure=False",
+               "concurrent_random_workers/pressure=True"]
 
 
 @pytest.mark.sim
