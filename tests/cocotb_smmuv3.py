@@ -694,7 +694,8 @@ async def concurrent_random_workers(dut, pressure):
     windows[0x26] = 0x4B00_0000                         # abort STE (disable_bypass)
     await drv.arm_smmu_write_strtab_ent(None, 0x27, Ste(v=False))
     windows[0x27] = 0x4C00_0000
-    windows[0x305] = 0x4D00_0000                        # no L2 table: C_BAD_STREAMID
+    if drv.two_level:
+        windows[0x305] = 0x4D00_0000                    # no L2 table: C_BAD_STREAMID
     expected_events: Counter = Counter()
     errors = []
     n = int(os.environ.get("SMMUV3_RANDOM_TXNS", "30"))
