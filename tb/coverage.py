@@ -24,6 +24,7 @@ from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_db
 
 from pymodel.hwdefs import its as ITSH
 from pymodel.hwdefs import smmu as S
+from pymodel.hwdefs import smmuv3 as V3H
 from pymodel.its import DROP_COUNTERS
 from pymodel.kversion import PRESETS
 
@@ -76,6 +77,8 @@ BP_CHANNELS = ["dev", "mem", "its_mem", "ptw", "irq", "up", "dn"]
 BURST_LENS = ["1", "2-4", "5-16", "17-256"]
 BURST_SIZES = [1, 2, 4, 8]
 ALIGNMENTS = ["4KiB", "64B", "size", "unaligned"]
+V3_EVENTS = ["none"] + sorted(n[len("EVT_"):] for n in dir(V3H)
+                             if n.startswith(("EVT_F_", "EVT_C_")))
 
 
 def bp_level(p: float) -> str:
@@ -109,6 +112,13 @@ def _fault(kind, level, direction):
 
 @CoverPoint("top.smmu.global_fault", bins=list(GLOBAL_FAULTS.values()))
 def _global_fault(name):
+    pass
+
+
+@CoverPoint("top.smmuv3.event", xf=lambda e, d: e, bins=V3_EVENTS)
+@CoverPoint("top.smmuv3.direction", xf=lambda e, d: d, bins=DIRECTIONS)
+@CoverCross("top.smmuv3.event_x_direction", items=["top.smmuv3.event", "top.smmuv3.direction"])
+def _v3_event(event, direction):
     pass
 
 
@@ -207,6 +217,14 @@ def sample_outcome(out, beats: int, size_bytes: int, addr: int) -> None:
 def sample_global_fault(gfsr_bit: int) -> None:
     if gfsr_bit in GLOBAL_FAULTS:
         _global_fault(GLOBAL_FAULTS[gfsr_bit])
+
+
+def sample_v3_event(record, write: bool) -> None:
+    """An SMMUv3 event record (pymodel.smmuv3.EventRecord) the scoreboard matched in the
+    event queue, or None where the architecture records nothing, for a write or read."""
+    names = {getattr(V3H, n): n[len("EVT_"):] for n in dir(V3H) if n.startswith(("EVT_F_", "EVT_C_"))}
+    name = "none" if record is None else names.get(record.type, "none")
+    _v3_event(name, "write" if write else "read")
 
 
 def sample_stream(outcome: str) -> None:

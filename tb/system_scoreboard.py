@@ -214,14 +214,15 @@ class SystemScoreboard:
         return p
 
     async def dma_read(self, model: DeviceModel, iova: int, length: int,
-                       size: Optional[int] = None) -> Prediction:
+                       size: Optional[int] = None, prot: int = 0b010) -> Prediction:
+        """A device DMA read, checked; `prot` is its AxPROT (bit 2: instruction fetch)."""
         if (iova & 0xFFF) + length > 0x1000:
             raise ValueError(f"DMA read {iova:#x}+{length} crosses a 4 KiB page")
-        p = self.predict(model.sid, iova, write=False, length=length)
+        p = self.predict(model.sid, iova, write=False, length=length, prot=prot)
         self._expect(p)
         expect = (self.env.memory.read(p.outcome.pa, length)
                   if p.outcome.forward and p.target == "ram" and p.resp == RESP_OKAY else None)
-        issue = model.dma_read(iova, length) if size is None else \
+        issue = model.dma_read(iova, length, prot=prot) if size is None else \
             self._narrow_read(model, iova, length, size)
         r = await wait_named(issue, f"{model.name} DMA read {iova:#x}", 200)
         self.stats.add("transactions")
@@ -308,6 +309,7 @@ class SystemScoreboard:
                                 f"sid={p.sid:#06x} resp={RESP_NAMES.get(p.resp, p.resp)} "
                                 "(as predicted)")
         self.faults_seen.append(f)
+        cov.sample_v3_event(f.event, p.write)
         self.stats.add("fault_records")     # checked, with its record or its absence
 
     _evtq_irqs_checked = 0

@@ -17,7 +17,8 @@ import cocotb
 from cocotb.triggers import RisingEdge
 
 from pymodel.hwdefs import its as ITSH
-from pymodel.kernel import DMA_ERROR_CODE, IOMMU_READ, IOMMU_WRITE
+from pymodel.hwdefs import lpae as L
+from pymodel.kernel import DMA_ERROR_CODE, IOMMU_NOEXEC, IOMMU_READ, IOMMU_WRITE
 from pymodel.msi import MsiMsg
 from tb.kernel import Kernel
 from tb.system_env import SystemEnv
@@ -100,6 +101,79 @@ async def coverage_closure(dut, stats):
     await sb.check_fault(p)
     p = await sb.dma_read(dev0.model, fiova + 0x100, 8)
     await sb.check_fault(p)
+    # external aborts on the walker's read of each level's descriptor (the SMMU walks
+    # from level 0: 48-bit IAS), for a write and a read
+    drv = k.smmu
+
+    async def flush_all():
+        await drv.tlbi_allnsnh()
+        await drv.arm_smmu_tlb_sync()
+
+    reads = k.smmu_state.predict(dev0.sid, iova0, write=False).xlate.reads
+    for level, desc_addr in enumerate(reads):
+        for write in (True, False):
+            env.ptw_faults.read_error_addrs.add(desc_addr)
+            await flush_all()
+            p = (await sb.dma_write(dev0.model, iova0 + 0x20, b"\xE1" * 8) if write
+                 else await sb.dma_read(dev0.model, iova0 + 0x20, 8))
+            f = p.outcome.fault
+            check(f is not None and f.kind.name == "EXTERNAL" and f.level == level,
+                  f"walker abort at level {level} predicted {p.describe()}")
+            await sb.check_fault(p)
+            env.ptw_faults.clear()
+    await flush_all()
+    # 1 GiB and 2 MiB read-only blocks (io-pgtable picks block sizes for aligned
+    # mappings, as iommu_map does), and the 4 KiB page: permission faults at levels
+    # 1, 2, 3 for a write; access-flag faults at each level once AF is cleared in the
+    # descriptor (a hand-edited PTE, read by the golden walker and the RTL alike)
+    kd410 = doms["d410"]
+    ro_page = k.alloc_buffer(4096)
+    ro_iova = k.dma_map(dev0, ro_page, 4096, IOMMU_READ)
+    check(ro_iova != DMA_ERROR_CODE, "read-only dma_map failed")
+    blk2m = k.alloc_buffer(0x20_0000, align=0x20_0000)
+    leaves = [(3, ro_iova)]
+    if kd410.domain.iommu_map(0x2_0000_0000, blk2m, 0x20_0000, IOMMU_READ) == 0:
+        leaves.append((2, 0x2_0000_0000))
+    if kd410.domain.iommu_map(0x40_0000_0000, k.map.ram_base & ~((1 << 30) - 1), 1 << 30,
+                              IOMMU_READ) == 0:
+        leaves.append((1, 0x40_0000_0000))
+    for level, va_ in leaves:
+        lvl, pte = kd410.domain.pgtbl.leaf_pte(va_)
+        check(lvl == level, f"mapping at {va_:#x} is a level-{lvl} leaf, expected {level}")
+        p = await sb.dma_write(dev0.model, va_ + 0x80, b"\xA5" * 8)
+        check(p.outcome.fault is not None and p.outcome.fault.kind.name == "PERMISSION",
+              f"write to a read-only level-{level} leaf predicted {p.describe()}")
+        await sb.check_fault(p)
+        await sb.dma_read(dev0.model, va_ + 0x80, 8)
+        addr = kd410.domain.pgtbl.leaf_pte_addr(va_)
+        af = 1 << L.PTE_AF_BIT
+        k.memory.write(addr, (pte & ~af).to_bytes(8, "little"))
+        await flush_all()
+        for write in (False, True):
+            p = (await sb.dma_write(dev0.model, va_ + 0x88, b"\xA6" * 8) if write
+                 else await sb.dma_read(dev0.model, va_ + 0x88, 8))
+            check(p.outcome.fault is not None, f"AF clear at level {level}: {p.describe()}")
+            await sb.check_fault(p)
+        k.memory.write(addr, pte.to_bytes(8, "little"))
+        await flush_all()
+    # execute-never (IOMMU_NOEXEC) page / 2 MiB / 1 GiB blocks: an instruction-fetch
+    # read (AxPROT[2]) is a permission fault for a read at levels 3, 2, 1
+    xn = IOMMU_READ | IOMMU_NOEXEC
+    xn_leaves = []
+    pg = k.alloc_buffer(4096)
+    if kd410.domain.iommu_map(0x3_0000_0000, pg, 4096, xn) == 0:
+        xn_leaves.append((3, 0x3_0000_0000))
+    if kd410.domain.iommu_map(0x3_0020_0000, blk2m, 0x20_0000, xn) == 0:
+        xn_leaves.append((2, 0x3_0020_0000))
+    if kd410.domain.iommu_map(0x41_0000_0000, k.map.ram_base & ~((1 << 30) - 1), 1 << 30, xn) == 0:
+        xn_leaves.append((1, 0x41_0000_0000))
+    check(len(xn_leaves) == 3, f"execute-never mappings: {xn_leaves}")
+    for level, va_ in xn_leaves:
+        p = await sb.dma_read(dev0.model, va_ + 0x40, 8, prot=0b110)
+        check(p.outcome.fault is not None and p.outcome.fault.kind.name == "PERMISSION"
+              and p.outcome.fault.level == level,
+              f"instruction fetch from an XN level-{level} leaf predicted {p.describe()}")
+        await sb.check_fault(p)
     # ITS: INT (raises the event's LPI), CLEAR, INV, INVALL on a mapped event
     kits = kdevs[2]
     v = vecs[kits.name][0]
