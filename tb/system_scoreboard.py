@@ -322,10 +322,13 @@ class SystemScoreboard:
         if self.k.smmu_version == 3:
             prod = await self.k.evtq_prod()
             gerr = await self.k.gerror_active()
-            if prod & self._evtq_mask() != self.k.evtq_cons() & self._evtq_mask() or gerr:
+            gerr_irqs = self.env.v3_irq_count["gerror"]
+            if prod & self._evtq_mask() != self.k.evtq_cons() & self._evtq_mask() or gerr \
+                    or gerr_irqs:
                 raise ScoreboardError(
                     f"SMMUv3 event record or global error without a predicted fault: "
-                    f"EVENTQ_PROD={prod:#x} CONS={self.k.evtq_cons():#x} GERROR^GERRORN={gerr:#x}; "
+                    f"EVENTQ_PROD={prod:#x} CONS={self.k.evtq_cons():#x} GERROR^GERRORN={gerr:#x} "
+                    f"({gerr_irqs} GERROR interrupt pulses); "
                     f"records {[str(r) for r in await self.k.evtq_read()]}")
         if self.env.irq_context() or self.env.irq_global():
             raise ScoreboardError(f"SMMU fault interrupt raised without a predicted fault: "
