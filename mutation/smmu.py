@@ -146,9 +146,10 @@ MUTANTS = [
     Mutant("F30", "back-pressure: a terminated B dropped without BREADY", _WR,
            "if (fault_send && s_bready)", "if (fault_send)"),
     # ---- other classes
-    Mutant("F31", "reset: BVALID not held low before the first clock edge", _TOP,
-           "assign s_axi_bvalid      = s_axi_bvalid_q && !rst;",
-           "assign s_axi_bvalid      = s_axi_bvalid_q;"),
+    # (the VALID gating in reset, hdl/smmu_tlb.v, is not mutated: the protocol checker
+    # deliberately accepts X at the first reset edge, so no test can see it go)
+    Mutant("F31", "reset: sCR0 resets with CLIENTPD clear (no global bypass)", _REGS,
+           "scr0_r <= `SMMU_SCR0_RESET;", "scr0_r <= 32'd0;"),
     Mutant("F32", "walk: leaf handed to B without the block offset", _CORE,
            "assign b_pa    = b_fwd ? ((f_pa & f_keep) | (b_va[47:12] & ~f_keep)) : t_b_pa;",
            "assign b_pa    = b_fwd ? f_pa : t_b_pa;"),
