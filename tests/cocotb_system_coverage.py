@@ -1,11 +1,11 @@
 """System scenario aimed at functional-coverage holes that the other scenarios
 leave (tb/coverage.py, docs/system.md "Functional coverage"): kernel flavours
 v4.10 and v6.1 on both irqchips, a message written to memory, narrow and
-unaligned bursts, a level-2 translation fault in both directions, StreamID bypass
+unaligned bursts, translation faults at every level in both directions, walker
+aborts, permission and access-flag faults at levels 1-3, StreamID bypass
 (disable_bypass off, a detached device), ITS INT / CLEAR / INV / INVALL, a
 doorbell dropped by a disabled ITS, every TLBI kind on a warm TLB and the TLBIASID
-of a domain teardown. Every
-transaction still goes through the scoreboard (tb/system_scoreboard.py), which
+of a domain teardown. Every transaction still goes through the scoreboard (tb/system_scoreboard.py), which
 checks it against the golden model as in tests/cocotb_system.py.
 """
 
@@ -41,15 +41,17 @@ async def boot_bypass(dut, stats, name: str):
 
 
 def fault_iova(k: Kernel, sid: int, near: int, level: int) -> int:
-    """An IOVA in `near`'s 1 GiB region whose walk the golden model says ends in a
-    translation fault at `level` (a hole in a level-`level` table)."""
-    region = near & ~((1 << 30) - 1)
-    for i in range(512):
-        iova = region + (i << 21) + 0x40
-        out = k.smmu_state.predict(sid, iova, write=True)
-        f = out.fault
-        if f is not None and getattr(f, "level", None) == level:
-            return iova
+    """An IOVA near `near` whose walk the golden model says ends in a translation
+    fault at `level` (an empty entry in a level-`level` table): stepped by that
+    level's block size from `near`, so the tables above are the mapped ones."""
+    step = 1 << (12 + 9 * (3 - level))
+    for i in range(1, 512):
+        for iova in (near + i * step, near - i * step):
+            if not 0 <= iova < (1 << 48):
+                continue
+            f = k.smmu_state.predict(sid, iova, write=True).fault
+            if f is not None and f.kind.name == "TRANSLATION" and f.level == level:
+                return iova
     raise AssertionError(f"no level-{level} translation fault near {near:#x}")
 
 
@@ -95,12 +97,14 @@ async def coverage_closure(dut, stats):
     p = await sb.msi(dev0.model, MsiMsg(iova0 & 0xFFFF_FFFC, iova0 >> 32, 0x5A5A), "to memory")
     check(p.target == "ram", f"message into a DMA buffer routed to {p.target}")
     check(k.memory.read(phys0, 4) == (0x5A5A).to_bytes(4, "little"), "message not in memory")
-    # level-2 translation faults (a hole in a level-2 table), write and read
-    fiova = fault_iova(k, dev0.sid, iova0, 2)
-    p = await sb.dma_write(dev0.model, fiova, b"\xEE" * 8)
-    await sb.check_fault(p)
-    p = await sb.dma_read(dev0.model, fiova + 0x100, 8)
-    await sb.check_fault(p)
+    # translation faults at every level (an empty entry in a level-0..3 table), for a
+    # write and a read
+    for level in (0, 1, 2, 3):
+        fiova = fault_iova(k, dev0.sid, iova0, level)
+        p = await sb.dma_write(dev0.model, fiova, b"\xEE" * 8)
+        await sb.check_fault(p)
+        p = await sb.dma_read(dev0.model, fiova + 0x100, 8)
+        await sb.check_fault(p)
     # external aborts on the walker's read of each level's descriptor (the SMMU walks
     # from level 0: 48-bit IAS), for a write and a read
     drv = k.smmu
