@@ -261,6 +261,92 @@ async def round_robin_fairness(dut, channel, stats):
     await RisingEdge(dut.clk)
 
 
+@cocotb.test()
+@cocotb.parametrize(channel=["aw", "ar"])
+@with_stats
+async def grant_held_while_stalled(dut, channel, stats):
+    """AXI A3.2.1 through the device arbiter: m_axi_up holds AxREADY low while device 2
+    requests, then devices 0 and 1 (ahead of 2 in round-robin order) request too. The
+    request on m_axi_up must stay device 2's until it is accepted (the protocol checker
+    fails the test on any payload change), and be the first one through."""
+    rng = random.Random(cocotb.RANDOM_SEED ^ 0x57A1)
+    tb = GlueTB(dut)
+    await tb.reset()
+    ch = tb.up.write_if.aw_channel if channel == "aw" else tb.up.read_if.ar_channel
+    ch.set_pause_generator(iter(lambda: True, None))        # AxREADY low until cleared
+    m_valid = getattr(dut, f"m_axi_up_{channel}valid")
+    base = tb.map.ram_base
+
+    def start(port: int):
+        addr = base + 0x1000 * port + 8 * rng.randrange(32)
+        if channel == "aw":
+            return tb.devs[port].init_write(addr, rng.randbytes(8 * rng.randint(1, 4)), awid=port)
+        return tb.devs[port].init_read(addr, 8 * rng.randint(1, 4), arid=port)
+
+    first = [start(2)]
+    for _ in range(20):                       # device 2's request reaches m_axi_up
+        await RisingEdge(dut.clk)
+        if m_valid.value == 1:
+            break
+    else:
+        raise AssertionError(f"device 2's {channel.upper()} never reached m_axi_up")
+    others = [start(0), start(1)]
+    await ClockCycles(dut.clk, 12)            # the competitors wait with it
+    handshakes = []
+
+    async def watch():
+        ready = getattr(dut, f"m_axi_up_{channel}ready")
+        ids = getattr(dut, f"m_axi_up_{channel}id")
+        while len(handshakes) < 3:
+            await RisingEdge(dut.clk)
+            if m_valid.value == 1 and ready.value == 1:
+                handshakes.append(int(ids.value) >> DEV_ID_BITS)
+    w = cocotb.start_soon(watch())
+    ch.clear_pause_generator()
+    ch.pause = False                          # clearing the generator keeps the last pause
+    for i, op in enumerate(first + others):
+        await wait_named(op.wait(), f"{channel} of request {i}", 50)
+    await wait_named(w, f"3 {channel.upper()} handshakes on m_axi_up", 10)
+    assert handshakes[0] == 2, f"first {channel.upper()} through was device {handshakes[0]}'s"
+    assert sorted(handshakes) == [0, 1, 2], handshakes
+    stats.add("transactions", 3)
+    await RisingEdge(dut.clk)
+
+
+@cocotb.test()
+@with_stats
+async def w_fifo_full(dut, stats):
+    """m_axi_up takes write addresses but holds WREADY low: more writes are
+    outstanding than the arbiter's W routing FIFO holds, so it must stop granting AW
+    (an AW it cannot route the data of must not be accepted). After WREADY returns,
+    every device's data lands at its own address and every write gets one B."""
+    rng = random.Random(cocotb.RANDOM_SEED ^ 0xF1F0)
+    tb = GlueTB(dut)
+    await tb.reset()
+    # a slave that takes many write addresses ahead of their data (cocotbext-axi
+    # queues 2 by default, fewer than the arbiter's FIFO holds)
+    tb.up.write_if.aw_channel.queue_occupancy_limit = 32
+    tb.up.write_if.w_channel.set_pause_generator(iter(lambda: True, None))
+    base = tb.map.ram_base
+    writes = []
+    for k in range(3):
+        for port in range(NUM_DEV):
+            addr = base + 0x1000 * port + 0x100 * k
+            data = rng.randbytes(8 * rng.randint(1, 8))
+            writes.append((port, addr, data, tb.devs[port].init_write(addr, data, awid=k)))
+    await ClockCycles(dut.clk, 60)
+    tb.up.write_if.w_channel.clear_pause_generator()
+    tb.up.write_if.w_channel.pause = False
+    for port, addr, data, op in writes:
+        await wait_named(op.wait(), f"dev{port} write {addr:#x}", 100)
+        assert op.data.resp == AxiResp.OKAY, f"dev{port} write {addr:#x}: {op.data.resp}"
+        assert tb.up_mem.read(addr, len(data)) == data, f"m_axi_up memory at {addr:#x}"
+        stats.add("transactions")
+    aws = [b for b in tb.up_mon.beats if b.channel == "aw"]
+    assert len(aws) == len(writes), f"{len(aws)} AWs on m_axi_up for {len(writes)} writes"
+    await RisingEdge(dut.clk)
+
+
 # ----------------------------------------------------------------------------- PA decoder
 @cocotb.test()
 @cocotb.parametrize(backpressure=[False, True])

@@ -45,6 +45,19 @@ def test_glue_round_robin_fairness(channel, seed):
 
 @pytest.mark.sim
 @pytest.mark.parametrize("seed", system_seeds(), ids=seed_id)
+@pytest.mark.parametrize("channel", ["aw", "ar"])
+def test_glue_grant_held_while_stalled(channel, seed):
+    _run(f"grant_held_while_stalled/channel={channel}", seed)
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("seed", system_seeds(), ids=seed_id)
+def test_glue_w_fifo_full(seed):
+    _run("w_fifo_full", seed)
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("seed", system_seeds(), ids=seed_id)
 @pytest.mark.parametrize("backpressure", [False, True], ids=["nobp", "bp"])
 def test_glue_pa_decode_routing(backpressure, seed):
     _run(f"pa_decode_routing/backpressure={backpressure}", seed)
