@@ -92,8 +92,10 @@ def test_system(smmu, scenario, seed):
 
 RANDOM_RUNS = 4
 # HDL parameter sets for the random regression: the default system, and one with
-# a small TLB and walk cache so translations thrash and walk all the time.
-RANDOM_PARAMS = {"default": {}, "smalltlb": {"TLB_ENTRIES": 8, "WALK_CACHE_ENTRIES": 2}}
+# a small TLB and walk cache (and, for SMMUv3, a 2-entry STE/CD cache: four streams and
+# their CDs do not fit) so translations thrash and walk all the time.
+RANDOM_PARAMS = {"default": {},
+                 "smalltlb": {"TLB_ENTRIES": 8, "WALK_CACHE_ENTRIES": 2, "CFG_ENTRIES": 2}}
 
 
 @pytest.mark.sim
