@@ -368,3 +368,20 @@ def test_v49_flavour_does_not_reproduce_the_capture(cap):
     # 4.9 has no SAC try: the 64-bit mask gives the top of the 48-bit aperture
     assert msg.address == 0xFFFF_FFFF_F040
     assert domain.pgtbl.leaf_pte(msg.address)[1] & 0xFFF == 0xF4B       # SH inner, not e4b
+
+
+@pytest.mark.parametrize("sid", SIDS, ids=lambda s: f"sid{s:#x}")
+def test_every_unmapped_range_is_size_aligned_as_the_model_allocates(cap, sid):
+    """alloc_iova_fast allocates size-aligned ranges (alloc_iova(..., true), sizes
+    below 32 pages rounded to a power of two): every range the capture unmaps (one
+    TLBI_NH_VA per unmap in strict mode, 1/4/8/32 pages) starts on a multiple of
+    its size, and the model, asked for the same sizes, hands out aligned ranges."""
+    frees = unmaps(cap, sid)
+    sizes = sorted({n for _, _, n in frees})
+    assert sizes and all(n & (n - 1) == 0 for n in sizes), sizes
+    for _, iova, n in frees:
+        assert (iova >> 12) % n == 0, f"unmap of {iova:#x}+{n} pages is not {n}-page aligned"
+    domain, dev = setup(cap, sid)
+    for n in sizes:
+        got = D.iommu_dma_map_page(dev, 0x4000_0000, n * PAGE, IOMMU_READ | IOMMU_CACHE)
+        assert got != D.DMA_ERROR_CODE and (got >> 12) % n == 0, (n, hex(got))
