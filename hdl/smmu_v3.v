@@ -201,6 +201,20 @@ module smmu_v3 #(
         end
     endfunction
 
+    // AxCACHE of a CD fetch from STE.S1COR (00 NC, 01 WB read-allocate, 10 WT
+    // read-allocate, 11 WB no read-allocate)
+    localparam [3:0] C_CACHE_WB_NRA = 4'b1011;
+    localparam [1:0] S1C_WBRA = `SMMUV3_STE_S1C_CACHE_WBRA;
+    localparam [1:0] S1C_WT = `SMMUV3_STE_S1C_CACHE_WT;
+    localparam [1:0] S1C_WB = `SMMUV3_STE_S1C_CACHE_WB;
+    function [3:0] s1c_cache;
+        input [1:0] oc;
+        begin
+            s1c_cache = (oc == S1C_WBRA) ? C_CACHE_WB : (oc == S1C_WT) ? C_CACHE_WT :
+                        (oc == S1C_WB) ? C_CACHE_WB_NRA : C_CACHE_NC;
+        end
+    endfunction
+
     // ---------------------------------------------------------------- registers
     wire [31:0] cr0, cr1, cr2, gbpa, irq_ctrl, gerror_active;
     wire [63:0] strtab_base, cmdq_base, eventq_base;
@@ -245,6 +259,8 @@ module smmu_v3 #(
     wire        cf_arvalid, cf_arready, cf_rready;
     wire [47:0] cf_araddr;
     wire [7:0]  cf_arlen;
+    wire        cf_ar_cd;
+    wire [1:0]  cf_ar_cd_oc;
     // configuration fetch requests: the channels alternate on a tie
     reg  f_prio_b;
     wire f_grant_b = b_fvalid && (!a_fvalid || f_prio_b);
@@ -271,8 +287,9 @@ module smmu_v3 #(
     assign m_axi_q_arsize = 3'd3;
     assign m_axi_q_arburst = 2'b01;
     assign m_axi_q_arlock = 1'b0;
-    assign m_axi_q_arcache = sel_cq ? cr1_cache(cr1[`SMMUV3_CR1_QUEUE_OC_SHIFT +: 2])
-                                    : cr1_cache(cr1[`SMMUV3_CR1_TABLE_OC_SHIFT +: 2]);
+    assign m_axi_q_arcache = sel_cq ? cr1_cache(cr1[`SMMUV3_CR1_QUEUE_OC_SHIFT +: 2]) :
+                             cf_ar_cd ? s1c_cache(cf_ar_cd_oc) :
+                             cr1_cache(cr1[`SMMUV3_CR1_TABLE_OC_SHIFT +: 2]);
     assign m_axi_q_arprot = 3'b010;           // non-secure, unprivileged, data
     assign cf_arready = ar_any && !sel_cq && m_axi_q_arready;
     wire   cq_arready = ar_any && sel_cq && m_axi_q_arready;
@@ -308,7 +325,7 @@ module smmu_v3 #(
         .inv_valid(cfg_inv_valid), .inv_sid(cfg_inv_sid), .inv_mask(cfg_inv_mask),
         .strtab_base(strtab_base), .strtab_base_cfg(strtab_base_cfg),
         .ar_valid(cf_arvalid), .ar_ready(cf_arready), .ar_addr(cf_araddr),
-        .ar_len(cf_arlen),
+        .ar_len(cf_arlen), .ar_cd(cf_ar_cd), .ar_cd_oc(cf_ar_cd_oc),
         .r_valid(m_axi_q_rvalid && rd_busy && !rd_cq), .r_ready(cf_rready),
         .r_data(m_axi_q_rdata), .r_resp(m_axi_q_rresp), .r_last(m_axi_q_rlast));
 

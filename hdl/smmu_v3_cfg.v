@@ -55,6 +55,8 @@ module smmu_v3_cfg #(
     input  wire                        ar_ready,
     output wire [47:0]                 ar_addr,
     output wire [7:0]                  ar_len,
+    output wire                        ar_cd,       // the read is a CD fetch ...
+    output wire [1:0]                  ar_cd_oc,    // ... with this STE.S1COR
     input  wire                        r_valid,
     output wire                        r_ready,
     input  wire [63:0]                 r_data,
@@ -112,6 +114,7 @@ module smmu_v3_cfg #(
     reg [1:0]           beat;
     reg [63:0]          q0, q1, q2;         // earlier beats of the burst
     reg [CW-1:0]        w_cfg;              // STE part of the configuration
+    reg [1:0]           w_s1cor;            // STE.S1COR: the CD fetch's cacheability
 
     assign rq_ready = (state == S_IDLE);
     reg  [47:0]         a_reg;              // address of an AR waiting for ARREADY
@@ -312,6 +315,10 @@ module smmu_v3_cfg #(
     assign ar_valid = in_ar || iss;
     assign ar_addr = in_ar ? a_reg : iss_addr;
     assign ar_len = in_ar ? l_reg : iss_len;
+    // STE.S1COR gives the CD fetch's outer cacheability (inner and shareability have
+    // no AXI4 signal here)
+    assign ar_cd = in_ar ? (state == S_CD_AR) : (state == S_STE_R);
+    assign ar_cd_oc = in_ar ? w_s1cor : r_data[`SMMUV3_STE1_S1COR_SHIFT +: 2];
 
     // the result goes to the requester in the clock it is known (the cache is filled
     // at the same edge, so the requester's next lookup hits)
@@ -349,7 +356,7 @@ module smmu_v3_cfg #(
             rr <= {IW{1'b0}};
             w_sid <= {SID_WIDTH{1'b0}}; w_owner <= 1'b0; poison <= 1'b0;
             r_err <= 1'b0; beat <= 2'd0; q0 <= 64'd0; q1 <= 64'd0; q2 <= 64'd0;
-            w_cfg <= {CW{1'b0}};
+            w_cfg <= {CW{1'b0}}; w_s1cor <= 2'd0;
             a_reg <= 48'd0; l_reg <= 8'd0;
             for (i = 0; i < ENTRIES; i = i + 1) begin
                 e_sid[i] <= {SID_WIDTH{1'b0}};
@@ -387,6 +394,8 @@ module smmu_v3_cfg #(
             end
             if (state == S_STE_R && last)
                 w_cfg <= ste_cfg;
+            if (state == S_STE_R && last)
+                w_s1cor <= r_data[`SMMUV3_STE1_S1COR_SHIFT +: 2];
             if (fin) begin
                 state <= S_IDLE;
             end else if (iss) begin

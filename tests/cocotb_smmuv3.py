@@ -745,3 +745,34 @@ async def concurrent_random_workers(dut, pressure):
         raise AssertionError(f"events: unexpected {extra[:5]}, missing {missing[:5]}")
     assert sum(got.values()) > 0
     await ClockCycles(dut.clk, 2)
+
+
+@cocotb.test()
+async def structure_fetch_attributes(dut):
+    """AxCACHE of the block's own reads: STE / L1 descriptor reads from CR1.TABLE_OC
+    (Linux: WB -> 1111), command reads from CR1.QUEUE_OC, and the CD read from the STE's
+    S1COR (00 NC 0011, 01 WB read-allocate 1111, 10 WT read-allocate 1110, 11 WB no
+    read-allocate 1011), as IHI 0070 and AMBA AXI4 encode them."""
+    from tb.monitors import AxiAddrMonitor
+    tb = await setup(dut)
+    q_ar = []
+    AxiAddrMonitor(dut, dut.clk, "m_axi_q_", ("ar",), callback=q_ar.append).start()
+    drv = tb.driver
+    dom = await tb.attach(0x90, asid=0x50)
+    dom.pgtbl.map(0x1000, tb.buffer(), 0x1000, RW)
+    cd_addr = dom.master.cd_addr
+    want = {0: 0b0011, 1: 0b1111, 2: 0b1110, 3: 0b1011}
+    for s1cor, cache in want.items():
+        sid = 0x91 + s1cor
+        await drv.arm_smmu_write_strtab_ent(None, sid, Ste(
+            v=True, config=V.STE_CONFIG_S1_TRANS, s1contextptr=cd_addr, s1cor=s1cor))
+        n = len(q_ar)
+        await tb.access(sid, 0x1000, False)
+        reads = q_ar[n:]
+        cd = [b for b in reads if b.addr == cd_addr]
+        ste = [b for b in reads if b.addr == drv.ste_addr(sid)]
+        assert cd and all(b.cache == cache for b in cd), (s1cor, cd)
+        assert ste and all(b.cache == 0b1111 for b in ste), ste
+    cmd = [b for b in q_ar if drv.cmdq_base <= b.addr < drv.cmdq_base + (16 << drv.cmdq_shift)]
+    assert cmd and all(b.cache == 0b1111 for b in cmd)
+    await ClockCycles(dut.clk, 2)
