@@ -69,9 +69,9 @@ def _keyed(rows, keys):
     ("translations", ("seq", "sid", "iova", "pa", "perm", "iotlb", "walk", "rw")),
     ("its_events", ("seq", "devid", "eventid", "intid", "itt_addr", "icid", "msi_iova", "msi_pa",
                     "translation_seq", "acked_by_iar1_seq")),
-    ("cmdq_smmu", ("index", "addr", "raw", "opcode", "published_by_prod_write_seq",
-                   "consumed_seq", "qemu_name")),
-    ("cmdq_its", ("index", "addr", "raw", "opcode", "name", "processed_seq")),
+    ("cmdq_smmu", ("index", "addr", "raw", "opcode", "name", "fields",
+                   "published_by_prod_write_seq", "consumed_seq", "qemu_name")),
+    ("cmdq_its", ("index", "addr", "raw", "opcode", "name", "fields", "processed_seq")),
 ])
 def test_builder_matches_the_fixture(decoded, name, keys):
     cap, built = decoded

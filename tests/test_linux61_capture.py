@@ -27,6 +27,7 @@ from pymodel import dma_iommu as D
 from pymodel import kversion
 from pymodel import msi as M
 from pymodel.kernel import IOMMU_CACHE, IOMMU_READ, IOMMU_WRITE
+from tb.replay.capture import load_capture
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CAPTURE = ROOT.parent / "shared" / "linux61-qemu" / "gicv3-its"
@@ -75,12 +76,10 @@ class Capture:
         self.path = path
         self.mem = CaptureMemory(path)
         self.final = json.loads((path / "final_state.json").read_text())
-        self.translations = [json.loads(line) for line in
-                             (path / "translations.jsonl").read_text().splitlines()]
-        self.its_events = [json.loads(line) for line in
-                           (path / "its_events.jsonl").read_text().splitlines()]
-        self.cmdq = [json.loads(line) for line in
-                     (path / "cmdq_smmu.jsonl").read_text().splitlines()]
+        rows = load_capture(path)             # reads .jsonl and packed .jsonl.gz alike
+        self.translations = rows.rows("translations")
+        self.its_events = rows.rows("its_events")
+        self.cmdq = rows.rows("cmdq_smmu")
 
     # --- SMMUv3 structures, decoded from the dump (IHI 0070 layouts) ---------------
     def ste(self, sid: int) -> list[int]:
@@ -128,9 +127,16 @@ class Capture:
         return _hex(self.final["smmu"]["IDR"][n])
 
 
-@pytest.fixture(scope="module")
-def cap() -> Capture:
-    return Capture(capture_dir())
+# The given boot, and the GICv3 capture this project made with its own tool
+# (make capture; captures/): the same kernel booted again, other addresses.
+SHIPPED_GIC3 = sorted(p for p in (ROOT / "captures").glob("*-gic3") if (p / "memory").is_dir())
+
+
+@pytest.fixture(scope="module", params=["shared"] + [p.name for p in SHIPPED_GIC3])
+def cap(request) -> Capture:
+    if request.param == "shared":
+        return Capture(capture_dir())
+    return Capture(ROOT / "captures" / request.param)
 
 
 def smmu_domain(cap: Capture, behaviour=kversion.V6_1):

@@ -161,6 +161,36 @@ def read_words(qmp: Qmp, base: int, count: int) -> list[int]:
     return words
 
 
+PCIE_ECAM = 0x40_1000_0000       # QEMU virt's high ECAM (bus 0)
+PCI_CAP_MSIX = 0x11
+
+
+def read_msix(qmp: Qmp, slot: int, entries: int = 8) -> dict:
+    """Config space facts and the first MSI-X table entries of the device in PCI slot
+    `slot` (bus 0, function 0), read through ECAM and its BAR with `xp`."""
+    cfg = PCIE_ECAM + (slot << 15)
+    word = lambda off: read_words(qmp, cfg + off, 1)[0]  # noqa: E731
+    out = {"sid_requester_id": hex(slot << 3), "vendor_device": hex(word(0))}
+    cap = word(0x34) & 0xFC
+    while cap:
+        head = word(cap)
+        if head & 0xFF == PCI_CAP_MSIX:
+            table = word(cap + 4)
+            bir, offset = table & 7, table & ~7
+            lo = word(0x10 + 4 * bir)
+            bar = (lo & ~0xF) | (word(0x14 + 4 * bir) << 32 if lo & 4 else 0)
+            out["BAR0" if bir == 0 else f"BAR{bir}"] = hex(bar)
+            rows = []
+            for e in range(entries):
+                w = read_words(qmp, bar + offset + 16 * e, 4)
+                rows.append({"entry": e, "addr": hex(w[0] | w[1] << 32), "data": hex(w[2]),
+                             "vector_ctrl": hex(w[3])})
+            out["msix_table_first8"] = rows
+            break
+        cap = (head >> 8) & 0xFC
+    return out
+
+
 def boot(cfg: BootConfig) -> None:
     cfg.out.mkdir(parents=True, exist_ok=True)
     for stale in ("trace.log", "console.log", "ram.bin", "qmp.sock"):
@@ -200,8 +230,9 @@ def boot(cfg: BootConfig) -> None:
                 filename=str(cfg.out / "ram.bin"))
         regs = {name: [f"{w:#x}" for w in read_words(qmp, base, n)] + [f"base={base:#x}"]
                 for name, base, n in MONITOR_READS[cfg.gic]}
+        pci = {f"00:{k + 1:02x}.0": read_msix(qmp, k + 1) for k in range(cfg.nvme)}
         (cfg.out / "monitor_regs.json").write_text(json.dumps(
-            {"marker_line": marker, "boot_to_idle_s": round(boot_s, 1), "regs": regs},
+            {"marker_line": marker, "boot_to_idle_s": round(boot_s, 1), "regs": regs, "pci": pci},
             indent=1) + "\n")
         qmp.cmd("quit")
         proc.wait(timeout=30)

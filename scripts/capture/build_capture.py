@@ -67,6 +67,57 @@ def bits(v: int, lsb: int, width: int) -> int:
     return (v >> lsb) & ((1 << width) - 1)
 
 
+def smmu_cmd_fields(name: str, q0: int, q1: int) -> dict:
+    """The named fields of an SMMUv3 command (IHI 0070 4.1-4.7 layouts, hwdefs.smmuv3)."""
+    sid = {"SID": hex(q0 >> V3.CMD0_SID_SHIFT)}
+    ssid = {"SSID": hex(bits(q0, V3.CMD0_SSID_SHIFT, 20)), "SSV": bits(q0, V3.CMD0_SSV_BIT, 1)}
+    if name == "CFGI_STE_RANGE":
+        return {**sid, "RANGE": bits(q1, V3.CMD1_RANGE_SHIFT, 5)}
+    if name in ("CFGI_STE", "CFGI_CD"):
+        return {**sid, **ssid, "LEAF": bits(q1, V3.CMD1_LEAF_BIT, 1)}
+    if name in ("PREFETCH_CONFIG", "CFGI_CD_ALL"):
+        return {**sid, **ssid} if name == "PREFETCH_CONFIG" else sid
+    if name == "SYNC":
+        cs = bits(q0, V3.CMD0_SYNC_CS_SHIFT, 2)
+        return {"CS": cs, "CS_name": {0: "SIG_NONE", 1: "SIG_IRQ", 2: "SIG_SEV"}.get(cs, "RESERVED"),
+                "MSH": bits(q0, V3.CMD0_SYNC_MSH_SHIFT, 2),
+                "MSIATTR": bits(q0, V3.CMD0_SYNC_MSIATTR_SHIFT, 4),
+                "MSIDATA": hex(q0 >> V3.CMD0_SYNC_MSIDATA_SHIFT),
+                "MSIADDR": hex(bits(q1, V3.CMD1_SYNC_MSIADDR_SHIFT, 50) << 2)}
+    if name in ("TLBI_NH_ASID", "TLBI_NH_VA", "TLBI_NH_VAA"):
+        f = {"VMID": bits(q0, V3.CMD0_TLBI_VMID_SHIFT, 16), "ASID": q0 >> V3.CMD0_TLBI_ASID_SHIFT}
+        if name == "TLBI_NH_ASID":
+            return f
+        num, scale = bits(q0, V3.CMD0_TLBI_NUM_SHIFT, 5), bits(q0, V3.CMD0_TLBI_SCALE_SHIFT, 5)
+        tg = bits(q1, V3.CMD1_TLBI_TG_SHIFT, 2)
+        return {**f, "NUM": num, "SCALE": scale, "LEAF": bits(q1, V3.CMD1_LEAF_BIT, 1),
+                "TTL": bits(q1, V3.CMD1_TLBI_TTL_SHIFT, 2), "TG": tg,
+                "ADDR": hex(q1 & ~0xFFF), "pages": (num + 1) << scale if tg else 1}
+    return {}
+
+
+def its_cmd_fields(name: str, dw: list[int]) -> dict:
+    """The named fields of a GICv3 ITS command (IHI 0069 5.3, hwdefs.its)."""
+    dev = {"DeviceID": hex(dw[0] >> ITS.CMD_DEVID_LSB)}
+    ev = {"EventID": hex(bits(dw[1], ITS.CMD_EVENTID_LSB, ITS.CMD_EVENTID_W))}
+    icid = {"ICID": bits(dw[2], ITS.CMD_ICID_LSB, ITS.CMD_ICID_W)}
+    rd = hex(bits(dw[2], ITS.CMD_RDBASE_LSB, ITS.CMD_RDBASE_W))
+    return {
+        "MAPD": lambda: {**dev, "Size": bits(dw[1], ITS.CMD_SIZE_LSB, ITS.CMD_SIZE_W),
+                         "ITT_addr": hex(bits(dw[2], ITS.CMD_ITT_LSB, ITS.CMD_ITT_W) << 8),
+                         "V": dw[2] >> ITS.CMD_VALID_BIT},
+        "MAPC": lambda: {**icid, "RDbase": rd, "V": dw[2] >> ITS.CMD_VALID_BIT},
+        "MAPTI": lambda: {**dev, **ev, "pINTID": hex(bits(dw[1], ITS.CMD_PINTID_LSB,
+                                                         ITS.CMD_PINTID_W)), **icid},
+        "MAPI": lambda: {**dev, **ev, **icid},
+        "MOVI": lambda: {**dev, **ev, **icid},
+        "SYNC": lambda: {"RDbase": rd},
+        "INVALL": lambda: icid,
+        "INV": lambda: {**dev, **ev}, "INT": lambda: {**dev, **ev},
+        "CLEAR": lambda: {**dev, **ev}, "DISCARD": lambda: {**dev, **ev},
+    }.get(name, dict)()
+
+
 @dataclass
 class Event:
     seq: int
@@ -186,7 +237,7 @@ class Capture:
             op = q0 & 0xFF
             name = SMMU_OPS.get(op, f"UNKNOWN_{op:#x}")
             row = {"index": i, "addr": hex(addr), "raw": [hex(q0), hex(q1)], "opcode": hex(op),
-                   "name": name}
+                   "name": name, "fields": smmu_cmd_fields(name, q0, q1)}
             if op == V3.OP_CFGI_STE_RANGE and (q1 & 0x1F) == 31:
                 row["linux_name"] = "CFGI_ALL"       # arm-smmu-v3.c's name for Range 31
             pub = next((w["seq"] for w in prod_writes
@@ -212,12 +263,9 @@ class Capture:
             addr = base + i * ITS.CMD_SIZE
             dw = [self.ram.q(addr + 8 * k) for k in range(4)]
             op = dw[0] & 0xFF
+            name = ITS_OPS.get(op, f"UNKNOWN_{op:#x}")
             row = {"index": i, "addr": hex(addr), "raw": [hex(d) for d in dw], "opcode": hex(op),
-                   "name": ITS_OPS.get(op, f"UNKNOWN_{op:#x}")}
-            if op == ITS.CMD_MAPD:
-                row["fields"] = {"DeviceID": hex(dw[0] >> 32), "Size": dw[1] & 0x1F,
-                                 "ITT_addr": hex(bits(dw[2], ITS.CMD_ITT_LSB, ITS.CMD_ITT_W) << 8),
-                                 "V": dw[2] >> 63}
+                   "name": name, "fields": its_cmd_fields(name, dw)}
             if i < len(processed):
                 m = re.search(r"offset (0x[0-9a-f]+): (0x[0-9a-f]+)", processed[i].text)
                 row.update(processed_seq=processed[i].seq,
@@ -478,6 +526,12 @@ def build(run: Path, out: Path, *, data_pages: bool = False, keep_trace: bool = 
             (out / "trace.log.gz").write_bytes(gzip.compress(f.read(), 6, mtime=0))
     state["smmu"]["regs"] = {n: hex(cap.reg("smmu", getattr(V3, n))) for n in SMMU_REGS
                              if getattr(V3, n) < 0x100}
+    state["pci"] = mon.get("pci", {})
+    state["smmu"]["IDR"] = [hex(cap.reg("smmu", getattr(V3, f"IDR{n}"))) for n in range(6)]
+    # the kernel log as the serial console printed it (console=ttyAMA0)
+    console = (run / "console.log").read_text(errors="replace")
+    (out / "dmesg.txt").write_text("".join(line + "\n" for line in console.splitlines()
+                                           if line.startswith("[")))
     (out / "final_state.json").write_text(json.dumps(state, indent=1) + "\n")
     summary = {"gic": gic, "boot_to_idle_s": mon.get("boot_to_idle_s"),
                "marker_seq": mon["marker_line"], "memory_regions": len(cap.regions),
