@@ -68,7 +68,7 @@ ITS_VALID_OUTCOMES = {
 DROP_REASONS = list(DROP_COUNTERS)
 TLB_RESULTS = ["hit", "miss"]
 WALK_CACHE = ["none", "hit"]                   # a walk started from the walk cache or not
-START_LEVELS = [0, 1, 2]
+START_LEVELS = [0, 1, 2, "n/a"]                # "n/a": a TLB hit starts no walk
 TLBI_KINDS = {S.INV_OP_ALL: "ALL", S.INV_OP_CB: "CB", S.INV_OP_ASID: "ASID", S.INV_OP_VA: "VA",
               S.INV_OP_VAL: "VAL", S.INV_OP_VAA: "VAA", S.INV_OP_VAAL: "VAAL"}
 TLBI_REMOVED = ["nothing", "tlb", "walk cache", "both"]
@@ -162,10 +162,11 @@ def _drop(reason):
 @CoverPoint("top.smmu.tlb.lookup", xf=lambda t, w, s: t, bins=TLB_RESULTS)
 @CoverPoint("top.smmu.tlb.walk_cache", xf=lambda t, w, s: w, bins=WALK_CACHE)
 @CoverPoint("top.smmu.tlb.start_level", xf=lambda t, w, s: s, bins=START_LEVELS)
-# a TLB hit starts no walk: its walk-cache column is always "none"
+# a TLB hit starts no walk (walk cache "none", start level "n/a"); a miss always walks
 @CoverCross("top.smmu.tlb.lookup_x_walk_cache_x_start_level",
             items=["top.smmu.tlb.lookup", "top.smmu.tlb.walk_cache", "top.smmu.tlb.start_level"],
-            ign_bins=[("hit", "hit", None)])
+            ign_bins=[("hit", "hit", None)] + [("hit", None, lv) for lv in (0, 1, 2)]
+            + [("miss", None, "n/a")])
 def _tlb(tlb, walk_cache, start_level):
     pass
 
@@ -252,8 +253,13 @@ def sample_drop(reason: str) -> None:
     _drop(reason)
 
 
-def sample_tlb(hit: bool, walk_cache_hit: bool, start_level: int) -> None:
-    _tlb("hit" if hit else "miss", "hit" if walk_cache_hit else "none", start_level)
+def sample_tlb(hit: bool, walk_cache_hit: bool = False, start_level: int | None = None) -> None:
+    """A translated transaction that hit the TLB, or a walk (miss) with its walk-cache
+    use and start level."""
+    if hit:
+        _tlb("hit", "none", "n/a")
+    else:
+        _tlb("miss", "hit" if walk_cache_hit else "none", start_level)
 
 
 def sample_tlbi(op: int, tlb_removed: int, wc_removed: int) -> None:
@@ -381,8 +387,7 @@ class SmmuInternalMonitor:
             for ch in self.chans:
                 if v(ch.s_valid) and v(ch.s_ready) and v(ch.translate) and not v(ch.waiting) \
                         and v(ch.x_hit):
-                    # a hit starts no walk: the level a walk of this context would start at
-                    sample_tlb(True, False, v(self.ptw.start_lvl))
+                    sample_tlb(True)
 
 
 # ----------------------------------------------------------------------------- export
