@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Checks for the tools the tests need: Icarus Verilog (iverilog, vvp) to simulate and
-# yosys to prove the blocks synthesize without latches. Installs the missing ones with
+# Checks for the tools the tests need: Icarus Verilog (iverilog, vvp) to simulate,
+# yosys to prove the blocks synthesize without latches, and yosys-smtbmc with the SMT
+# solver cvc4 for the formal proofs (formal/run_formal.py). Installs the missing ones with
 # apt-get where we may (root or passwordless sudo); otherwise stops with a message that
 # names what is missing and how to get it.
 set -u
-declare -A pkg=([iverilog]=iverilog [vvp]=iverilog [yosys]=yosys)
+declare -A pkg=([iverilog]=iverilog [vvp]=iverilog [yosys]=yosys [yosys-smtbmc]=yosys [cvc4]=cvc4)
 missing=()
-for t in iverilog vvp yosys; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+for t in iverilog vvp yosys yosys-smtbmc cvc4; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 pkgs=$(for t in "${missing[@]}"; do echo "${pkg[$t]}"; done | sort -u | tr '\n' ' ')
