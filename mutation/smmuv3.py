@@ -1,7 +1,7 @@
 """Mutants of the SMMUv3 front-end (hdl/smmu_v3*.v), written for issue 11: configuration
 lookup and its cache, the command queue (errors, CFGI, TLBI range stepping, SYNC),
 the event queue, the channel's responses, records and attribute overrides, GBPA.
-Killed by the SMMUv3 bench (TESTS, default parameter set).
+Killed by the SMMUv3 bench (TESTS: the default and the 64-bit register port sets).
 
 Left out as equivalent: "a fetch in flight during a CFGI still fills the cache" (no
 poison in smmu_v3_cfg). The one read port orders every command read after the fill of
@@ -67,13 +67,30 @@ MUTANTS = [
            "                            err <= E_ABT;", "                            err <= E_ILL;"),
 ]
 
-TESTS = ["tests/test_smmuv3.py::test_smmuv3[default]"]
+MUTANTS += [
+    Mutant("Q19", "CD fetch AxCACHE from CR1 instead of STE.S1COR", TOP,
+           "cf_ar_cd ? s1c_cache(cf_ar_cd_oc) :", "cf_ar_cd ? cr1_cache(cf_ar_cd_oc) :"),
+    Mutant("Q20", "S1DSS terminate (F_STREAM_DISABLED) treated as CD 0", CFG,
+           "(ste_ss && ste_s1dss == S1DSS_TERM) ? K_DIS :", "(1'b0) ? K_DIS :"),
+    Mutant("Q21", "S1CDMax beyond SSIDSIZE accepted", CFG,
+           "(ste_cdmax > SSIDSIZE || ste_stalld ||", "(ste_stalld ||"),
+    Mutant("Q22", "event queue full check off (overwrites the oldest record)", EVTQ,
+           "if (full) begin", "if (1'b0) begin"),
+    Mutant("Q23", "GERROR toggled again while CMDQ_ERR is already active", REGS,
+           "wire set_cmdq = gerror_cmdq_err && !cmdq_err_active;",
+           "wire set_cmdq = gerror_cmdq_err;"),
+    Mutant("Q24", "register read lane: 64-bit reads return the low word twice", REGS,
+           "s_axil_rdata[l*32 +: 32] <= rd_word(rbase + 17'd4 * l[16:0]);",
+           "s_axil_rdata[l*32 +: 32] <= rd_word(rbase);"),
+]
+
+TESTS = ["tests/test_smmuv3.py::test_smmuv3"]       # default and axil64_cfg2_tlb4
 
 
 def main() -> None:
     import sys
     from mutation.framework import run_block, score_line
-    outcomes = run_block("smmuv3", MUTANTS, TESTS, names=sys.argv[1:], jobs=1)
+    outcomes = run_block("smmuv3", MUTANTS, TESTS, names=sys.argv[1:], jobs=2)
     for o in outcomes:
         print(o.line(), flush=True)
     print(score_line("smmuv3", outcomes))
