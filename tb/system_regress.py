@@ -93,7 +93,10 @@ def _current_node() -> tuple[str, str]:
 def repro_command(seed: int, file: str, func: str, extra_env: Mapping[str, str] | None = None,
                   sim_seed: int | None = None) -> str:
     """The command that replays one test; a folded seed is named in a shell comment."""
-    env = " ".join(f"{k}={v}" for k, v in (extra_env or {}).items())
+    extra_env = dict(extra_env or {})
+    if os.environ.get("SIM", "icarus") != "icarus":     # a Verilator failure replays there
+        extra_env.setdefault("SIM", os.environ["SIM"])
+    env = " ".join(f"{k}={v}" for k, v in extra_env.items())
     env = (env + " ") if env else ""
     note = (f"  # effective seed {sim_seed} (SEED with the run index folded in)"
             if sim_seed not in (None, seed) else "")
@@ -281,7 +284,8 @@ def write_stats(test: str, stats: Stats, *, result: str, error: str | None,
     stats_dir.mkdir(parents=True, exist_ok=True)
     node = os.environ.get("SYSTEM_NODE", "manual")
     toplevel = os.environ.get("SYSTEM_TOPLEVEL", "")
-    fst = Path.cwd() / f"{toplevel}.fst"
+    # the dump the simulator writes (tb.runner.waves_file): Verilator's is dump.vcd
+    fst = Path.cwd() / ("dump.vcd" if os.environ.get("SIM") == "verilator" else f"{toplevel}.fst")
     # only a dump this run wrote (a stale one from an earlier WAVES=1 run is not)
     fresh_fst = fst.exists() and fst.stat().st_mtime >= started - 1
     txlog = CURRENT_TXLOG if CURRENT_TXLOG is not None and CURRENT_TXLOG.test == test else None

@@ -160,6 +160,10 @@ VIOLATIONS = {
     # lane 1 of the flattened pair (bits [15:8]) changes while lane 0 is idle
     "LANE_PAYLOAD": ("fl[1]", [dict(fl_valid=0b10, fl_data=0x1200), dict(fl_data=0x3400)]),
 }
+# Verilator is 2-state: an X or Z driven there reads back as 0, so the X rules cannot
+# fire and are checked under Icarus only (the X-checking simulator)
+if "verilator" in cocotb.SIM_NAME.lower():
+    VIOLATIONS = {k: v for k, v in VIOLATIONS.items() if k not in ("VALID_X", "READY_X", "LEVEL_X")}
 
 
 @cocotb.test()
