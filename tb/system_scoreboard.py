@@ -254,7 +254,7 @@ class SystemScoreboard:
             if rec is None:
                 raise ScoreboardError(f"CB{f.cb}: no fault recorded, predicted {f}")
             want_fsr = 1 << f.fsr_bit
-            if rec.fsr & S.FSR_FAULT_MASK & ~(1 << getattr(S, "FSR_MULTI_BIT", 31)) != want_fsr \
+            if rec.fsr & S.FSR_FAULT_MASK & ~(1 << S.FSR_MULTI_BIT) != want_fsr \
                     or rec.far != f.far or rec.fsynr0 != f.fsynr0:
                 raise ScoreboardError(
                     f"CB{f.cb} fault record FSR={rec.fsr:#x} FAR={rec.far:#x} FSYNR0={rec.fsynr0:#x}"
