@@ -15,6 +15,7 @@ structures and ITS tables into that same image.
 
 from __future__ import annotations
 
+import os
 import random
 import weakref
 from collections import deque
@@ -34,6 +35,7 @@ from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.faulty_memory import FaultyMemory
 from tb.monitors import AxiAddrMonitor, ValidReadyMonitor
+from tb.pause import SharedPause
 from tb.protocol_checker import attach_checkers
 from tb.system_regress import LAST_TX, quiet_bus_logs
 
@@ -260,6 +262,7 @@ class SystemEnv:
         from tb.system_regress import txlog_path
         self.txlog = TxLog(txlog_path(test_name), CLOCK_PERIOD_NS)
         self._irq_ready_p = 0.0
+        self.pauses = SharedPause(dut.clk)
         dut.lpi_ready.value = 0
         dut.spi_ready.value = 0
         cocotb.start_soon(self._drive_irq_ready())
@@ -286,11 +289,15 @@ class SystemEnv:
         # driven right after the rising edge (as cocotbext-axi drives its
         # handshakes), so a monitor sampling in ReadOnly sees the value the next
         # edge will use
+        lpi = spi = 0
         while True:
             await RisingEdge(self.dut.clk)
             p = self._irq_ready_p
-            self.dut.lpi_ready.value = int(self.rng.random() >= p)
-            self.dut.spi_ready.value = int(self.rng.random() >= p)
+            new_lpi, new_spi = int(self.rng.random() >= p), int(self.rng.random() >= p)
+            if new_lpi != lpi:      # written only on change: a write per clock costs
+                lpi = self.dut.lpi_ready.value = new_lpi
+            if new_spi != spi:
+                spi = self.dut.spi_ready.value = new_spi
 
     async def _count_pulses(self, name: str) -> None:
         sig = getattr(self.dut, f"smmu_irq_{name}")
@@ -313,11 +320,15 @@ class SystemEnv:
         from tb.coverage import sample_backpressure
         for kind in ("dev", "mem", "its_mem", "ptw", "irq"):
             sample_backpressure(p, kind)
+        # one coroutine for all channels (tb/pause.py); SYSTEM_PAUSE=per-channel keeps
+        # cocotbext-axi's coroutine per channel (the reference of bench/system_speed.py)
+        per_channel = os.environ.get("SYSTEM_PAUSE") == "per-channel"
         for ch in chans:
             if p > 0:
-                ch.set_pause_generator(pause_gen(random.Random(self.rng.random()), p))
+                gen = pause_gen(random.Random(self.rng.random()), p)
+                ch.set_pause_generator(gen) if per_channel else self.pauses.set(ch, gen)
             else:
-                ch.clear_pause_generator()
+                ch.clear_pause_generator() if per_channel else self.pauses.clear(ch)
 
     async def reset(self) -> None:
         self.dut.rst.value = 1

@@ -299,6 +299,7 @@ def write_stats(test: str, stats: Stats, *, result: str, error: str | None,
         "error": error,
         "sim_time_ns": sim_time_ns,
         "wall_s": None,
+        "cpu_s": time.process_time(),    # the simulator process so far (bench/system_speed.py)
         "counters": dict(stats.counters),
         "repro": os.environ.get("SYSTEM_REPRO", f"SEED={regression_seed()}"),
         "txlog": str(Path.cwd() / f"{_safe(test)}.txlog"),
