@@ -125,9 +125,11 @@ MUTANTS = [
            "s_axil_rresp  <= RESP_DECERR;", "s_axil_rresp  <= 2'b00;"),
     Mutant("S39", "response code: CPU write decode miss answers OKAY", "hdl/axil_decoder.v",
            "s_axil_bresp <= RESP_DECERR;", "s_axil_bresp <= 2'b00;"),
-    Mutant("S40", "flow control: CPU write accepted while its previous B is pending",
+    # (dropping "&& !s_axil_bvalid" from w_idle is equivalent: aw_have/w_have stay set
+    # from acceptance to the B handshake, so they already hold AWREADY/WREADY low)
+    Mutant("S40", "flow control: CPU AW accepted while the previous one is still held",
            "hdl/axil_decoder.v",
-           "wire w_idle = !b_wait && !s_axil_bvalid;", "wire w_idle = !b_wait;"),
+           "assign s_axil_awready = w_idle && !aw_have;", "assign s_axil_awready = w_idle;"),
     Mutant("S41", "data lane: CPU write strobes forced to all lanes", "hdl/axil_decoder.v",
            "w_strb <= s_axil_wstrb;", "w_strb <= {STRB_WIDTH{1'b1}};"),
     Mutant("S42", "ordering: CPU read answered before the target's R", "hdl/axil_decoder.v",
