@@ -338,14 +338,15 @@ async def malformed_commands_stall_and_retry_resumes(dut):
         # on a CWRITER write without Retry
         await ClockCycles(dut.clk, 20)
         assert await tb.creadr() == (off, True)
-        if n % 3 == 0:
-            await tb.write32(H.GITS_CWRITER, its.cwriter_value())
-            await ClockCycles(dut.clk, 30)
-            assert await tb.creadr() == (off, True), "CWRITER without Retry restarted the queue"
-            assert await tb.read32(H.GITS_IMPDEF_CMD_ERROR) == err
         # software replaces the command with a SYNC and retries
         fix = its_build_sync_cmd(0)
         tb.memory.write(its.cmd_base + off, fix.to_bytes())
+        if n % 3 == 0:
+            # the fixed command is in memory, but without Retry the ITS stays stalled
+            await tb.write32(H.GITS_CWRITER, its.cwriter_value())
+            await ClockCycles(dut.clk, 60)
+            assert await tb.creadr() == (off, True), "CWRITER without Retry restarted the queue"
+            assert await tb.read32(H.GITS_IMPDEF_CMD_ERROR) == err
         ref.retry()
         assert ref.apply(fix) is None
         await tb.write32(H.GITS_CWRITER, its.cwriter_value() | (1 << H.CWRITER_RETRY_BIT))
