@@ -391,6 +391,14 @@ async def pa_decode_routing(dut, backpressure, stats):
                         (f"{name} {channel} saw addr {b.addr:#x} id {b.id:#x} user {b.user:#x}, "
                          f"expected {w.seen(addr):#x} {want_id:#x} {sid:#x}")
                 stats.add("transactions")
+    for w in tb.pa:           # bursts too: WLAST/RLAST on beat AxLEN+1 at every target
+        data = rng.randbytes(32)
+        resp = await wait_named(tb.dn.write(w.base, data, awid=1), f"dn burst {w.base:#x}", 50)
+        assert resp.resp == AxiResp.OKAY, f"dn burst write {w.base:#x}: {resp.resp}"
+        assert tb.tmem[w.name].read(w.seen(w.base), 32) == data, f"{w.name} burst data"
+        rresp = await wait_named(tb.dn.read(w.base, 32, arid=1), f"dn burst read {w.base:#x}", 50)
+        assert rresp.data == data, f"{w.name} burst read {rresp.data.hex()} != {data.hex()}"
+        stats.add("transactions", 2)
     for addr in decerr_addresses(tb.pa, 1 << ADDR_BITS):
         before = tb.beat_counts()
         length = min(8 * rng.randint(1, 16), 0x1000 - (addr & 0xFFF))
