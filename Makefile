@@ -3,6 +3,7 @@
 #   make test    every test (model, RTL units, system); what CI runs
 #   make regress SEEDS=N   system tests over N seeds in parallel; failures print their repro
 #   make lint    verilator -Wall over hdl/
+#   make formal  yosys-smtbmc proofs of the AXI ports (formal/, docs/formal.md)
 #   make mutants [BLOCK=smmu|its|gicv2m|glue] [NAMES="S1 S4"]   mutation score per block
 # Both create .venv and check for the simulator on first use. make help lists every target;
 # README.md "Knobs" lists the variables (SIM, COCOTB_TEST_FILTER, WAVES, SEED, VERBOSE).
@@ -16,7 +17,7 @@ SYNTH_TOPS ?= smmu_tlb smmu_v3 its_doorbell gicv2m_frame
 RESULTS ?= results
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench mutants capture replay
+.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench formal mutants capture replay
 
 # Default: make test.
 all: test
@@ -107,6 +108,10 @@ clean:
 # Synthesis report (yosys generic synth): cell count, fails on an inferred latch.
 synth:
 	@for top in $(SYNTH_TOPS); do scripts/synth_report.sh $$top || exit 1; done
+
+# Formal proofs and their mutants (also part of make test: tests/test_formal.py).
+formal: $(STAMP) tools
+	@$(PY) formal/run_formal.py --json $(RESULTS)/formal.json
 
 # Benchmarks: figures for the README (not asserted; speed is not a test).
 BENCHES ?= bench/pgtable_bench.py bench/smmu_bench.py bench/smmuv3_bench.py bench/its_latency.py bench/system_latency.py

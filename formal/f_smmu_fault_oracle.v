@@ -41,7 +41,7 @@ module f_smmu_fault_oracle #(
     genvar k;
     generate
         for (k = 25; k <= 29; k = k + 1) begin : g_ias
-            assign k_used[k-25] = (cfg_t0sz < 6'd64 - k);
+            assign k_used[k-25] = ({1'b0, cfg_t0sz} < 7'd64 - k);
         end
     endgenerate
     wire        in_range = (va[47:30] == 18'd0) && ((va[29:25] & ~k_used) == 5'd0);

@@ -40,7 +40,7 @@ module its_doorbell_formal (
     wire          s_axi_awlock = $anyseq;
     wire [3:0]    s_axi_awcache = $anyseq;
     wire [2:0]    s_axi_awprot = $anyseq;
-    wire [DEVIDW-1:0] s_axi_awuser = $anyseq;
+    wire [DEVW-1:0] s_axi_awuser = $anyseq;
     wire          s_axi_awvalid = $anyseq;
     wire          s_axi_awready;
     wire [63:0]   s_axi_wdata = $anyseq;
@@ -60,7 +60,7 @@ module its_doorbell_formal (
     wire          s_axi_arlock = $anyseq;
     wire [3:0]    s_axi_arcache = $anyseq;
     wire [2:0]    s_axi_arprot = $anyseq;
-    wire [DEVIDW-1:0] s_axi_aruser = $anyseq;
+    wire [DEVW-1:0] s_axi_aruser = $anyseq;
     wire          s_axi_arvalid = $anyseq;
     wire          s_axi_arready;
     wire [IDW-1:0] s_axi_rid;

@@ -16,10 +16,10 @@ module smmu_wr_resp_formal (
 );
     localparam IDW = 1, NID = 1 << IDW, CW = 4, QD = 2;
 `ifndef F_DN_B_DELAY
-    `define F_DN_B_DELAY 2
+    `define F_DN_B_DELAY 1
 `endif
 `ifndef F_B_BOUND
-    `define F_B_BOUND 12
+    `define F_B_BOUND 4
 `endif
 
     reg rst = 1'b1;
@@ -45,7 +45,7 @@ module smmu_wr_resp_formal (
     wire [63:0]     m_wdata;
     wire [7:0]      m_wstrb;
 
-    smmu_wr_resp #(.ID_WIDTH(IDW)) dut (
+    smmu_wr_resp #(.ID_WIDTH(IDW), .WQ_DEPTH(4), .CNT_WIDTH(4)) dut (
         .clk(clk), .rst(rst),
         .acc_valid(acc_valid), .acc_fault(acc_fault), .acc_id(acc_id),
         .acc_resp(acc_resp), .acc_ready(acc_ready),
