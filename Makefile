@@ -17,7 +17,7 @@ SYNTH_TOPS ?= smmu_tlb smmu_v3 its_doorbell gicv2m_frame
 RESULTS ?= results
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench formal mutants capture replay
+.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench formal mutants capture replay test-verilator
 
 # Default: make test.
 all: test
@@ -86,8 +86,8 @@ regress: $(STAMP) tools
 # The Verilator subset (SIM=verilator, 2-state: Icarus stays the X-checking simulator): one
 # unit bench per block on its default parameters and the system scenarios on smmu_v3. Not
 # part of make test: each (top, parameter set) is a C++ build of minutes on 2 loaded cores.
-VERILATOR_TESTS ?= "tests/test_gicv2m_rtl.py::test_gicv2m_frame[80+64]" \
-    "tests/test_its_rtl.py::test_its_doorbell[dev16-c8]" "tests/test_smmu.py::test_smmu[default]" \
+VERILATOR_TESTS ?= "tests/test_gicv2m.py::test_gicv2m_frame[80+64]" \
+    "tests/test_its.py::test_its_doorbell[dev16-c8]" "tests/test_smmu.py::test_smmu[default]" \
     "tests/test_smmuv3.py::test_smmuv3[default]" tests/test_system.py
 test-verilator: $(STAMP) tools
 	@SIM=verilator SYSTEM_SMMU=3 $(PYTEST) -n $(JOBS) -p no:cacheprovider -q $(VERILATOR_TESTS) \
@@ -114,7 +114,7 @@ formal: $(STAMP) tools
 	@$(PY) formal/run_formal.py --json $(RESULTS)/formal.json
 
 # Benchmarks: figures for the README (not asserted; speed is not a test).
-BENCHES ?= bench/pgtable_bench.py bench/smmu_bench.py bench/smmuv3_bench.py bench/its_latency.py bench/system_latency.py
+BENCHES ?= bench/pgtable_speed.py bench/smmu_latency.py bench/smmuv3_latency.py bench/its_latency.py bench/system_latency.py bench/system_speed.py
 bench: $(STAMP) tools
 	@for b in $(BENCHES); do echo "== $$b"; $(PY) $$b 2>&1 | grep -vE '^ +(-\.--|[0-9.]+)ns |^ {20,}' || exit 1; done
 

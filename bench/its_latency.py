@@ -24,7 +24,7 @@ def main() -> int:
         out = os.path.join(tmp, "its_latency.json")
         run_cocotb(toplevel="its_doorbell",
                    sources=["its_doorbell.v", "its_cmd.v", "its_xlate.v"],
-                   test_module="its_latency_bench", seed=1,
+                   test_module="cocotb_its_latency", seed=1,
                    extra_env={"ITS_BENCH_OUT": out,
                               "PYTHONPATH": os.pathsep.join(
                                   [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")])})

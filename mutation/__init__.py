@@ -6,6 +6,6 @@ mutation.framework.Mutant) and TESTS (the pytest targets meant to kill them).
 
 from mutation.framework import Mutant, MutantError, Outcome, apply, check, run_block
 
-BLOCKS = ("smmu", "its", "gicv2m", "glue")
+BLOCKS = ("smmu", "smmuv3", "its", "gicv2m", "glue")
 
 __all__ = ["BLOCKS", "Mutant", "MutantError", "Outcome", "apply", "check", "run_block"]

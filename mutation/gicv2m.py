@@ -75,4 +75,4 @@ MUTANTS = [
            "            spi_valid    <= 1'b1;\n            spi_intid    <= 10'd0;"),
 ]
 
-TESTS = ["tests/test_gicv2m_rtl.py"]
+TESTS = ["tests/test_gicv2m.py"]

@@ -112,4 +112,4 @@ MUTANTS = [
            "coll_target[coll_idx*16 +: 16] <= 16'd0;"),
 ]
 
-TESTS = ["tests/test_its_rtl.py"]
+TESTS = ["tests/test_its.py"]

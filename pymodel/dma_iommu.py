@@ -26,7 +26,7 @@ from pymodel import kversion
 from pymodel.hwdefs import system
 from pymodel.iova import (IOVA_RANGE_CACHE_MAX_SIZE, AnyIovaDomain, Iova, IovaDomainV415,
                           _roundup_pow_of_two, init_iova_domain, iova_size)
-from pymodel.kernel import (DMA_ERROR_CODE, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM,
+from pymodel.linux_defs import (DMA_ERROR_CODE, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM,
                             IOMMU_MMIO, IOMMU_NOEXEC, IOMMU_WRITE)
 from pymodel.memory import MemoryImage, TablePageAllocator
 

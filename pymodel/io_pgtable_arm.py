@@ -43,7 +43,7 @@ from typing import Callable, Iterator, Optional, Protocol
 
 from pymodel.hwdefs import lpae as L
 from pymodel import kversion
-from pymodel.kernel import (EEXIST, EINVAL, ENOMEM, ERANGE, IOMMU_CACHE, IOMMU_MMIO,
+from pymodel.linux_defs import (EEXIST, EINVAL, ENOMEM, ERANGE, IOMMU_CACHE, IOMMU_MMIO,
                             IOMMU_NOEXEC, IOMMU_PRIV, IOMMU_READ, IOMMU_WRITE)
 from pymodel.memory import (MemoryAccessError, MemoryImage, OutOfTablePages,
                             TablePageAllocator)

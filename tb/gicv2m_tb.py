@@ -12,7 +12,8 @@ from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles
 from cocotbext.axi import AxiBus, AxiMaster
 
-from tb.its_tb import WBeatTamper, cycle_pause
+from tb.its_tb import WBeatTamper
+from tb.pause import random_pauses
 from tb.monitors import ReadySink
 from tb.protocol_checker import attach_checkers
 
@@ -45,12 +46,12 @@ class V2mTB:
         if p > 0:
             for ch in (self.axi.write_if.aw_channel, self.axi.write_if.w_channel,
                        self.axi.read_if.ar_channel):
-                ch.set_pause_generator(cycle_pause(p, random.Random(self.rng.random())))
+                ch.set_pause_generator(random_pauses(p, random.Random(self.rng.random())))
 
     def set_backpressure_generator(self, p: float) -> None:
         if p > 0:
             for ch in (self.axi.write_if.b_channel, self.axi.read_if.r_channel):
-                ch.set_pause_generator(cycle_pause(p, random.Random(self.rng.random())))
+                ch.set_pause_generator(random_pauses(p, random.Random(self.rng.random())))
 
     async def cycle_reset(self) -> None:
         self.dut.rst.value = 1

@@ -26,6 +26,7 @@ from pymodel.hwdefs import its as H
 from pymodel.its import Drop, Lpi, its_node, its_wait_for_range_completion
 from pymodel.memory import MemoryImage, TablePageAllocator
 from tb.faulty_memory import FaultyMemory
+from tb.pause import random_pauses
 from tb import coverage as cov
 from tb.protocol_checker import attach_checkers
 from tb.monitors import ReadySink
@@ -33,12 +34,6 @@ from tb.timeouts import WaitTimeout, wait_named
 
 TABLE_POOL = 0x4000_0000
 TABLE_POOL_SIZE = 1 << 26
-
-
-def cycle_pause(p_pause: float, rng: random.Random):
-    """Pause generator: True (pause) with probability p_pause each cycle."""
-    while True:
-        yield rng.random() < p_pause
 
 
 class WBeatTamper:
@@ -160,7 +155,7 @@ class ItsTB:
                    self.ctrl.read_if.ar_channel, self.dev.write_if.aw_channel,
                    self.dev.write_if.w_channel, self.dev.read_if.ar_channel,
                    self.ram.write_if.b_channel, self.ram.read_if.r_channel):
-            ch.set_pause_generator(cycle_pause(p, random.Random(self.rng.random())))
+            ch.set_pause_generator(random_pauses(p, random.Random(self.rng.random())))
 
     def set_backpressure_generator(self, p: float) -> None:
         """Pauses on the channels the testbench receives (B/R of the masters, AW/W/AR of the RAM)."""
@@ -170,7 +165,7 @@ class ItsTB:
                    self.dev.write_if.b_channel, self.dev.read_if.r_channel,
                    self.ram.write_if.aw_channel, self.ram.write_if.w_channel,
                    self.ram.read_if.ar_channel):
-            ch.set_pause_generator(cycle_pause(p, random.Random(self.rng.random())))
+            ch.set_pause_generator(random_pauses(p, random.Random(self.rng.random())))
 
     async def cycle_reset(self) -> None:
         self.dut.rst.value = 1
@@ -295,5 +290,4 @@ class ItsTB:
         return expected
 
 
-__all__ = ["ItsTB", "LpiMonitor", "WBeatTamper", "WaitTimeout", "wait_named", "Drop", "Lpi",
-           "cycle_pause"]
+__all__ = ["ItsTB", "LpiMonitor", "WBeatTamper", "WaitTimeout", "wait_named", "Drop", "Lpi"]

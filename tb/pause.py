@@ -1,4 +1,5 @@
-"""One coroutine that drives the back-pressure pauses of many cocotbext-axi channels.
+"""The benches' one pause generator (random_pauses, and pause_factory for TB classes
+that want a fresh one per channel), and one coroutine that drives the back-pressure pauses of many cocotbext-axi channels.
 
 cocotbext-axi gives each channel with a pause generator its own coroutine
 (StreamPause._run_pause: `pause = next(gen)`, then await the clock edge); the system
@@ -13,10 +14,24 @@ with its own coroutine.
 
 from __future__ import annotations
 
-from typing import Iterator
+import random
+from typing import Callable, Iterator
 
 import cocotb
 from cocotb.triggers import RisingEdge
+
+
+def random_pauses(p: float, rng: random.Random) -> Iterator[bool]:
+    """The one pause generator of every bench: True (pause this cycle) with
+    probability p, drawn from rng."""
+    while True:
+        yield rng.random() < p
+
+
+def pause_factory(p: float, rng: random.Random) -> Callable[[], Iterator[bool]]:
+    """A factory of random_pauses sharing one rng, for TB classes that put a fresh
+    generator on each channel (set_idle_generator / set_backpressure_generator)."""
+    return lambda: random_pauses(p, rng)
 
 
 class SharedPause:

@@ -13,7 +13,6 @@ Bus models:
 from __future__ import annotations
 
 import logging
-import random
 from collections import deque
 from dataclasses import dataclass
 from typing import Optional
@@ -498,9 +497,3 @@ class WalkerReadMonitor:
                 self.callback(a)
 
 
-def cycle_pause(p_busy: float, rng: random.Random):
-    """A pause generator: True (pause) with probability p_busy each cycle."""
-    def gen():
-        while True:
-            yield rng.random() < p_busy
-    return gen

@@ -45,13 +45,6 @@ class Smmuv3Mismatch(AssertionError):
     """The DUT's answer differs from the reference's prediction."""
 
 
-def cycle_pause(p_busy: float, rng: random.Random):
-    """A pause generator: True (pause) with probability p_busy each cycle."""
-    def gen():
-        while True:
-            yield rng.random() < p_busy
-    return gen
-
 
 @dataclass
 class Smmuv3Domain:

@@ -35,7 +35,7 @@ from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.faulty_memory import FaultyMemory
 from tb.monitors import AxiAddrMonitor, ValidReadyMonitor
-from tb.pause import SharedPause
+from tb.pause import SharedPause, random_pauses
 from tb.protocol_checker import attach_checkers
 from tb.system_regress import LAST_TX, quiet_bus_logs
 
@@ -159,10 +159,6 @@ class TxLog:
     def close(self) -> None:
         self._fh.close()
 
-
-def pause_gen(rng: random.Random, p: float):
-    while True:
-        yield rng.random() < p
 
 
 @dataclass
@@ -325,7 +321,7 @@ class SystemEnv:
         per_channel = os.environ.get("SYSTEM_PAUSE") == "per-channel"
         for ch in chans:
             if p > 0:
-                gen = pause_gen(random.Random(self.rng.random()), p)
+                gen = random_pauses(p, random.Random(self.rng.random()))
                 ch.set_pause_generator(gen) if per_channel else self.pauses.set(ch, gen)
             else:
                 ch.clear_pause_generator() if per_channel else self.pauses.clear(ch)

@@ -11,10 +11,11 @@ from cocotb.triggers import ClockCycles, RisingEdge
 
 from pymodel.hwdefs import axi as AXI
 from pymodel.hwdefs import smmu as S
-from pymodel.kernel import IOMMU_READ, IOMMU_WRITE
+from pymodel.linux_defs import IOMMU_READ, IOMMU_WRITE
 from pymodel.io_pgtable_arm import ArmLpaeS1
 from tb.smmu_model import Context, GlobalFault
-from tb.smmu_tb import DATA_BASE, SmmuTB, cycle_pause
+from tb.smmu_tb import DATA_BASE, SmmuTB
+from tb.pause import pause_factory
 from tb.timeouts import wait_named
 
 RW = IOMMU_READ | IOMMU_WRITE
@@ -120,7 +121,7 @@ async def context_faults_every_kind(dut):
     walk at levels 1 and 3: each terminated with SLVERR (reads with ARLEN+1 beats),
     nothing downstream, FSR/FAR/FSYNR0 and the interrupt as predicted."""
     from pymodel.hwdefs import lpae as L
-    from pymodel.kernel import IOMMU_NOEXEC
+    from pymodel.linux_defs import IOMMU_NOEXEC
     from pymodel.io_pgtable_arm import walk
     tb = await setup(dut)
     sid = 0x10
@@ -394,7 +395,7 @@ async def blocks_t0sz_and_memory_attributes(dut):
     on reads and writes; walker reads exactly the golden walk's descriptors."""
     from pymodel.hwdefs import lpae as L
     from pymodel.io_pgtable_arm import ArmLpaeS1, SZ_1G, SZ_2M
-    from pymodel.kernel import IOMMU_CACHE, IOMMU_MMIO
+    from pymodel.linux_defs import IOMMU_CACHE, IOMMU_MMIO
     tb = await setup(dut)
     sb = tb.sb
     dom = await tb.attach(0, [(0, 0x10, 0)])
@@ -679,7 +680,7 @@ async def wait_for_event(ev, what):
 # ---------------------------------------------------------------------------------------
 import os  # noqa: E402
 
-from pymodel.kernel import IOMMU_CACHE, IOMMU_MMIO, IOMMU_NOEXEC  # noqa: E402
+from pymodel.linux_defs import IOMMU_CACHE, IOMMU_MMIO, IOMMU_NOEXEC  # noqa: E402
 from tb.smmu_model import ContextFault as _CF  # noqa: E402
 
 RANDOM_TXNS = int(os.environ.get("SMMU_RANDOM_TXNS", "48"))   # per worker
@@ -730,8 +731,8 @@ async def random_multi_stream_traffic(dut, pressure):
     tb.log.info("random traffic seed %d, %d transactions per worker, pressure=%s",
                 cocotb.RANDOM_SEED, RANDOM_TXNS, pressure)
     if pressure:
-        tb.set_idle_generator(cycle_pause(0.3, rng))
-        tb.set_backpressure_generator(cycle_pause(0.3, rng))
+        tb.set_idle_generator(pause_factory(0.3, rng))
+        tb.set_backpressure_generator(pause_factory(0.3, rng))
     ncb = min(tb.num_cb, 4)
     nsmr = tb.num_smrg
     prots = [RW, RW | IOMMU_CACHE, IOMMU_READ, RW | IOMMU_MMIO, RW | IOMMU_NOEXEC]
@@ -938,7 +939,7 @@ async def write_marked_instruction_is_data(dut):
     read-only page is a permission fault (SLVERR, memory untouched, FSYNR0 WNR = 1,
     IND = 0); one to a writable execute-never page is forwarded, as data (AWPROT[2]
     = 0 downstream, the SMMUv3.0-3.3 output rule)."""
-    from pymodel.kernel import IOMMU_NOEXEC
+    from pymodel.linux_defs import IOMMU_NOEXEC
     tb = await setup(dut)
     sid = 0x10
     dom = await tb.attach(0, [(0, sid, 0)])
@@ -1280,10 +1281,10 @@ async def responses_under_backpressure_with_changing_ids(dut):
     while stalled."""
     rng = random.Random(cocotb.RANDOM_SEED ^ 0xB1D)
     tb = await setup(dut)
-    tb.master.write_if.b_channel.set_pause_generator(cycle_pause(0.7, rng)())
-    tb.master.read_if.r_channel.set_pause_generator(cycle_pause(0.7, rng)())
-    tb.ram.write_if.b_channel.set_pause_generator(cycle_pause(0.3, rng)())
-    tb.ram.read_if.r_channel.set_pause_generator(cycle_pause(0.3, rng)())
+    tb.master.write_if.b_channel.set_pause_generator(pause_factory(0.7, rng)())
+    tb.master.read_if.r_channel.set_pause_generator(pause_factory(0.7, rng)())
+    tb.ram.write_if.b_channel.set_pause_generator(pause_factory(0.3, rng)())
+    tb.ram.read_if.r_channel.set_pause_generator(pause_factory(0.3, rng)())
     chk = _StableWhileStalled(dut, tb.sb._err)
     chk.start()
     dom = await tb.attach(0, [(0, 0x10, 0)])

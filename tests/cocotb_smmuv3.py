@@ -11,10 +11,11 @@ import cocotb
 from cocotb.triggers import ClockCycles
 
 from pymodel.hwdefs import smmuv3 as V
-from pymodel.kernel import IOMMU_READ, IOMMU_WRITE
+from pymodel.linux_defs import IOMMU_READ, IOMMU_WRITE
 from pymodel.smmuv3 import Cd, Cmd, EventRecord, Forward, Ste, Terminate
 from tb.arm_smmu_v3_driver import ArmSmmuCmdqEnt, arm_smmu_cmdq_build_cmd
-from tb.smmuv3_tb import Smmuv3TB, cycle_pause
+from tb.smmuv3_tb import Smmuv3TB
+from tb.pause import pause_factory
 
 RW = IOMMU_READ | IOMMU_WRITE
 LINUX61_MAIR = 0xFFFF_FFFF_F404_FF44
@@ -311,8 +312,8 @@ async def random_multi_stream(dut, pressure):
     dut._log.info("random_multi_stream seed=%d (SEED=%d replays)", seed, seed)
     tb = await setup(dut)
     if pressure:
-        tb.set_backpressure_generator(cycle_pause(0.3, rng))
-        tb.set_idle_generator(cycle_pause(0.3, rng))
+        tb.set_backpressure_generator(pause_factory(0.3, rng))
+        tb.set_idle_generator(pause_factory(0.3, rng))
     doms = [await tb.attach(sid, asid=sid) for sid in (0x11, 0x12, 0x13)]
     await tb.driver.arm_smmu_write_strtab_ent(None, 0x14, Ste(v=True, config=V.STE_CONFIG_BYPASS))
     pages = []
@@ -524,7 +525,7 @@ async def sync_ordering_under_traffic(dut):
     from cocotb.utils import get_sim_time
     rng = random.Random(7)
     tb = await setup(dut)
-    tb.ram.read_if.ar_channel.set_pause_generator(cycle_pause(0.8, rng)())
+    tb.ram.read_if.ar_channel.set_pause_generator(pause_factory(0.8, rng)())
     sev_times = []
 
     async def sev_mon():
@@ -677,8 +678,8 @@ async def concurrent_random_workers(dut, pressure):
     tb.driver.evtq_shift = 9
     await tb.probe()
     if pressure:
-        tb.set_backpressure_generator(cycle_pause(0.25, rng))
-        tb.set_idle_generator(cycle_pause(0.25, rng))
+        tb.set_backpressure_generator(pause_factory(0.25, rng))
+        tb.set_idle_generator(pause_factory(0.25, rng))
     drv = tb.driver
     windows = {}
     for i, sid in enumerate((0x21, 0x22, 0x23, 0x24)):

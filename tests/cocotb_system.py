@@ -18,7 +18,7 @@ import cocotb
 from cocotb.triggers import RisingEdge
 
 from pymodel import dma_iommu as D
-from pymodel.kernel import DMA_ERROR_CODE, IOMMU_READ, IOMMU_WRITE
+from pymodel.linux_defs import DMA_ERROR_CODE, IOMMU_READ, IOMMU_WRITE
 from tb.kernel import Kernel, KernelError
 from tb.system_env import SystemEnv
 from tb.system_regress import with_stats

@@ -18,7 +18,7 @@ from cocotb.triggers import RisingEdge
 
 from pymodel.hwdefs import its as ITSH
 from pymodel.hwdefs import lpae as L
-from pymodel.kernel import DMA_ERROR_CODE, IOMMU_NOEXEC, IOMMU_READ, IOMMU_WRITE
+from pymodel.linux_defs import DMA_ERROR_CODE, IOMMU_NOEXEC, IOMMU_READ, IOMMU_WRITE
 from pymodel.msi import MsiMsg
 from tb.kernel import Kernel
 from tb.system_env import SystemEnv

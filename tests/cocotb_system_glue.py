@@ -29,6 +29,7 @@ from pymodel.memory import MemoryImage
 from tb import coverage as cov
 from tb.monitors import AxiAddrMonitor
 from tb.protocol_checker import attach_checkers
+from tb.pause import random_pauses
 from tb.system_env import SystemMap
 from tb.system_regress import with_stats
 from tb.timeouts import wait_named
@@ -88,10 +89,6 @@ def decerr_addresses(windows: list[Window], top: int) -> list[int]:
     return sorted(a for a in cands if 0 <= a < top and decode(a, windows) is None)
 
 
-def pause_gen(rng: random.Random, p: float):
-    while True:
-        yield rng.random() < p
-
 
 def _channels(m):
     return [m.write_if.aw_channel, m.write_if.w_channel, m.write_if.b_channel,
@@ -141,7 +138,7 @@ class GlueTB:
         for m in [*self.devs, self.dn, *self.slaves()]:
             for ch in _channels(m):
                 if rng:
-                    ch.set_pause_generator(pause_gen(random.Random(rng.random()), p))
+                    ch.set_pause_generator(random_pauses(p, random.Random(rng.random())))
                 else:
                     ch.clear_pause_generator()
 
@@ -211,7 +208,7 @@ async def round_robin_fairness(dut, channel, stats):
     tb = GlueTB(dut)
     await tb.reset()
     ch = tb.up.write_if.aw_channel if channel == "aw" else tb.up.read_if.ar_channel
-    ch.set_pause_generator(pause_gen(rng, 0.6))
+    ch.set_pause_generator(random_pauses(0.6, rng))
     arb = dut.u_dev_arb
     valid_vec = getattr(arb, f"s_axi_{channel}valid")
     m_valid = getattr(dut, f"m_axi_up_{channel}valid")
@@ -561,7 +558,7 @@ async def cpu_routing(dut, stats):
         mem.write(w.seen(addr), bytes(4))
         stats.add("transactions", 2)
     # writes queued behind a slow BREADY: each still lands once and gets its own B
-    tb.cpu.write_if.b_channel.set_pause_generator(pause_gen(rng, 0.7))
+    tb.cpu.write_if.b_channel.set_pause_generator(random_pauses(0.7, rng))
     w = tb.cpu_win[0]
     queued = [(w.base + 8 * k, rng.randbytes(4)) for k in range(6)]
     ops = [(a, v, tb.cpu.init_write(a, v)) for a, v in queued]

@@ -21,7 +21,7 @@ from pymodel import kversion
 from pymodel.hwdefs import its as ITS
 from pymodel.hwdefs import lpae as L
 from pymodel.hwdefs import system
-from pymodel.kernel import (DMA_ERROR_CODE, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM,
+from pymodel.linux_defs import (DMA_ERROR_CODE, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM,
                             IOMMU_CACHE, IOMMU_MMIO, IOMMU_NOEXEC, IOMMU_READ,
                             IOMMU_WRITE)
 from pymodel.memory import MemoryImage, TablePageAllocator

@@ -19,7 +19,7 @@ from pymodel.io_pgtable_arm import (SZ_1G, SZ_2M, SZ_4K, ArmLpaeS1, FaultKind,
                                     PgtableConfigError, Translation, WalkConfigError,
                                     WalkFault, axcache, describe_pte, iommu_pgsize,
                                     walk)
-from pymodel.kernel import (EEXIST, EINVAL, ENOMEM, IOMMU_CACHE, IOMMU_MMIO,
+from pymodel.linux_defs import (EEXIST, EINVAL, ENOMEM, IOMMU_CACHE, IOMMU_MMIO,
                             IOMMU_NOEXEC, IOMMU_READ, IOMMU_WRITE)
 from pymodel.memory import MemoryImage, TablePageAllocator
 

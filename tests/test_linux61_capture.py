@@ -26,7 +26,7 @@ import pytest
 from pymodel import dma_iommu as D
 from pymodel import kversion
 from pymodel import msi as M
-from pymodel.kernel import IOMMU_CACHE, IOMMU_READ, IOMMU_WRITE
+from pymodel.linux_defs import IOMMU_CACHE, IOMMU_READ, IOMMU_WRITE
 from tb.replay.capture import load_capture
 
 ROOT = Path(__file__).resolve().parents[1]

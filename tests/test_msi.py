@@ -178,8 +178,8 @@ def test_bench_msi_compose_lookup_runs_for_every_flavour():
     import importlib.util
     from pathlib import Path
     from pymodel import kversion
-    path = Path(__file__).resolve().parents[1] / "bench" / "pgtable_bench.py"
-    spec = importlib.util.spec_from_file_location("pgtable_bench", path)
+    path = Path(__file__).resolve().parents[1] / "bench" / "pgtable_speed.py"
+    spec = importlib.util.spec_from_file_location("pgtable_speed", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     for b in (kversion.V4_9, kversion.V4_11, kversion.V5_2, kversion.V6_1):

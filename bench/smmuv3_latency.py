@@ -2,7 +2,7 @@
 configuration cache and TLB warm, configuration-cache miss cost (STE + CD reads +
 overhead), and command-queue throughput (TLBI / CFGI commands per clock). Run:
 
-    .venv/bin/python bench/smmuv3_bench.py      # prints a table, writes sim_build/smmuv3_bench.json
+    .venv/bin/python bench/smmuv3_latency.py      # prints a table, writes sim_build/smmuv3_latency.json
 
 Cycle counts come from the DUT's ports sampled every clock (upstream / downstream
 handshakes, structure reads on m_axi_q from AR handshake to the last R beat, walker
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "sim_build" / "smmuv3_bench.json"
+OUT = ROOT / "sim_build" / "smmuv3_latency.json"
 
 try:
     import cocotb
@@ -75,9 +75,9 @@ class CycleProbe:
 
 if cocotb is not None:
     @cocotb.test()
-    async def smmuv3_benchmark(dut):
+    async def smmuv3_latencymark(dut):
         from pymodel.hwdefs import smmuv3 as V
-        from pymodel.kernel import IOMMU_READ, IOMMU_WRITE
+        from pymodel.linux_defs import IOMMU_READ, IOMMU_WRITE
         from tb.arm_smmu_v3_driver import ArmSmmuCmdqEnt
         from tb.smmuv3_tb import Smmuv3TB
         from tb.timeouts import wait_named
@@ -162,7 +162,7 @@ def main() -> int:
                                                 os.environ.get("PYTHONPATH", "")])
     from tb.runner import run_cocotb
     from tests.test_smmuv3 import SMMUV3_SOURCES
-    run_cocotb(toplevel="smmu_v3", sources=SMMUV3_SOURCES, test_module="smmuv3_bench", seed=1)
+    run_cocotb(toplevel="smmu_v3", sources=SMMUV3_SOURCES, test_module="smmuv3_latency", seed=1)
     res = json.loads(OUT.read_text())
     h = res["hit"]
     print(f"config-cache + TLB hit latency (upstream ARVALID -> downstream ARVALID): "

@@ -1,7 +1,7 @@
 """SMMU performance benchmark (cocotb): TLB-hit latency and throughput, miss cost
 per walk level, walk-cache effect. Run:
 
-    .venv/bin/python bench/smmu_bench.py          # prints a table, writes sim_build/smmu_bench.json
+    .venv/bin/python bench/smmu_latency.py          # prints a table, writes sim_build/smmu_latency.json
 
 Cycle counts come from the DUT's ports sampled every clock: the upstream handshake,
 the downstream valid, and every walker read (AR handshake to R handshake). The
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "sim_build" / "smmu_bench.json"
+OUT = ROOT / "sim_build" / "smmu_latency.json"
 
 try:
     import cocotb
@@ -75,11 +75,11 @@ class CycleProbe:
 
 if cocotb is not None:
     @cocotb.test()
-    async def smmu_benchmark(dut):
+    async def smmu_latencymark(dut):
         from pymodel.io_pgtable_arm import ArmLpaeS1, SZ_1G, SZ_2M
         from pymodel.hwdefs import lpae as L
         from pymodel.hwdefs import smmu as S
-        from pymodel.kernel import IOMMU_READ, IOMMU_WRITE
+        from pymodel.linux_defs import IOMMU_READ, IOMMU_WRITE
         from tb.smmu_tb import DATA_BASE, SmmuTB
         from tb.timeouts import wait_named
         RW = IOMMU_READ | IOMMU_WRITE
@@ -183,7 +183,7 @@ def main() -> int:
                                                 os.environ.get("PYTHONPATH", "")])
     from tb.runner import run_cocotb
     from tests.test_smmu import SMMU_SOURCES
-    run_cocotb(toplevel="smmu_tlb", sources=SMMU_SOURCES, test_module="smmu_bench",
+    run_cocotb(toplevel="smmu_tlb", sources=SMMU_SOURCES, test_module="smmu_latency",
                seed=1)
     res = json.loads(OUT.read_text())
     print(f"TLB hit latency (upstream ARVALID -> downstream ARVALID): {res['hit_latency_cycles']} clk")

@@ -1,7 +1,7 @@
 """Throughput of the golden model (pure Python): io_pgtable_arm maps, reference
 walks and unmaps, and MSI compose + lookup per kernel flavour.
 
-    .venv/bin/python bench/pgtable_bench.py [pages]
+    .venv/bin/python bench/pgtable_speed.py [pages]
 
 "MSI compose + lookup" is one its_irq_compose_msi_msg() of an already mapped
 vector (4.9 / 4.11: iommu_dma_map_msi_msg finds the MSI page in msi_page_list;
@@ -24,7 +24,7 @@ from pymodel import dma_iommu as D
 from pymodel import kversion
 from pymodel import msi as M
 from pymodel.io_pgtable_arm import SZ_1G, SZ_4K, ArmLpaeS1, walk
-from pymodel.kernel import IOMMU_READ, IOMMU_WRITE
+from pymodel.linux_defs import IOMMU_READ, IOMMU_WRITE
 from pymodel.memory import MemoryImage, TablePageAllocator
 
 
