@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from xml.sax.saxutils import quoteattr
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,17 +21,42 @@ from test_replay import ITS_SOURCES, SMMUV3_SOURCES  # noqa: E402
 V2M_SOURCES = ["gicv2m_frame.v"]
 
 
+def write_junit(out: Path, cases: list[tuple[str, dict | None, str]]) -> Path:
+    """results/replay/<capture>/junit.xml: one testcase per replayed block, failed with
+    its first mismatches (or the simulator's error) when it did not reproduce."""
+    lines = []
+    for name, report, error in cases:
+        counts = report["counts"] if report else {}
+        summary = "; ".join(f"{k}: " + ", ".join(f"{o} {n}" for o, n in c.items())
+                            for k, c in counts.items())
+        why = error or ("; ".join(report["mismatches"][:5]) if report and report["mismatches"] else "")
+        body = f'<failure message={quoteattr(why)}/>' if why else ""
+        lines.append(f'  <testcase classname="replay" name={quoteattr(name)}>'
+                     f'<system-out>{summary}</system-out>{body}</testcase>')
+    fails = sum(1 for _, r, e in cases if e or (r and r["mismatches"]))
+    path = out / "junit.xml"
+    out.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'<?xml version="1.0"?>\n<testsuite name="replay" tests="{len(cases)}" '
+                    f'failures="{fails}">\n' + "\n".join(lines) + "\n</testsuite>\n")
+    return path
+
+
+CASES: list[tuple[str, dict | None, str]] = []
+
+
 def _run(kind: str, cap, out: Path, **kw) -> int:
     try:
         run_cocotb(extra_env={"REPLAY_CAPTURE": str(cap.path.resolve()), "REPLAY_OUT": str(out)},
                    **kw)
         rc = 0
+        error = ""
     except Exception as e:  # the report below names the mismatches
         print(f"replay: {kind} replay failed: {e}", file=sys.stderr)
-        rc = 1
+        rc, error = 1, str(e).splitlines()[0]
     report = out / f"replay_{kind.lower()}.json"
-    if report.is_file():
-        r = json.loads(report.read_text())
+    r = json.loads(report.read_text()) if report.is_file() else None
+    CASES.append((f"{kind} {cap.path.name}", r, "" if r and not error else error or "no report"))
+    if r is not None:
         print(f"{kind} replay of {cap.path}:")
         for what, counts in r["counts"].items():
             print(f"  {what:<12} " + ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -62,6 +88,7 @@ def main(argv: list[str]) -> int:
     else:
         rc |= _run("V2M", cap, out, toplevel="gicv2m_frame", sources=V2M_SOURCES,
                    test_module="cocotb_replay_v2m", parameters={})
+    print(f"JUnit: {write_junit(out, CASES)}")
     return rc
 
 
