@@ -506,9 +506,9 @@ def build(run: Path, out: Path, *, data_pages: bool = False, keep_trace: bool = 
         cap.msis()
     else:
         cap.v2m_msis()
-    roots = {"SMMU_" + k: v for k, v in cap.smmu_tables(data_pages).items()
-             if k in ("STRTAB_BASE", "STRTAB_BASE_CFG")}
-    state = {"smmu": cap.smmu_tables(data_pages)}
+    smmu = cap.smmu_tables(data_pages)          # records the regions once
+    roots = {"SMMU_" + k: v for k, v in smmu.items() if k in ("STRTAB_BASE", "STRTAB_BASE_CFG")}
+    state = {"smmu": smmu}
     if gic == 3:
         roots.update(cap.its_tables())
     cap.index = {"note": "guest-physical regions cut from one pmemsave of all RAM taken with the "

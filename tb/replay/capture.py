@@ -34,7 +34,8 @@ def shared_linux61_capture() -> Path:
     return path
 
 
-def _h(v) -> int | None:
+def hexint(v) -> int | None:
+    """A capture number: hex string ("0x8") or int; None stays None."""
     return None if v is None else (int(v, 16) if isinstance(v, str) else int(v))
 
 
@@ -104,7 +105,7 @@ def load_capture(path: str | os.PathLike) -> Capture:
         raise CaptureError(f"{path}: no memory/index.json, not a capture directory")
     try:
         idx = json.loads(index.read_text())
-        regions = [Region(_h(r["addr"]), int(r["size"]), r["kind"], r["file"],
+        regions = [Region(hexint(r["addr"]), int(r["size"]), r["kind"], r["file"],
                           {k: v for k, v in r.items() if k not in ("addr", "size", "kind", "file")})
                    for r in idx["regions"]]
     except (KeyError, ValueError, TypeError) as e:
@@ -112,4 +113,4 @@ def load_capture(path: str | os.PathLike) -> Capture:
     return Capture(path, regions, idx.get("roots", {}))
 
 
-__all__ = ["Capture", "CaptureError", "Region", "load_capture", "shared_linux61_capture"]
+__all__ = ["Capture", "CaptureError", "Region", "hexint", "load_capture", "shared_linux61_capture"]

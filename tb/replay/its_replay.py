@@ -32,16 +32,13 @@ from pymodel.memory import MemoryImage, TablePageAllocator
 from tb.its_tb import LpiMonitor
 from tb.protocol_checker import attach_checkers
 from tb.replay.capture import Capture
+from tb.replay.capture import hexint as _h
 from tb.replay.report import ReplayReport
 from tb.timeouts import wait_named
 
 # The RTL's own tables live above the 1 GiB of guest RAM QEMU virt gives the capture.
 RTL_TABLE_POOL = 0x1_0000_0000
 RTL_TABLE_POOL_SIZE = 1 << 24
-
-
-def _h(v) -> int:
-    return int(v, 16) if isinstance(v, str) else int(v)
 
 
 @dataclass
@@ -111,12 +108,15 @@ class ItsReplay:
              max(icids, default=0) < f(H.TYPER_HCC_LSB, H.TYPER_HCC_W), "HCC"),
         ]
         ite = f(H.TYPER_ITT_ENTRY_SIZE_LSB, H.TYPER_ITT_ENTRY_SIZE_W) + 1
+        # Linux sized each ITT from the TYPER it read off QEMU's ITS (its_create_device:
+        # sz = nr_ites * (ITT_entry_size + 1), at least ITS_ITT_ALIGN = 256 bytes)
+        linux_typer = _h(self.cap.roots["GITS_TYPER"])
+        linux_ite = ((linux_typer >> H.TYPER_ITT_ENTRY_SIZE_LSB)
+                     & ((1 << H.TYPER_ITT_ENTRY_SIZE_W) - 1)) + 1
         for c in cmds:
             if c["name"] == "MAPD" and _h(c["raw"][2]) >> 63:
-                need = ite << ((_h(c["raw"][1]) & 0x1F) + 1)
-                # Linux sizes the ITT from the captured ITS's entry size, at least 256 B
-                # (its_create_device: max(nr_ites * ite_size, ITS_ITT_ALIGN) ...).
-                have = 256
+                nr_ites = 1 << ((_h(c["raw"][1]) & 0x1F) + 1)
+                need, have = ite * nr_ites, max(linux_ite * nr_ites, 256)
                 checks.append((f"ITT of DeviceID {_h(c['raw'][0]) >> 32:#x}: {need} B of RTL "
                                f"entries fit the {have} B Linux allocated", need <= have,
                                "ITT_entry_size"))

@@ -32,14 +32,11 @@ from pymodel.memory import MemoryImage
 from tb.monitors import AxiAddrMonitor
 from tb.protocol_checker import attach_checkers
 from tb.replay.capture import Capture
+from tb.replay.capture import hexint as _h
 from tb.replay.report import ReplayReport
 from tb.timeouts import wait_named
 
 PAGE_MASK = ~0xFFF
-
-
-def _h(v) -> int:
-    return int(v, 16) if isinstance(v, str) else int(v)
 
 
 def replayable_translations(cap: Capture) -> tuple[list[dict], dict[str, int]]:
