@@ -132,3 +132,15 @@ def test_probe_merge_agrees_with_verilator_coverage(probe_dats, tmp_path):
     tool = cc.tool_merge(list(probe_dats), tmp_path / "merged.dat", None)
     cc.check_merges(tool, ours)
     assert ours and tool == ours
+
+
+def test_system_paths_name_the_instances_of_msi_system_top():
+    # a standalone top's points are renamed to these paths: each must be the module's
+    # instance in msi_system_top.v, or the renamed points would double-count
+    import re
+    top = re.sub(r"//[^\n]*", "", (ROOT / "hdl" / "msi_system_top.v").read_text())
+    for module, path in cc.SYSTEM_PATHS.items():
+        inst = path.rsplit(".", 1)[-1]
+        assert re.search(rf"\b{module}\b[^;]*?\b{inst}\s*\(", top, re.S), (module, path)
+    assert cc.system_path("msi_interconnect.u_pa_dec") == "msi_system_top.u_ic.u_pa_dec"
+    assert cc.system_path("msi_system_top.u_its") == "msi_system_top.u_its"
