@@ -3,7 +3,7 @@
 #   make test    every test (model, RTL units, system); what CI runs
 #   make regress SEEDS=N   system tests over N seeds in parallel; failures print their repro
 #   make lint    verilator -Wall over hdl/
-#   make coverage  Verilator line/branch/toggle coverage of the system regression (HTML, per block)
+#   make coverage  Verilator line/branch/toggle coverage (system regression + unit benches)
 #   make formal  yosys-smtbmc proofs of the AXI ports (formal/, docs/formal.md)
 #   make mutants [BLOCK=smmu|its|gicv2m|glue] [NAMES="S1 S4"]   mutation score per block
 # Both create .venv and check for the simulator on first use. make help lists every target;
@@ -94,20 +94,22 @@ test-verilator: $(STAMP) tools
 	@SIM=verilator SYSTEM_SMMU=3 $(PYTEST) -n $(JOBS) -p no:cacheprovider -q $(VERILATOR_TESTS) \
 	    -k "not test_system_random and not test_system_alt_map"
 
-# Code coverage: make sim's tests on Verilator with line+toggle coverage, both SMMUs.
-# tests/test_system*.py (SIM_TESTS) under SIM=verilator CODE_COVERAGE=1 (own builds in
-# sim_build/verilator-cov/), one .dat per run, merged by scripts/code_coverage.py into
-# results/coverage/: code.info (lcov), html/ (genhtml), holes.txt and a line per block.
-# COV_SMMU=3 or 2 keeps one SMMU; SEED=n fixes the seed. Needs Debian's verilator_coverage
-# and lcov (scripts/check_tools.sh coverage installs them).
-COV_SMMU ?= 2,3
-COV_DIR  := $(RESULTS)/coverage
+# Code coverage: the system regression + one unit bench per block, Verilator line/toggle.
+# tests/test_system*.py (SIM_TESTS) on both SMMUs and make test-verilator's unit benches
+# (the register, error and command paths Linux never drives), under SIM=verilator
+# CODE_COVERAGE=1 (own builds in sim_build/verilator-cov/), one .dat per run, merged by
+# scripts/code_coverage.py into results/coverage/: code.info (lcov), html/ (genhtml),
+# holes.txt and a line per block. COV_TESTS=... picks the tests, COV_SMMU=3 or 2 one SMMU,
+# SEED=n the seed. Needs Debian's verilator_coverage and lcov (check_tools.sh coverage).
+COV_SMMU  ?= 2,3
+COV_TESTS ?= $(SIM_TESTS) $(filter-out tests/test_system.py,$(VERILATOR_TESTS))
+COV_DIR   := $(RESULTS)/coverage
 coverage: $(STAMP)
 	@scripts/check_tools.sh coverage
 	@rm -rf $(COV_DIR)/dat $(COV_DIR)/stats; mkdir -p $(COV_DIR)
 	@SIM=verilator CODE_COVERAGE=1 SYSTEM_SMMU=$(COV_SMMU) COVERAGE_DAT_DIR=$(CURDIR)/$(COV_DIR)/dat \
 	  SYSTEM_STATS_DIR=$(CURDIR)/$(COV_DIR)/stats $(PYTEST) -n $(JOBS) -p no:cacheprovider -q \
-	    -m sim --junitxml=$(COV_DIR)/junit.xml $(SIM_TESTS); rc=$$?; \
+	    -m sim --junitxml=$(COV_DIR)/junit.xml $(COV_TESTS); rc=$$?; \
 	  $(PY) scripts/code_coverage.py --dat-dir $(COV_DIR)/dat --out $(COV_DIR); c=$$?; \
 	  test $$rc -eq 0 -a $$c -eq 0
 

@@ -468,8 +468,12 @@ class ArmSmmuV3Driver:
         rc = await self.arm_smmu_write_reg_sync(enables, V.CR0, V.CR0ACK)
         if rc:
             return rc
-        # arm_smmu_setup_irqs: IRQ_CTRL 0 then GERROR + EVTQ
+        # arm_smmu_setup_irqs: IRQ_CTRL 0, then (arm_smmu_setup_unique_irqs ->
+        # arm_smmu_setup_msis) "Clear the MSI address regs" -- done without
+        # FEAT_MSI too -- then GERROR + EVTQ
         rc = await self.arm_smmu_write_reg_sync(0, V.IRQ_CTRL, V.IRQ_CTRLACK)
+        await self.writeq(V.GERROR_IRQ_CFG0, 0)
+        await self.writeq(V.EVENTQ_IRQ_CFG0, 0)
         irqs = (1 << V.IRQ_CTRL_GERROR_IRQEN_BIT) | (1 << V.IRQ_CTRL_EVENTQ_IRQEN_BIT)
         rc = rc or await self.arm_smmu_write_reg_sync(irqs, V.IRQ_CTRL, V.IRQ_CTRLACK)
         if rc:

@@ -18,7 +18,7 @@ import cocotb
 from cocotb.triggers import RisingEdge
 
 from pymodel import dma_iommu as D
-from pymodel.linux_defs import DMA_ERROR_CODE, IOMMU_READ, IOMMU_WRITE
+from pymodel.linux_defs import DMA_ERROR_CODE, IOMMU_CACHE, IOMMU_READ, IOMMU_WRITE
 from tb.kernel import Kernel, KernelError
 from tb.system_env import SystemEnv
 from tb.system_regress import with_stats
@@ -68,7 +68,10 @@ async def its_single_msi(dut, stats):
 # ----------------------------------------------------------------------------- helpers
 class Topology:
     """Devices on ports 0..3 spread over DMA domains, each with MSI vectors on
-    one controller and DMA buffers mapped through the DMA API."""
+    one controller and DMA buffers mapped through the DMA API. The devices on odd
+    ports are DMA-coherent: like dma-iommu's dma_info_to_prot for a dma-coherent
+    device, their buffers are mapped with IOMMU_CACHE (the write-back MAIR index, so
+    the SMMUs' cacheable AxCACHE encodings are driven and predicted too)."""
 
     def __init__(self, k: Kernel, layout, chip_of, nvec_of, behaviour="v4.9",
                  bufs_per_dev: int = 2):
@@ -81,6 +84,7 @@ class Topology:
         self.bufs_per_dev = bufs_per_dev
         self.vectors = {}
         self.buffers = {}          # kdev name -> [(iova, phys, size)]
+        self.prot = {}             # kdev name -> the prot its buffers are mapped with
 
     async def build(self):
         k = self.k
@@ -97,10 +101,12 @@ class Topology:
             alloc = k.its_msi_alloc if self.chip_of(kdev) == "its" else k.v2m_msi_alloc
             self.vectors[kdev.name] = await alloc(kdev, self.nvec_of(kdev))
             bufs = []
+            coherent = kdev.model.port % 2 == 1
+            self.prot[kdev.name] = IOMMU_READ | IOMMU_WRITE | (IOMMU_CACHE if coherent else 0)
             for _ in range(self.bufs_per_dev):
                 phys = k.alloc_buffer(4096)
                 k.memory.write(phys, bytes(4096))
-                iova = k.dma_map(kdev, phys, 4096, IOMMU_READ | IOMMU_WRITE)
+                iova = k.dma_map(kdev, phys, 4096, self.prot[kdev.name])
                 check(iova != DMA_ERROR_CODE, f"dma_map for {kdev.name} failed")
                 bufs.append((iova, phys, 4096))
             self.buffers[kdev.name] = bufs
@@ -650,7 +656,7 @@ async def random_system(dut, stats):
                                                b"\xBD" * 8)
                         check(not p.outcome.forward, f"unmapped {iova:#x} predicted to translate")
                         await sb.check_fault(p)
-                    new = k.dma_map(kdev, phys, size, IOMMU_READ | IOMMU_WRITE)
+                    new = k.dma_map(kdev, phys, size, topo.prot[kdev.name])
                     check(new != DMA_ERROR_CODE, "remap failed")
                     bufs[i] = (new, phys, size)
                 stats.add("remaps")
