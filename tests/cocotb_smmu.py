@@ -93,10 +93,12 @@ async def registers_probe_reset_and_readback(dut):
     assert await drv.readl(drv.cb(last, S.CB_MAIR0)) == 0x0004FF44
     cbar = await drv.readl(drv.gr1(S.GR1_CBAR_BASE + 4 * last))
     assert (cbar >> S.CBAR_TYPE_SHIFT) & 3 == S.CBAR_TYPE_S1_TRANS_S2_BYPASS
-    # the stored context-bank words (docs/smmu.md) read back what was written; a distinct
-    # value in each, all written before any is read, so two decoded to one word would show
-    # (code coverage found the read decode of these words, which Linux never reads, unrun)
-    words = [S.CB_TCR2, S.CB_TTBR1_LO, S.CB_TTBR1_HI, S.CB_TCR, S.CB_CONTEXTIDR, S.CB_MAIR1]
+    # the stored context-bank words (docs/smmu.md; SCTLR.M stays 0) read back what was
+    # written; a distinct value in each, all written before any is read, so two decoded
+    # to one word would show (code coverage found their read decode, which Linux never
+    # reads, unexercised)
+    words = [S.CB_SCTLR, S.CB_TCR2, S.CB_TTBR1_LO, S.CB_TTBR1_HI, S.CB_TCR, S.CB_CONTEXTIDR,
+             S.CB_MAIR1]
     for i, off in enumerate(words):
         await drv.writel(drv.cb(0, off), 0x5A00_0000 | i << 12 | off)
     for i, off in enumerate(words):
