@@ -166,6 +166,14 @@ def verilator_parameters(parameters: Mapping[str, object],
     return out
 
 
+def _top_file(toplevel: str) -> Path:
+    """The toplevel's Verilog file: hdl/<top>.v, or a testbench wrapper in tb/hdl/."""
+    for d in (HDL, ROOT / "tb" / "hdl"):
+        if (d / f"{toplevel}.v").exists():
+            return d / f"{toplevel}.v"
+    return HDL / f"{toplevel}.v"
+
+
 def _hdl_digest(sources: Iterable[str], parameters: Mapping[str, object], waves: bool) -> str:
     """What a Verilator build depends on: the sources, every file in hdl/ (the
     headers), the parameters, the trace switch and the Verilator version."""
@@ -382,7 +390,7 @@ def _verilator_build(runner, toplevel, sources, parameters, waves) -> Path:
                 sources=[HDL / s for s in sources],
                 includes=[HDL],
                 hdl_toplevel=toplevel,
-                parameters=verilator_parameters(parameters, HDL / f"{toplevel}.v"),
+                parameters=verilator_parameters(parameters, _top_file(toplevel)),
                 build_dir=build_dir,
                 always=True,
                 waves=waves,
