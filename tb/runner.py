@@ -329,6 +329,12 @@ def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
         )
     env = {"PYTHONPATH": os.pathsep.join([str(ROOT), str(TESTS),
                                           os.environ.get("PYTHONPATH", "")])}
+    # cocotb rewrites the asserts of every module imported in the simulator ("*.py"):
+    # tb/ and pymodel/ (named exceptions, few asserts) too, an AST pass per module and
+    # run (about a tenth of a system test's CPU with PYTHONDONTWRITEBYTECODE=1); the
+    # cocotb test modules keep pytest's assert messages
+    if "COCOTB_REWRITE_ASSERTION_FILES" not in os.environ:
+        env["COCOTB_REWRITE_ASSERTION_FILES"] = "cocotb_*.py"
     env.update(extra_env or {})
     results_xml = test_dir / "results.xml"
     log = test_dir / SIM_LOG
