@@ -4,7 +4,8 @@ parameters and ports, and a tb_bp_gate (tb/hdl/tb_bp_gate.v: random back-pressur
 from an LFSR) on every valid/ready channel a testbench model terminates: the device
 ports, the memory ports and the interrupt outputs. Two more inputs: tb_bp_seed (the
 LFSRs' seed, loaded at reset) and tb_bp_thresh (pause probability x 256, 0 = off),
-written once by tb/system_env.py instead of a pause coroutine per channel (issue 13).
+written once by tb/system_env.py instead of a pause coroutine per channel (issue 13);
+and the protocol checker's two vectors (tb_chk_valid, tb_chk_other: tb/system_tb.py).
 
     python scripts/gen_system_tb.py           # rewrite tb/hdl/msi_system_tb.v
     python scripts/gen_system_tb.py --check   # exit 1 if it is stale
@@ -20,12 +21,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tb.system_tb import bundle_paths  # noqa: E402
 TOP = ROOT / "hdl" / "msi_system_top.v"
 OUT = ROOT / "tb" / "hdl" / "msi_system_tb.v"
 # ports whose channels a testbench model terminates (tb/system_env.py): cocotbext-axi
 # masters on the devices, RAMs on the memory ports, the interrupt ready drivers
 GATED_PREFIXES = re.compile(r"(s_axi_dev\d+|m_axi_ptw|m_axi_smmuq|m_axi_its|m_axi_mem|lpi|spi)")
-CHANNELS = ("aw", "w", "b", "ar", "r")
+BUNDLE_BITS = 512      # room for the checker's vectors (the Python side checks the sum)
 
 
 def parse_top(text: str):
@@ -94,6 +98,20 @@ def render(text: str) -> str:
                      f".seed(tb_bp_seed), .thresh(tb_bp_thresh),")
         lines.append(f"        .up_valid({up_v}), .up_ready({up_r}), "
                      f".dn_valid({dn_v}), .dn_ready({dn_r}));")
+    # the protocol checker's vectors (tb/system_tb.py bundle_paths): zero-padded on the
+    # left, the Python side takes the width it adds up from the signals
+    valid, other = bundle_paths()
+    lines.append("")
+    lines.append("    // every VALID (tb_chk_valid) and every READY and interrupt level (tb_chk_other)")
+    lines.append("    // the protocol checker watches, read by it once per clock (tb/system_tb.py)")
+    lines.append("    /* verilator lint_off WIDTH */")
+    lines.append("    /* verilator lint_off UNUSEDSIGNAL */   // read by Python only")
+    for name, sigs in (("tb_chk_valid", valid), ("tb_chk_other", other)):
+        lines.append(f"    wire [{BUNDLE_BITS}-1:0] {name} = {{")
+        lines.append(",\n".join(f"        u_dut.{sig}" for sig in sigs))
+        lines.append("    };")
+    lines.append("    /* verilator lint_on UNUSEDSIGNAL */")
+    lines.append("    /* verilator lint_on WIDTH */")
     lines.append("")
     lines.append("    msi_system_top #(")
     lines.append(",\n".join(f"        .{n}({n})" for n in names))

@@ -37,6 +37,7 @@ from tb.faulty_memory import FaultyMemory
 from tb.monitors import AxiAddrMonitor, ValidReadyMonitor
 from tb.pause import SharedPause, random_pauses
 from tb.protocol_checker import attach_checkers
+from tb.system_tb import CHECKED_INSTANCES, bundle_paths
 from tb.system_regress import LAST_TX, quiet_bus_logs
 
 NUM_DEV_PORTS = 4
@@ -265,8 +266,11 @@ class SystemEnv:
                              f"firmware description (SYSTEM_MAP) says {self.map.smmu_version}")
         self.smmu_dut = top.g_smmu.u_smmu
         self.checker = attach_checkers(top, dut.clk, dut.rst, instances=[
-            (self.smmu_dut, ["s_axil", "s_axi", "m_axi"]), (top.u_its, ["s_axil", "s_axi"]),
-            (top.u_v2m, ["s_axi"]), top.u_ic.u_cpu_v2m, (top.u_ic.u_v2m_arb, ["s_axi"])])
+            (_handle(top, path), list(only) if only else None)
+            for path, _module, only in CHECKED_INSTANCES])
+        if self.wrapped:        # every VALID and READY in two vectors (scripts/gen_system_tb.py)
+            valid, other = bundle_paths()
+            self.checker.use_bundle(dut.tb_chk_valid, valid, dut.tb_chk_other, other)
         self.devices = [DeviceModel(self, i) for i in range(NUM_DEV_PORTS)]
         # functional coverage (tb/coverage.py): ITS reference decisions, SMMU internals
         from tb import coverage
@@ -377,6 +381,13 @@ class SystemEnv:
             return int(self.top.smmu_irq_global.value)
         except ValueError:
             return 0
+
+
+def _handle(top, path: str):
+    """The handle at a dotted path below `top` ("u_ic.u_cpu_v2m")."""
+    for part in path.split("."):
+        top = getattr(top, part)
+    return top
 
 
 def _safe(text: str) -> str:
