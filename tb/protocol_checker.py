@@ -391,6 +391,13 @@ def handshake_signals(module: str, prefix: str, kind: str) -> list[str]:
             if f"{prefix}_{ch}{s}" in names]
 
 
+def bundle_split(signals: Iterable[str]) -> tuple[list[str], list[str]]:
+    """handshake_signals' names split as use_bundle takes them: (VALIDs, READYs and levels)."""
+    signals = list(signals)
+    return ([s for s in signals if s.endswith("valid")],
+            [s for s in signals if not s.endswith("valid")])
+
+
 def rtl_ports(module: str) -> list[tuple[str, str]]:
     """The checkable ports of Verilog `module` (found as <module>.v under hdl/ or
     tb/hdl/), from its ANSI port list: an AXI port per prefix with *_{aw,w,b,ar,r}valid
@@ -695,5 +702,6 @@ def samples_reader(values: Mapping[str, object]) -> Read:
     return read
 
 
-__all__ = ["AXI4", "AXI4LITE", "LEVEL", "STREAM", "PortRules", "ProtocolChecker",
+__all__ = ["AXI4", "AXI4LITE", "LEVEL", "STREAM", "PortRules", "ProtocolChecker", "bundle_split",
+           "handshake_signals",
            "ProtocolViolation", "Violation", "attach_checkers", "rtl_ports", "samples_reader"]

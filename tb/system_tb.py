@@ -11,7 +11,7 @@ the vectors is still read on its own (use_bundle names it).
 
 from __future__ import annotations
 
-from tb.protocol_checker import handshake_signals, rtl_ports
+from tb.protocol_checker import bundle_split, handshake_signals, rtl_ports
 
 TOP_MODULE = "msi_system_top"
 # The protocol checker's ports (issue 9): every port of msi_system_top, and these
@@ -31,12 +31,8 @@ CHECKED_INSTANCES = (
 
 def bundle_paths() -> tuple[list[str], list[str]]:
     """(VALIDs, READYs and levels): paths below msi_system_top, most significant first."""
-    valid, other = [], []
     ports = [("", TOP_MODULE, p, k) for p, k in rtl_ports(TOP_MODULE)]
     for path, module, only in CHECKED_INSTANCES:
         ports += [(path, module, p, k) for p, k in rtl_ports(module) if only is None or p in only]
-    for path, module, prefix, kind in ports:
-        for sig in handshake_signals(module, prefix, kind):
-            full = f"{path}.{sig}" if path else sig
-            (valid if sig.endswith("valid") else other).append(full)
-    return valid, other
+    return bundle_split(f"{path}.{sig}" if path else sig for path, module, prefix, kind in ports
+                        for sig in handshake_signals(module, prefix, kind))
