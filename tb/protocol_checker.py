@@ -223,9 +223,12 @@ class PortRules:
         self.r_beats: dict[int, int] = defaultdict(int)
         # AXI4-Lite counters
         self.n = defaultdict(int)
+        self.steps: dict = {}
 
     def sample(self, in_reset: bool, read: Read) -> None:
-        """Check one clock's values; raises _Broken on the first rule broken."""
+        """Check one clock's values; raises _Broken on the first rule broken. The
+        clock's (new, fire, payload) per channel is kept in `steps` (ProtocolChecker.tap)."""
+        self.steps = {}
         if in_reset:
             for ch in self.channels.values():
                 v = read(ch.valid)
@@ -239,7 +242,7 @@ class PortRules:
                 raise _Broken("LEVEL_X", f"{name} = {bits}")
         if not self.channels:
             return
-        steps = {name: ch.step(read) for name, ch in self.channels.items()}
+        steps = self.steps = {name: ch.step(read) for name, ch in self.channels.items()}
         for name, (_, fire, _) in steps.items():
             if fire:
                 self.transfers[name] += 1
@@ -460,6 +463,7 @@ class _BoundPort:
         base = label.split("[")[0]
         self.paths = {name: base if kind == LEVEL else f"{base}_{name}" for name in handles}
         self.fast = None       # (valid range, other range, {name: (vector, lo, hi)}): use_bundle
+        self.taps: dict[str, list] = {}     # channel -> callbacks (ProtocolChecker.tap)
         i, n = lane
         widths = {}
         for name, h in handles.items():
@@ -638,6 +642,25 @@ class ProtocolChecker:
                                        get_sim_time("ns"), b.detail)
             self.log.error("%s", self.violation)
             raise ProtocolViolation(self.violation) from None
+        taps = port.taps
+        if taps:
+            for ch, (_, fire, payload) in port.rules.steps.items():
+                if fire and ch in taps:
+                    fields = dict(zip(port.rules.channels[ch].fields, payload))
+                    for cb in taps[ch]:
+                        cb(fields)
+
+    def tap(self, port: str, channel: str, callback: Callable[[dict], None]) -> None:
+        """Call callback({field: binary string}) for every transfer on `channel` ("aw",
+        ..., "" for a stream) of checked `port` (a name of port_names), on the clock edge
+        the handshake completes: a monitor without a coroutine of its own."""
+        for p in self.ports:
+            if p.prefix == port:
+                if channel not in p.rules.channels:
+                    raise ValueError(f"{port} has no channel {channel!r}")
+                p.taps.setdefault(channel, []).append(callback)
+                return
+        raise ValueError(f"the checker has no port {port!r} ({', '.join(self.port_names)})")
 
     def _sample_bundled(self) -> None:
         """One clock out of reset with the bundle: only the ports with something to check."""
