@@ -523,6 +523,7 @@ class ProtocolChecker:
         self._root = dut
         self._bundled = False
         self._pending: set = set()     # ports with a VALID waiting for READY (bundle mode)
+        self._on_clock: list[Callable[[], None]] = []
         self.cycle = 0
         self._seen_reset = False
         self._in_reset = False
@@ -630,9 +631,16 @@ class ProtocolChecker:
                 in_reset = self._in_reset = False
             if self._bundled and not in_reset:
                 self._sample_bundled()
-                continue
-            for port in ports:
-                self._sample(port, in_reset, port.read)
+            else:
+                for port in ports:
+                    self._sample(port, in_reset, port.read)
+            for fn in self._on_clock:
+                fn()
+
+    def on_clock(self, fn: Callable[[], None]) -> None:
+        """Call fn() on every clock the checker samples (from the first reset on, before
+        the edge's updates): a per-clock monitor without a coroutine of its own."""
+        self._on_clock.append(fn)
 
     def _sample(self, port: _BoundPort, in_reset: bool, read: Read) -> None:
         try:

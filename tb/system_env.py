@@ -275,7 +275,11 @@ class SystemEnv:
         # functional coverage (tb/coverage.py): ITS reference decisions, SMMU internals
         from tb import coverage
         coverage.instrument_its_reference()
-        self.smmu_cov = coverage.SmmuInternalMonitor.for_top(top).start()
+        self.smmu_cov = coverage.SmmuInternalMonitor.for_top(top)
+        if self.wrapped:        # sampled from the checker's clock: no coroutine of its own
+            self.smmu_cov.on_clocks_of(self.checker)
+        else:
+            self.smmu_cov.start()
         # monitors (a gate passes every handshake unchanged: lpi_*/spi_* on the wrapper
         # see the same handshakes as u_dut's)
         if self.wrapped:
