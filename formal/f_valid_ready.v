@@ -2,7 +2,9 @@
 // A3.1.2): once VALID is high it stays high, with the payload unchanged, until the
 // cycle READY is high; VALID is low in the cycle after a reset cycle.
 // IS_OUTPUT = 1: the DUT drives the channel and the rule is asserted (a proof
-// obligation); IS_OUTPUT = 0: the environment drives it and the rule is assumed.
+// obligation); IS_OUTPUT = 0: the environment drives it and the rule is assumed;
+// IS_OUTPUT = 2: a proven unit drives it (an abstraction of that unit, formal/*_abs.v):
+// exactly what IS_OUTPUT = 1 asserts is assumed (VALID low the cycle after reset).
 // Formal-only (yosys read_verilog -formal); not part of the product.
 module f_valid_ready #(
     parameter W = 1,
@@ -28,10 +30,15 @@ module f_valid_ready #(
     wire keep_ok  = valid && (payload == held);
     wire reset_ok = !valid;
     generate
-        if (IS_OUTPUT != 0) begin : g_assert
+        if (IS_OUTPUT == 1) begin : g_assert
             always @* if (f_past_valid && !rst) begin
                 if (hold) assert(keep_ok);
                 if (was_rst) assert(reset_ok);
+            end
+        end else if (IS_OUTPUT == 2) begin : g_assume_unit
+            always @* if (f_past_valid && !rst) begin
+                if (hold) assume(keep_ok);
+                if (was_rst) assume(reset_ok);
             end
         end else begin : g_assume
             always @* begin

@@ -1,7 +1,11 @@
 // its_doorbell_formal: formal harness around its_doorbell (hdl/its_doorbell.v, as
-// is) at a small parameter set. Every input is free in every cycle except the memory
-// port's responses, which a compliant slave gives: R beats only for a read in flight
-// (RLAST on beat ARLEN+1, in order), B only for a write whose AW and W it took.
+// is) at a small parameter set, for the glue proof its_glue_m_axi: its_cmd and
+// its_xlate are replaced by abstractions generated from their own headers
+// (formal/units.py) whose outputs are free but keep what each unit's proof shows
+// (its_cmd_ports, its_xlate_ports: f_its_*_guarantee). Every other input is free in
+// every cycle except the memory port's responses, which a compliant slave gives:
+// R beats only for a read in flight (RLAST on beat ARLEN+1, in order), B only for a
+// write whose AW and W it took.
 // Asserted: m_axi AW, W and AR and the lpi_* output keep VALID and payload until
 // READY and are idle after reset; the response channels of both slave frames too.
 `include "its_defs.vh"

@@ -122,6 +122,8 @@ module smmu_xlate_chan_formal #(
     f_valid_ready #(.W(IDW + AW + 8 + 3 + 2 + 1 + 4 + 3 + SIDW)) chk_m (clk, rst,
         m_valid, m_ready,
         {m_id, m_addr, m_len, m_size, m_burst, m_lock, m_cache, m_prot, m_user});
+    // what smmu_wr_resp_formal assumes of the hand-over (composition, docs/formal.md)
+    f_implies #(.IS_OUTPUT(1)) chk_acc (clk, rst, acc_valid, acc_ready);
 `endif
 
 `ifdef F_PROOF_FAULT

@@ -166,7 +166,12 @@ module its_cmd #(
     wire        work      = enabled && cq_valid && !stalled && cw_in_q && (creadr != cwriter);
     wire [15:0] creadr_inc = {1'b0, creadr} + 16'd1;
 
-    assign lock_req = (state == S_IDLE) ? work : (state != S_STALLED && state != S_ERR);
+    // The lock is held for one command, fetch to completion, and let go in S_DONE
+    // (table writes are acknowledged by then): a walk waiting for it gets it between
+    // two queued commands (its_doorbell gives a tie to the one that did not hold it
+    // last), so a busy queue delays a translation by one command, not the whole queue.
+    assign lock_req = (state == S_IDLE) ? work
+                    : (state != S_STALLED && state != S_ERR && state != S_DONE);
     assign busy     = (state != S_IDLE) && (state != S_STALLED);
     assign drain    = (state == S_DRAIN);
 

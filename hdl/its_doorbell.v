@@ -15,7 +15,10 @@
 //    a processor number as GITS_TYPER.PTA = 0), standing in for the redistributors.
 // The command engine and the translation walk share the memory port under a lock, so
 // a walk never observes a half-executed command; the engine invalidates the
-// translation cache for every command that changes a mapping.
+// translation cache for every command that changes a mapping. The lock is held for
+// one command or one walk, and a tie goes to the one that did not hold it last, so a
+// command waits for at most one walk and a miss for at most one command (docs/its.md
+// "Table lock").
 // Leaves out: GICv4 virtual LPIs, LPI configuration/pending tables (no redistributor),
 // indirect device tables, 16/64 KiB table pages, GITS_CBASER/BASER cacheability
 // (m_axi uses AxCACHE = 0011 whatever the register says), GITS_TYPER.CIL/CIDbits.

@@ -139,7 +139,11 @@ class Runner:
     def _pytest(self, tests: Sequence[str]) -> subprocess.CompletedProcess:
         cmd = [str(PY), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                "-n", str(self.jobs if self.jobs > 1 else 0), *tests]
+        # COCOTB_MAX_FAILURES=1: cocotb ends a module's regression at its first failed
+        # test (the rest are scored as failed unrun), so a kill costs one failing test,
+        # not the whole module; -x does the same across pytest nodes.
         env = {**os.environ, "SEED": self.seed, "PYTHONPATH": str(self.work),
+               "COCOTB_MAX_FAILURES": "1",
                "SYSTEM_STATS_DIR": str(self.work / "results" / "stats")}
         return subprocess.run(cmd, cwd=self.work, capture_output=True, text=True, env=env,
                               timeout=self.timeout)

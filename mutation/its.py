@@ -101,15 +101,26 @@ MUTANTS = [
     Mutant("I31", "register: GITS_TYPER.Devbits fixed at 16 bits", D,
            "localparam [63:0] DEVBITS_M1 = {59'd0, DEVBITS_M1_I[4:0]};",
            "localparam [63:0] DEVBITS_M1 = {59'd0, 5'd15};"),
-    # (A tie-break mutant, the walk granted alongside the command, survived: the owner
-    # register still keeps the two apart and only the order of a tie changes; no bench
-    # bounds command latency under a flood of walk misses. Not counted; see the report.)
     Mutant("I32", "memory port: walk reads issued at the command engine's address", D,
            "assign m_axi_araddr  = own_x ? x_rd_addr : c_rd_addr;",
            "assign m_axi_araddr  = c_rd_addr;"),
     Mutant("I33", "collections: MAPC writes a zero target", D,
            "coll_target[coll_idx*16 +: 16] <= coll_wtarget;",
            "coll_target[coll_idx*16 +: 16] <= 16'd0;"),
+    # --- table-lock arbitration (killed by commands_not_starved_by_doorbells and
+    # walks_not_starved_by_commands: bounded waits, docs/its.md "Table lock") ------------
+    Mutant("I34", "arbitration: a walk wins every tie for the table lock (commands starve "
+           "behind back-to-back walks)", D,
+           "|| (lock_free && xl_lock_req && !(cmd_lock_req && prio_cmd));",
+           "|| (lock_free && xl_lock_req);"),
+    Mutant("I35", "arbitration: the command engine keeps the lock across queued commands "
+           "(walks starve behind a busy queue)", C,
+           ": (state != S_STALLED && state != S_ERR && state != S_DONE);",
+           ": (state != S_STALLED && state != S_ERR);"),
+    Mutant("I36", "arbitration: the translator keeps the lock while its frame is busy "
+           "(commands starve under doorbell traffic)", D,
+           "else if ((owner == OWN_XL && !xl_lock_req) ||",
+           "else if ((owner == OWN_XL && !xl_busy) ||"),
 ]
 
 TESTS = ["tests/test_its.py"]

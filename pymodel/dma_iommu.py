@@ -24,6 +24,7 @@ from typing import Optional
 
 from pymodel import kversion
 from pymodel.hwdefs import system
+from pymodel.io_pgtable_arm import ArmLpaeS1
 from pymodel.iova import (IOVA_RANGE_CACHE_MAX_SIZE, AnyIovaDomain, Iova, IovaDomainV415,
                           _roundup_pow_of_two, init_iova_domain, iova_size)
 from pymodel.linux_defs import (DMA_ERROR_CODE, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM,
@@ -110,7 +111,6 @@ class IommuDomain:
                  name: str = "domain",
                  behaviour: kversion.KernelBehaviour | str = kversion.DEFAULT,
                  coherent_walk: bool = True):
-        from pymodel.io_pgtable_arm import ArmLpaeS1   # H2's module; imported lazily
         if memory is None:
             memory = table_alloc.memory if table_alloc is not None else MemoryImage()
         if table_alloc is None:

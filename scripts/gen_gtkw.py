@@ -80,7 +80,9 @@ PARAM = re.compile(r"\bparameter\s+(?:\[[^\]]+\]\s*)?(\w+)\s*=\s*(\d+)\b")
 LOCALPARAM = re.compile(r"\blocalparam\s+\[[^\]]+\]\s*([^;]+);")
 MODULE = re.compile(r"^\s*module\s+(\w+)", re.M)
 
-# GTKWave trace flags (gtkwave's TR_* bits)
+# GTKWave trace flags: gtkwave's TR_* bits (analyzer.h enum TraceEntFlagBits). A closed
+# group is what CloseTrace() leaves: CLOSED on the begin marker, CLOSED|COLLAPSED on
+# the end marker (tests/test_regress_tools.py checks this against those positions).
 HEX, BIN, BLANK, CLOSED, GRP_BEGIN, GRP_END, COLLAPSED = (0x22, 0x28, 0x200, 0x400000,
                                                           0x800000, 0x1000000, 0x1000)
 

@@ -236,11 +236,15 @@ class Kernel:
         raise KernelError(f"ITS command queue not consumed: CREADR stuck before {to:#x}")
 
     # ------------------------------------------------------------------ domains
-    def iommu_domain_alloc(self, name: str, *, type: int = D.IOMMU_DOMAIN_DMA) -> KDomain:
+    def iommu_domain_alloc(self, name: str, *, type: int = D.IOMMU_DOMAIN_DMA,
+                           behaviour: kversion.KernelBehaviour | str = kversion.DEFAULT
+                           ) -> KDomain:
         """iommu_domain_alloc + arm_smmu_init_domain_context: first free context
         bank, ASID = bank index (v4.9), stage-1 io-pgtable. v3
         (arm_smmu_domain_finalise_s1, done here at allocation as for v2): the lowest
-        free ASID from 1 (xa_alloc over [1, 2^asid_bits)), no context bank."""
+        free ASID from 1 (xa_alloc over [1, 2^asid_bits)), no context bank.
+        `behaviour` is the kernel whose io-pgtable-arm.c builds the tables (descriptor
+        bits, MAIR, TCR); iommu_dma_setup then gives the domain that kernel's cookie."""
         if self.smmu_version == 3:
             free = [a for a in range(1, 1 << self.asid_bits) if a not in self.asid_used]
             if not free:
@@ -249,7 +253,7 @@ class Kernel:
             self.asid_used.add(asid)
             tlb = DeferredTlbOps(None, asid)
             dom = D.IommuDomain(self.memory, self.pgtable_alloc, ias=48, oas=48, type=type,
-                                name=name)
+                                name=name, behaviour=behaviour)
             dom.pgtbl.tlb = tlb
             kd = KDomain(dom, None, asid, tlb)
             self.kdomains.append(kd)
@@ -260,7 +264,8 @@ class Kernel:
         cb = free[0]
         self.cb_used.add(cb)
         tlb = DeferredTlbOps(cb, cb)
-        dom = D.IommuDomain(self.memory, self.pgtable_alloc, ias=48, oas=48, type=type, name=name)
+        dom = D.IommuDomain(self.memory, self.pgtable_alloc, ias=48, oas=48, type=type, name=name,
+                            behaviour=behaviour)
         dom.pgtbl.tlb = tlb
         kd = KDomain(dom, cb, cb, tlb)
         self.kdomains.append(kd)
@@ -363,9 +368,17 @@ class Kernel:
         kdev.kdomain = None
         self.txlog.log("KERNEL", f"detach {kdev.name} from {kd.name if kd else None}")
 
-    def iommu_dma_setup(self, kd: KDomain, behaviour="v4.9",
+    def iommu_dma_setup(self, kd: KDomain, behaviour=None,
                         base: int = DMA_WINDOW[0], size: int = DMA_WINDOW[1]) -> None:
-        """iommu_get_dma_cookie + iommu_dma_init_domain (arm64 do_iommu_attach)."""
+        """iommu_get_dma_cookie + iommu_dma_init_domain (arm64 do_iommu_attach), for
+        the kernel the domain was allocated under (or `behaviour`, which must build
+        the same page tables: one kernel builds both the tables and the cookie)."""
+        behaviour = kd.domain.behaviour if behaviour is None else kversion.behaviour(behaviour)
+        if behaviour.pgtable != kd.domain.behaviour.pgtable:
+            raise KernelError(f"iommu_dma_setup({kd.name}): cookie of {behaviour.name} on "
+                              f"page tables of {kd.domain.behaviour.name} "
+                              f"({kd.domain.behaviour.pgtable} != {behaviour.pgtable}); "
+                              f"pass behaviour= to iommu_domain_alloc")
         ret = D.iommu_get_dma_cookie(kd.domain, behaviour)
         if ret:
             raise KernelError(f"iommu_get_dma_cookie({kd.name}) = {ret}")

@@ -85,9 +85,9 @@ class Topology:
     async def build(self):
         k = self.k
         for dom_name, ports in self.layout.items():
-            kd = k.iommu_domain_alloc(dom_name)
             behaviour = self.behaviour(dom_name) if callable(self.behaviour) else self.behaviour
-            k.iommu_dma_setup(kd, behaviour)
+            kd = k.iommu_domain_alloc(dom_name, behaviour=behaviour)
+            k.iommu_dma_setup(kd)
             self.kdoms[dom_name] = kd
             for port in ports:
                 kdev = k.add_device(port)
@@ -199,8 +199,8 @@ async def iova_exhausted_msi_fails(dut, kernel, stats):
     iommu_dma_map_msi_msg to fill a ~0 message)."""
     kernel = kernel.replace("_", ".")
     env, k, sb = await boot(dut, stats, f"iova_exhausted_msi_fails_{kernel}")
-    kd = k.iommu_domain_alloc("tiny")
-    k.iommu_dma_setup(kd, kernel)
+    kd = k.iommu_domain_alloc("tiny", behaviour=kernel)
+    k.iommu_dma_setup(kd)
     kits = k.add_device(0, dma_mask=D.DMA_BIT_MASK(16))
     kv2m = k.add_device(1, dma_mask=D.DMA_BIT_MASK(16))
     await k.attach(kd, kits)
@@ -464,8 +464,8 @@ async def lookup_v5_vs_merged(dut, stats):
     from pymodel.msi import MsiMsg
     doms = {}
     for variant, ports in (("v4.9", (0, 2)), ("seed-v5", (1, 3))):
-        kd = k.iommu_domain_alloc(f"dom-{variant}")
-        k.iommu_dma_setup(kd, variant)
+        kd = k.iommu_domain_alloc(f"dom-{variant}", behaviour=variant)
+        k.iommu_dma_setup(kd)
         its_dev, v2m_dev = k.add_device(ports[0]), k.add_device(ports[1])
         await k.attach(kd, its_dev)
         await k.attach(kd, v2m_dev)

@@ -16,6 +16,7 @@ import random
 import cocotb
 from cocotb.triggers import RisingEdge
 
+from pymodel import kversion
 from pymodel.hwdefs import its as ITSH
 from pymodel.hwdefs import lpae as L
 from pymodel.linux_defs import DMA_ERROR_CODE, IOMMU_NOEXEC, IOMMU_READ, IOMMU_WRITE
@@ -63,8 +64,11 @@ async def coverage_closure(dut, stats):
     # v4.10 and v6.1 domains, each with one ITS and one GICv2m device
     doms = {}
     for name, behaviour, ports in (("d410", "v4.10", (0, 1)), ("d61", "v6.1", (2, 3))):
-        kd = k.iommu_domain_alloc(name)
-        k.iommu_dma_setup(kd, behaviour)
+        kd = k.iommu_domain_alloc(name, behaviour=behaviour)
+        k.iommu_dma_setup(kd)
+        # the RTL walks this kernel's own descriptors (6.1: SH/AP/NS rules, its MAIR/TCR)
+        check(kd.domain.pgtbl.flavour == kversion.behaviour(behaviour).pgtable,
+              f"{name}: {behaviour} domain built {kd.domain.pgtbl.flavour} page tables")
         doms[name] = kd
         for port in ports:
             await k.attach(kd, k.add_device(port))

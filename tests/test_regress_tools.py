@@ -180,6 +180,39 @@ def test_progress_counts_done_failed_and_time_left():
 
 
 # ----------------------------------------------------------------------------- waves
+# GTKWave's own definitions, typed here from its source rather than imported from the
+# generator: gtkwave analyzer.h `enum TraceEntFlagBits` gives each flag's bit position
+# (HEX 1, BIN 3, RJUSTIFY 5, BLANK 9, COLLAPSED 12, CLOSED 22, GRP_BEGIN 23, GRP_END 24),
+# and its CloseTrace() sets CLOSED on a group's begin marker and CLOSED|COLLAPSED on its
+# end marker: a closed group on screen is saved with exactly these flags.
+_GTKWAVE_BIT = {"HEX": 1, "BIN": 3, "RJUSTIFY": 5, "BLANK": 9, "COLLAPSED": 12,
+                "CLOSED": 22, "GRP_BEGIN": 23, "GRP_END": 24}
+
+
+def _gtkwave_flags(*names: str) -> int:
+    return sum(1 << _GTKWAVE_BIT[n] for n in names)
+
+
+def test_closed_groups_carry_the_flags_gtkwave_closetrace_sets():
+    text = gen_gtkw.render()
+    markers = re.findall(r"^@([0-9a-f]+)\n-(\S.*)$", text, re.M)
+    closed_begin = _gtkwave_flags("GRP_BEGIN", "BLANK", "CLOSED")
+    closed_end = _gtkwave_flags("GRP_END", "BLANK", "CLOSED", "COLLAPSED")
+    open_begin = _gtkwave_flags("GRP_BEGIN", "BLANK")
+    open_end = _gtkwave_flags("GRP_END", "BLANK")
+    begins = [(int(f, 16), t) for f, t in markers if int(f, 16) & (1 << 23)]
+    ends = [(int(f, 16), t) for f, t in markers if int(f, 16) & (1 << 24)]
+    assert len(begins) == len(ends) > 3
+    assert [t for _, t in begins] == [t for _, t in ends]      # properly paired, in order
+    for (fb, title), (fe, _) in zip(begins, ends):
+        assert (fb, fe) in ((closed_begin, closed_end), (open_begin, open_end)), \
+            f"group {title!r}: flags @{fb:x} / @{fe:x} are not what GTKWave saves"
+    assert [t for f, t in begins if f == open_begin] == [begins[0][1]]   # interrupts only
+    # value traces: right-justified hex for buses, binary for single bits
+    assert _gtkwave_flags("RJUSTIFY", "HEX") == gen_gtkw.HEX
+    assert _gtkwave_flags("RJUSTIFY", "BIN") == gen_gtkw.BIN
+
+
 def test_layout_is_generated_from_the_design_and_up_to_date():
     text = gen_gtkw.render()
     assert (ROOT / "waves" / "system.gtkw").read_text() == text, \
