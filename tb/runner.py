@@ -166,7 +166,7 @@ def verilator_parameters(parameters: Mapping[str, object],
     return out
 
 
-def _top_file(toplevel: str) -> Path:
+def top_file(toplevel: str) -> Path:
     """The toplevel's Verilog file: hdl/<top>.v, or a testbench wrapper in tb/hdl/."""
     for d in (HDL, ROOT / "tb" / "hdl"):
         if (d / f"{toplevel}.v").exists():
@@ -396,7 +396,7 @@ def _verilator_build(runner, toplevel, sources, parameters, waves) -> Path:
                 sources=[HDL / s for s in sources],
                 includes=[HDL],
                 hdl_toplevel=toplevel,
-                parameters=verilator_parameters(parameters, _top_file(toplevel)),
+                parameters=verilator_parameters(parameters, top_file(toplevel)),
                 build_dir=build_dir,
                 always=True,
                 waves=waves,
