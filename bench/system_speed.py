@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CLOCK_PERIOD_NS = 10
 NODE = "tests/test_system.py::test_system_random[smmu3-default-0-seed]"
-BASE = "12abb5b"     # main before issue 13's HDL back-pressure and checker vectors
+BASE = "ebd314e"     # main without issue 13's HDL back-pressure and checker vectors
 
 
 def base_tree(commit: str) -> Path:
