@@ -43,6 +43,7 @@ tools:
 gen: $(STAMP)
 	@$(PY) -m pymodel.hwdefs.gen_vh
 	@$(PY) scripts/gen_interconnect.py
+	@$(PY) scripts/gen_system_tb.py
 
 # Every test. Also writes results/junit-all.xml and prints the system tests' summary
 # (the exit status is pytest's).
