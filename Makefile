@@ -44,6 +44,7 @@ tools:
 gen: $(STAMP)
 	@$(PY) -m pymodel.hwdefs.gen_vh
 	@$(PY) scripts/gen_interconnect.py
+	@$(PY) scripts/gen_system_tb.py
 
 # Every test. Also writes results/junit-all.xml and prints the system tests' summary
 # (the exit status is pytest's).
@@ -85,14 +86,16 @@ regress: $(STAMP) tools
 	@$(PY) scripts/regress.py --seeds $(SEEDS) --jobs $(JOBS) $(if $(SEED),--base-seed $(SEED))
 
 # The Verilator subset (SIM=verilator, 2-state: Icarus stays the X-checking simulator): one
-# unit bench per block on its default parameters and the system scenarios on smmu_v3. Not
-# part of make test: each (top, parameter set) is a C++ build of minutes on 2 loaded cores.
+# unit bench per block on its default parameters, the system scenarios and one random run
+# on smmu_v3. CI runs it after make test (.ci/run). One C++ build per (top, parameter
+# set), shared by every test of that set and reused while hdl/ and the parameters are
+# unchanged (tb/runner.py); a cold run is ~200 s of CPU.
 VERILATOR_TESTS ?= "tests/test_gicv2m.py::test_gicv2m_frame[80+64]" \
     "tests/test_its.py::test_its_doorbell[dev16-c8]" "tests/test_smmu.py::test_smmu[default]" \
-    "tests/test_smmuv3.py::test_smmuv3[default]" tests/test_system.py
+    "tests/test_smmuv3.py::test_smmuv3[default]" "tests/test_system.py::test_system" \
+    "tests/test_system.py::test_system_random[smmu3-default-0-seed]"
 test-verilator: $(STAMP) tools
-	@SIM=verilator SYSTEM_SMMU=3 $(PYTEST) -n $(JOBS) -p no:cacheprovider -q $(VERILATOR_TESTS) \
-	    -k "not test_system_random and not test_system_alt_map"
+	@SIM=verilator SYSTEM_SMMU=3 $(PYTEST) -n $(JOBS) -p no:cacheprovider -q $(VERILATOR_TESTS)
 
 # Code coverage: the system regression + one unit bench per block, Verilator line/toggle.
 # tests/test_system*.py (SIM_TESTS) on both SMMUs and make test-verilator's unit benches

@@ -1,17 +1,27 @@
 """Speed of the system random regression (issue 13), variants side by side in one run.
 
 Runs `make sim`'s random system test (tests/test_system.py::test_system_random,
-smmu3, default parameters, run 0) under one SEED in each variant and reads the
-stats record the test writes (tb/system_regress.write_stats): simulated cycles,
-the simulator process's CPU seconds (time.process_time() in it: elaboration and
-the run, never the build) and the counters of what was checked. A variant is
-    per-channel  cocotbext-axi's own pause coroutine per channel (before)
-    shared       tb/pause.SharedPause, one coroutine for every channel (now)
-and SIM=verilator runs `shared` on Verilator (its build is shared and made before
-the timed run). The counters must be identical across variants: the same
-transactions and interrupts are checked (the bench says so, or stops).
+smmu3, default parameters, run 0; back-pressure on every model channel at the
+probability the seed picks) under one SEED in each variant and reads the stats
+record the test writes (tb/system_regress.write_stats): simulated cycles, the
+simulator process's CPU seconds (time.process_time() in it: Python start-up,
+elaboration and the run, never the build) and the counters of what was checked.
 
-    .venv/bin/python bench/system_speed.py [--seed N] [--ops N] [--verilator]
+"Before" runs from a copy of an earlier commit (--base, default the commit before
+issue 13's work: `git archive` into a temporary directory, same .venv), so before
+and after are measured by the same run, interleaved, on the same machine:
+    before per-channel  cocotbext-axi's own pause coroutine per channel
+    before shared       tb/pause.SharedPause, one coroutine for every channel
+    after shared        this tree, pauses from Python (the back-pressure gates of
+                        msi_system_tb open): the same pause sequence as before, so
+                        the same simulation: its counters must equal before's
+    after hdl           this tree's default: back-pressure from the LFSR gates
+                        (a different pause sequence, so other cycles and, where
+                        timing decides, other counts: printed beside the others)
+--verilator adds `after hdl` on Verilator (its build made once, untimed). Each
+variant runs --repeat times in turn; the table takes each variant's median.
+
+    .venv/bin/python bench/system_speed.py [--seed N] [--ops N] [--repeat N] [--verilator]
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,14 +39,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CLOCK_PERIOD_NS = 10
 NODE = "tests/test_system.py::test_system_random[smmu3-default-0-seed]"
+BASE = "ebd314e"     # main without issue 13's HDL back-pressure and checker vectors
 
 
-def run_variant(name: str, seed: int, ops: int, sim: str, pause: str) -> dict:
-    stats = Path(tempfile.mkdtemp(prefix=f"speed-{name}-"))
+def base_tree(commit: str) -> Path:
+    """A copy of `commit` (git archive) with this tree's .venv."""
+    tree = Path(tempfile.mkdtemp(prefix=f"speed-base-{commit}-"))
+    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    (tree / ".venv").symlink_to((ROOT / ".venv").resolve())
+    return tree
+
+
+def run_variant(name: str, tree: Path, seed: int, ops: int, sim: str, pause: str) -> dict:
+    stats = Path(tempfile.mkdtemp(prefix="speed-stats-"))
     env = dict(os.environ, SEED=str(seed), SYSTEM_RANDOM_OPS=str(ops), SIM=sim,
-               SYSTEM_PAUSE=pause, SYSTEM_STATS_DIR=str(stats), SYSTEM_SMMU="3")
+               SYSTEM_PAUSE=pause, SYSTEM_STATS_DIR=str(stats), SYSTEM_SMMU="3",
+               PYTHONPATH=str(tree))
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           NODE], cwd=ROOT, env=env, capture_output=True, text=True)
+                           NODE], cwd=tree, env=env, capture_output=True, text=True)
     recs = [json.loads(p.read_text()) for p in stats.glob("*.json")]
     shutil.rmtree(stats, ignore_errors=True)
     if proc.returncode != 0 or len(recs) != 1:
@@ -51,28 +73,50 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--ops", type=int, default=100)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per variant (median)")
+    ap.add_argument("--base", default=BASE, help="the commit `before` runs from")
     ap.add_argument("--verilator", action="store_true", help="add SIM=verilator")
     args = ap.parse_args()
-    variants = [("icarus per-channel", "icarus", "per-channel"), ("icarus shared", "icarus", "shared")]
-    if args.verilator:
-        # build once (untimed), then the timed run reuses the shared build
-        run_variant("verilator build", args.seed, 1, "verilator", "shared")
-        variants.append(("verilator shared", "verilator", "shared"))
-    rows = [run_variant(n, args.seed, args.ops, sim, pause) for n, sim, pause in variants]
-    base = rows[0]
-    print(f"system random test, SEED={args.seed}, {args.ops} ops/device ({NODE})")
-    print(f"{'variant':<20} {'cycles':>9} {'CPU s':>8} {'cycles/CPU-s':>13} {'ratio':>6}")
+    base = base_tree(args.base)
+    try:
+        variants = [("before per-channel", base, "icarus", "per-channel"),
+                    ("before shared", base, "icarus", "shared"),
+                    ("after shared", ROOT, "icarus", "shared"),
+                    ("after hdl", ROOT, "icarus", "hdl")]
+        if args.verilator:
+            # build once (untimed), then the timed runs reuse the shared build
+            run_variant("verilator build", ROOT, args.seed, 1, "verilator", "hdl")
+            variants.append(("verilator hdl", ROOT, "verilator", "hdl"))
+        runs: dict[str, list[dict]] = {v[0]: [] for v in variants}
+        for _ in range(args.repeat):              # interleaved: load drifts hit all alike
+            for name, tree, sim, pause in variants:
+                runs[name].append(run_variant(name, tree, args.seed, args.ops, sim, pause))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    rows = []
+    for name, rs in runs.items():
+        rate = statistics.median(r["cycles_per_cpu_s"] for r in rs)
+        rows.append({**rs[0], "cpu_s": statistics.median(r["cpu_s"] for r in rs),
+                     "cycles_per_cpu_s": rate, "all": [r["cycles_per_cpu_s"] for r in rs]})
+    ref = {r["name"]: r for r in rows}
+    print(f"system random test, SEED={args.seed}, {args.ops} ops/device, median of "
+          f"{args.repeat} ({NODE}); before = {args.base}, load {os.getloadavg()[0]:.1f}")
+    print(f"{'variant':<20} {'cycles':>7} {'CPU s':>6} {'cycles/CPU-s':>12} "
+          f"{'vs per-ch':>9} {'vs shared':>9}  runs")
     for r in rows:
-        print(f"{r['name']:<20} {r['cycles']:>9.0f} {r['cpu_s']:>8.2f} "
-              f"{r['cycles_per_cpu_s']:>13.0f} {r['cycles_per_cpu_s'] / base['cycles_per_cpu_s']:>5.2f}x")
-    checked = {k: v for k, v in base["counters"].items()}
-    print("checked (every variant): " + ", ".join(f"{k}={v}" for k, v in sorted(checked.items())))
-    differ = [r["name"] for r in rows if r["counters"] != base["counters"]]
-    if differ:
-        for r in rows:
-            print(f"  {r['name']}: {r['counters']}")
-        print(f"COUNTERS DIFFER in {differ}: not the same checks")
+        print(f"{r['name']:<20} {r['cycles']:>7.0f} {r['cpu_s']:>6.2f} {r['cycles_per_cpu_s']:>12.0f} "
+              f"{r['cycles_per_cpu_s'] / ref['before per-channel']['cycles_per_cpu_s']:>8.2f}x "
+              f"{r['cycles_per_cpu_s'] / ref['before shared']['cycles_per_cpu_s']:>8.2f}x  "
+              + " ".join(f"{x:.0f}" for x in r["all"]))
+    print("checked (counters):")
+    for r in rows:
+        print(f"  {r['name']:<20} " + ", ".join(f"{k}={v}" for k, v in sorted(r["counters"].items())))
+    # the same pause sequence must give the same simulation and the same checks
+    same = [ref[n]["counters"] for n in ("before per-channel", "before shared", "after shared")]
+    if any(c != same[0] for c in same):
+        print("COUNTERS DIFFER between before and after shared: not the same checks")
         return 1
+    print("before and after shared: identical counters (the same transactions checked)")
     return 0
 
 

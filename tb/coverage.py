@@ -364,15 +364,34 @@ class SmmuInternalMonitor:
         except ValueError:
             return 0
 
+    def on_clocks_of(self, checker) -> "SmmuInternalMonitor":
+        """Sample from the protocol checker's per-clock call (ProtocolChecker.on_clock)
+        instead of a coroutine of its own: the values before each rising edge are the
+        ones its ReadOnly sample saw one clock earlier, so the bins are the same."""
+        if self.core is not None and self.ptw is not None:
+            step = self._steps()
+            next(step)
+            checker.on_clock(lambda: next(step))
+        return self
+
     async def _run(self) -> None:
         from cocotb.triggers import ReadOnly, RisingEdge
+        step = self._steps()
+        next(step)
+        while True:
+            await RisingEdge(self.clk)
+            await ReadOnly()
+            next(step)
+
+    def _steps(self):
+        """One clock's sampling per next(): a generator, so the pending invalidation
+        carries over to the next clock."""
         v, ones = self._v, self._ones
         tlb_valid = self.tlb_arr.e_valid if self.tlb_arr is not None else None
         wc_valid = self.wc.e_valid if self.wc is not None else None
         prev_inv = None
         while True:
-            await RisingEdge(self.clk)
-            await ReadOnly()
+            yield
             if prev_inv is not None:        # the invalidation took effect at this edge
                 op, t0, w0 = prev_inv
                 t1 = ones(tlb_valid) if tlb_valid is not None else t0

@@ -105,6 +105,58 @@ class AxiAddrMonitor:
                         cb(beat)
 
 
+def _tap_int(fields: dict, name: str, default):
+    bits = fields.get(name)
+    if bits is None:
+        return default
+    if not bits or any(c not in "01" for c in bits):
+        raise UnknownPayload(f"{name} = {bits} during a handshake")
+    return int(bits, 2)
+
+
+class AxiAddrTap:
+    """AxiAddrMonitor's beats and callbacks without a coroutine: the protocol checker
+    (ProtocolChecker.tap), which samples the port every clock anyway, hands over each
+    AW / AR transfer of one of its ports. Sampled at the edge the handshake completes,
+    so time_ns is one clock earlier: what AxiAddrMonitor's ReadOnly sample says."""
+
+    def __init__(self, checker, port: str, clock_period_ns: float, name: str | None = None,
+                 channels=("aw", "ar")):
+        self.name = name or port
+        self.period = clock_period_ns
+        self.beats: list[AddrBeat] = []
+        self.callbacks: list[Callable[[AddrBeat], None]] = []
+        for ch in channels:
+            checker.tap(port, ch, lambda f, ch=ch: self._beat(ch, f))
+
+    def _beat(self, ch: str, f: dict) -> None:
+        g = lambda n, d: _tap_int(f, n, d)  # noqa: E731
+        beat = AddrBeat(time_ns=get_sim_time("ns") - self.period, channel=ch, id=g("id", 0),
+                        addr=g("addr", None), len=g("len", 0), size=g("size", 0),
+                        burst=g("burst", 1), prot=g("prot", 0), cache=g("cache", 0),
+                        user=g("user", None))
+        self.beats.append(beat)
+        for cb in self.callbacks:
+            cb(beat)
+
+
+class StreamTap:
+    """ValidReadyMonitor's beats and callbacks from the protocol checker (see AxiAddrTap)."""
+
+    def __init__(self, checker, port: str, fields: tuple[str, ...], clock_period_ns: float):
+        self.fields, self.period = fields, clock_period_ns
+        self.beats: list[StreamBeat] = []
+        self.callbacks: list[Callable[[StreamBeat], None]] = []
+        checker.tap(port, "", self._beat)
+
+    def _beat(self, f: dict) -> None:
+        beat = StreamBeat(get_sim_time("ns") - self.period,
+                          {n: _tap_int(f, n, 0) for n in self.fields})
+        self.beats.append(beat)
+        for cb in self.callbacks:
+            cb(beat)
+
+
 @dataclass
 class StreamBeat:
     """One valid/ready handshake of an interrupt output (LPI or SPI)."""

@@ -223,9 +223,12 @@ class PortRules:
         self.r_beats: dict[int, int] = defaultdict(int)
         # AXI4-Lite counters
         self.n = defaultdict(int)
+        self.steps: dict = {}
 
     def sample(self, in_reset: bool, read: Read) -> None:
-        """Check one clock's values; raises _Broken on the first rule broken."""
+        """Check one clock's values; raises _Broken on the first rule broken. The
+        clock's (new, fire, payload) per channel is kept in `steps` (ProtocolChecker.tap)."""
+        self.steps = {}
         if in_reset:
             for ch in self.channels.values():
                 v = read(ch.valid)
@@ -239,7 +242,7 @@ class PortRules:
                 raise _Broken("LEVEL_X", f"{name} = {bits}")
         if not self.channels:
             return
-        steps = {name: ch.step(read) for name, ch in self.channels.items()}
+        steps = self.steps = {name: ch.step(read) for name, ch in self.channels.items()}
         for name, (_, fire, _) in steps.items():
             if fire:
                 self.transfers[name] += 1
@@ -368,6 +371,36 @@ _RTL_DIRS = (_ROOT / "hdl", _ROOT / "tb" / "hdl")
 _DECL = re.compile(r"\b(input|output)\s+(?:wire|reg)?\s*(?:signed\s*)?(\[[^\]]*\])?\s*(\w+)")
 
 
+def _rtl_decls(module: str) -> list[tuple[str, str, str]]:
+    """(direction, range, name) of each port in Verilog `module`'s ANSI port list."""
+    files = [f for d in _RTL_DIRS for f in d.rglob(f"{module}.v")]
+    if not files:
+        raise FileNotFoundError(f"no RTL file {module}.v under {', '.join(map(str, _RTL_DIRS))}")
+    text = re.sub(r"//[^\n]*", "", files[0].read_text())
+    m = re.search(rf"\bmodule\s+{module}\s*(?:#\s*\(.*?\)\s*)?\((.*?)\)\s*;", text, re.S)
+    if m is None:
+        raise ValueError(f"{files[0]}: no ANSI port list for module {module}")
+    return _DECL.findall(m.group(1))
+
+
+def handshake_signals(module: str, prefix: str, kind: str) -> list[str]:
+    """The signals of one port of `module` that the checker reads every clock (VALIDs,
+    READYs, a level): what a bundle (ProtocolChecker.use_bundle) carries."""
+    if kind == LEVEL:
+        return [prefix]
+    names = {n for _, _, n in _rtl_decls(module)}
+    chans = ("",) if kind == STREAM else ("aw", "w", "b", "ar", "r")
+    return [f"{prefix}_{ch}{s}" for ch in chans for s in ("valid", "ready")
+            if f"{prefix}_{ch}{s}" in names]
+
+
+def bundle_split(signals: Iterable[str]) -> tuple[list[str], list[str]]:
+    """handshake_signals' names split as use_bundle takes them: (VALIDs, READYs and levels)."""
+    signals = list(signals)
+    return ([s for s in signals if s.endswith("valid")],
+            [s for s in signals if not s.endswith("valid")])
+
+
 def rtl_ports(module: str) -> list[tuple[str, str]]:
     """The checkable ports of Verilog `module` (found as <module>.v under hdl/ or
     tb/hdl/), from its ANSI port list: an AXI port per prefix with *_{aw,w,b,ar,r}valid
@@ -425,6 +458,12 @@ class _BoundPort:
 
     def __init__(self, handles: dict, kind: str, label: str, lane: tuple[int, int] = (0, 1)):
         self.prefix = label
+        self.kind, self.lane = kind, lane
+        # each signal's path below the checker's dut, as a bundle lists it
+        base = label.split("[")[0]
+        self.paths = {name: base if kind == LEVEL else f"{base}_{name}" for name in handles}
+        self.fast = None       # (valid range, other range, {name: (vector, lo, hi)}): use_bundle
+        self.taps: dict[str, list] = {}     # channel -> callbacks (ProtocolChecker.tap)
         i, n = lane
         widths = {}
         for name, h in handles.items():
@@ -432,6 +471,7 @@ class _BoundPort:
             if rest or not w:
                 raise ValueError(f"{label}: {name} is {len(h)} bits, not {n} equal lanes")
             widths[name] = w
+        self.widths = widths
         data = "wdata" if "wdata" in widths else "rdata"
         self.rules = PortRules(label, kind, handles,
                                data_bytes=max(1, widths[data] // 8) if data in widths else 8)
@@ -480,10 +520,66 @@ class ProtocolChecker:
         self.log.info("protocol checker on %d ports: %s", len(self.ports),
                       ", ".join(self.port_names))
         self.violation: Violation | None = None
+        self._root = dut
+        self._bundled = False
+        self._pending: set = set()     # ports with a VALID waiting for READY (bundle mode)
+        self._on_clock: list[Callable[[], None]] = []
         self.cycle = 0
         self._seen_reset = False
         self._in_reset = False
         self._task = None
+
+    def use_bundle(self, valid_vec, valid_paths: Sequence[str], other_vec,
+                   other_paths: Sequence[str]) -> list[str]:
+        """Read the ports' VALIDs (valid_vec) and READYs and levels (other_vec) as two
+        vectors per clock instead of two signal reads per channel. Each vector is the
+        concatenation, most significant first, of the signals *_paths name (paths below
+        this checker's dut; a wider vector is zero-padded on the left): tb/hdl's
+        msi_system_tb builds them (scripts/gen_system_tb.py). A port then costs nothing
+        on a clock its VALIDs are 0, its READYs and levels known and nothing of it waits
+        for READY; else its rules run as before, payload read from the signals. A port
+        with a signal in neither vector keeps reading its signals; returns their names."""
+        def layout(vec, paths):
+            offs, off = {}, 0
+            for path in paths:
+                h = self._root
+                for part in path.split("."):
+                    h = getattr(h, part)
+                offs[path] = (off, len(h))
+                off += len(h)
+            if off > len(vec):
+                raise ValueError(f"{vec._path}: {len(vec)} bits, the signals it carries {off}")
+            return offs, off
+        voffs, self._vtot = layout(valid_vec, valid_paths)
+        ooffs, self._otot = layout(other_vec, other_paths)
+        self._vraw, self._oraw = valid_vec._handle, other_vec._handle
+        slow = []
+        for port in self.ports:
+            i, n = port.lane
+            where, vr, orr = {}, [], []
+            for name, path in port.paths.items():
+                if not (name.endswith(("valid", "ready")) or port.kind == LEVEL):
+                    continue
+                which, offs = (0, voffs) if name.endswith("valid") else (1, ooffs)
+                if path not in offs:
+                    slow.append(f"{port.prefix}:{name}")
+                    where = None
+                    break
+                off, w = offs[path]
+                lw = port.widths[name]
+                lo, hi = off + (n - 1 - i) * lw, off + (n - i) * lw
+                where[name] = (which, lo, hi)
+                (vr if which == 0 else orr).append((lo, hi))
+            if where is not None:
+                span = lambda r: (min(a for a, _ in r), max(b for _, b in r)) if r else (0, 0)
+                port.fast = (span(vr), span(orr), where)
+        self._bundled = True
+        self._fast_ports = [p for p in self.ports if p.fast is not None]
+        self._slow_ports = [p for p in self.ports if p.fast is None]
+        if slow:
+            self.log.warning("protocol checker: not in the bundle, read per clock: %s",
+                             ", ".join(slow))
+        return slow
 
     @property
     def port_names(self) -> list[str]:
@@ -525,20 +621,76 @@ class ProtocolChecker:
                     # held low from the next edge on
                     for port in ports:
                         port.rules.reset()
+                    self._pending.clear()
                     continue
                 in_reset = True
+                self._pending.clear()       # the rules forget every transfer in reset
             elif not self._seen_reset or r not in ("0", "1"):
                 continue                # before the first reset nothing is defined
             else:
                 in_reset = self._in_reset = False
-            for port in ports:
-                try:
-                    port.rules.sample(in_reset, port.read)
-                except _Broken as b:
-                    self.violation = Violation(port.prefix, b.rule, self.cycle,
-                                               get_sim_time("ns"), b.detail)
-                    self.log.error("%s", self.violation)
-                    raise ProtocolViolation(self.violation) from None
+            if self._bundled and not in_reset:
+                self._sample_bundled()
+            else:
+                for port in ports:
+                    self._sample(port, in_reset, port.read)
+            for fn in self._on_clock:
+                fn()
+
+    def on_clock(self, fn: Callable[[], None]) -> None:
+        """Call fn() on every clock the checker samples (from the first reset on, before
+        the edge's updates): a per-clock monitor without a coroutine of its own."""
+        self._on_clock.append(fn)
+
+    def _sample(self, port: _BoundPort, in_reset: bool, read: Read) -> None:
+        try:
+            port.rules.sample(in_reset, read)
+        except _Broken as b:
+            self.violation = Violation(port.prefix, b.rule, self.cycle,
+                                       get_sim_time("ns"), b.detail)
+            self.log.error("%s", self.violation)
+            raise ProtocolViolation(self.violation) from None
+        taps = port.taps
+        if taps:
+            for ch, (_, fire, payload) in port.rules.steps.items():
+                if fire and ch in taps:
+                    fields = dict(zip(port.rules.channels[ch].fields, payload))
+                    for cb in taps[ch]:
+                        cb(fields)
+
+    def tap(self, port: str, channel: str, callback: Callable[[dict], None]) -> None:
+        """Call callback({field: binary string}) for every transfer on `channel` ("aw",
+        ..., "" for a stream) of checked `port` (a name of port_names), on the clock edge
+        the handshake completes: a monitor without a coroutine of its own."""
+        for p in self.ports:
+            if p.prefix == port:
+                if channel not in p.rules.channels:
+                    raise ValueError(f"{port} has no channel {channel!r}")
+                p.taps.setdefault(channel, []).append(callback)
+                return
+        raise ValueError(f"the checker has no port {port!r} ({', '.join(self.port_names)})")
+
+    def _sample_bundled(self) -> None:
+        """One clock out of reset with the bundle: only the ports with something to check."""
+        vs = self._vraw.get_signal_val_binstr()[-self._vtot:] if self._vtot else ""
+        os_ = self._oraw.get_signal_val_binstr()[-self._otot:] if self._otot else ""
+        pending = self._pending
+        for port in self._slow_ports:
+            self._sample(port, False, port.read)
+        if not pending and not vs.strip("0") and not os_.strip("01"):
+            return                      # the common idle clock: nothing can break a rule
+        for port in self._fast_ports:
+            (vlo, vhi), (olo, ohi), where = port.fast
+            if port not in pending and not vs[vlo:vhi].strip("0") and not os_[olo:ohi].strip("01"):
+                continue
+            cur = {name: (vs if which == 0 else os_)[lo:hi] for name, (which, lo, hi) in where.items()}
+            slow = port.read
+            self._sample(port, False, lambda name, cur=cur, slow=slow:
+                         cur[name] if name in cur else slow(name))
+            if any(ch.pending for ch in port.rules.channels.values()):
+                pending.add(port)
+            else:
+                pending.discard(port)
 
 
 def _path(top, inst) -> str:
@@ -581,5 +733,6 @@ def samples_reader(values: Mapping[str, object]) -> Read:
     return read
 
 
-__all__ = ["AXI4", "AXI4LITE", "LEVEL", "STREAM", "PortRules", "ProtocolChecker",
+__all__ = ["AXI4", "AXI4LITE", "LEVEL", "STREAM", "PortRules", "ProtocolChecker", "bundle_split",
+           "handshake_signals",
            "ProtocolViolation", "Violation", "attach_checkers", "rtl_ports", "samples_reader"]

@@ -185,6 +185,14 @@ def verilator_parameters(parameters: Mapping[str, object],
     return out
 
 
+def top_file(toplevel: str) -> Path:
+    """The toplevel's Verilog file: hdl/<top>.v, or a testbench wrapper in tb/hdl/."""
+    for d in (HDL, ROOT / "tb" / "hdl"):
+        if (d / f"{toplevel}.v").exists():
+            return d / f"{toplevel}.v"
+    return HDL / f"{toplevel}.v"
+
+
 def _hdl_digest(sources: Iterable[str], parameters: Mapping[str, object], waves: bool) -> str:
     """What a Verilator build depends on: the sources, every file in hdl/ (the
     headers), the parameters, the trace switch and the Verilator version."""
@@ -348,6 +356,12 @@ def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
         )
     env = {"PYTHONPATH": os.pathsep.join([str(ROOT), str(TESTS),
                                           os.environ.get("PYTHONPATH", "")])}
+    # cocotb rewrites the asserts of every module imported in the simulator ("*.py"):
+    # tb/ and pymodel/ (named exceptions, few asserts) too, an AST pass per module and
+    # run (about a tenth of a system test's CPU with PYTHONDONTWRITEBYTECODE=1); the
+    # cocotb test modules keep pytest's assert messages
+    if "COCOTB_REWRITE_ASSERTION_FILES" not in os.environ:
+        env["COCOTB_REWRITE_ASSERTION_FILES"] = "cocotb_*.py"
     env.update(extra_env or {})
     results_xml = test_dir / "results.xml"
     log = test_dir / SIM_LOG
@@ -416,7 +430,7 @@ def _verilator_build(runner, toplevel, sources, parameters, waves) -> Path:
                 sources=[HDL / s for s in sources],
                 includes=[HDL],
                 hdl_toplevel=toplevel,
-                parameters=verilator_parameters(parameters, HDL / f"{toplevel}.v"),
+                parameters=verilator_parameters(parameters, top_file(toplevel)),
                 build_dir=build_dir,
                 always=True,
                 waves=waves,

@@ -34,9 +34,10 @@ from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam,
 from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.faulty_memory import FaultyMemory
-from tb.monitors import AxiAddrMonitor, ValidReadyMonitor
+from tb.monitors import AxiAddrMonitor, AxiAddrTap, StreamTap, ValidReadyMonitor
 from tb.pause import SharedPause, random_pauses
 from tb.protocol_checker import attach_checkers
+from tb.system_tb import CHECKED_INSTANCES, bundle_paths
 from tb.system_regress import LAST_TX, quiet_bus_logs
 
 NUM_DEV_PORTS = 4
@@ -45,6 +46,7 @@ DEV_ID_WIDTH = 4
 NUM_CB = 8
 AXI_ADDR_BITS = 48
 CLOCK_PERIOD_NS = 10
+PAUSE_MODES = ("hdl", "shared", "per-channel")     # $SYSTEM_PAUSE (SystemEnv)
 
 
 @dataclass
@@ -206,14 +208,34 @@ class DeviceModel:
 
 
 class SystemEnv:
-    """Clock, reset, cocotbext-axi models and monitors around msi_system_top."""
+    """Clock, reset, cocotbext-axi models and monitors around msi_system_top, or
+    around msi_system_tb (tb/hdl, scripts/gen_system_tb.py): msi_system_top as u_dut
+    with the same ports and an LFSR back-pressure gate on every channel the models
+    terminate. `dut` is the toplevel (the models' ports), `top` the msi_system_top
+    (its insides: SMMU, ITS, interconnect, monitored wires).
+
+    Back-pressure ($SYSTEM_PAUSE): "hdl" (the default on msi_system_tb) sets the
+    gates' probability once, no Python per clock; "shared" (tb/pause.SharedPause, the
+    default on msi_system_top) and "per-channel" (cocotbext-axi's coroutine per
+    channel) drive the models' pause flags from Python, the gates left open."""
 
     def __init__(self, dut, seed: Optional[int] = None, test_name: str = "system"):
         self.dut = dut
+        self.wrapped = hasattr(dut, "tb_bp_thresh")
+        self.top = dut.u_dut if self.wrapped else dut
+        self.pause_mode = os.environ.get("SYSTEM_PAUSE") or ("hdl" if self.wrapped else "shared")
+        if self.pause_mode not in PAUSE_MODES or (self.pause_mode == "hdl" and not self.wrapped):
+            raise ValueError(f"SYSTEM_PAUSE={self.pause_mode!r}: want one of {PAUSE_MODES} "
+                             "('hdl' needs the msi_system_tb toplevel)")
         self.log = dut._log
         quiet_bus_logs(dut)
         self.map = SystemMap.from_env()
         self.rng = random.Random(cocotb.RANDOM_SEED if seed is None else seed)
+        if self.wrapped:
+            # gates open until set_backpressure; in "hdl" mode the LFSR seed comes from
+            # the test's seed (the other modes draw nothing, so they replay as before)
+            dut.tb_bp_thresh.value = 0
+            dut.tb_bp_seed.value = self.rng.getrandbits(32) if self.pause_mode == "hdl" else 1
         cocotb.start_soon(Clock(dut.clk, CLOCK_PERIOD_NS, unit="ns").start())
         self.memory = MemoryImage()
         self.cpu = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil_cpu"), dut.clk, dut.rst)
@@ -237,31 +259,54 @@ class SystemEnv:
         # ones that are top ports (m_axi_ptw, m_axi_smmuq, m_axi_its, lpi, spi,
         # interrupts), and the two GICv2m links inside the interconnect (CPU bridge, PA
         # decoder lane). The SMMU (v2 or v3) is g_smmu.u_smmu.
-        self.smmu_version = int(dut.SMMU_VERSION.value)
+        top = self.top
+        self.smmu_version = int(top.SMMU_VERSION.value)
         if self.smmu_version != self.map.smmu_version:
             raise ValueError(f"msi_system_top has SMMU_VERSION {self.smmu_version}, the "
                              f"firmware description (SYSTEM_MAP) says {self.map.smmu_version}")
-        self.smmu_dut = dut.g_smmu.u_smmu
-        self.checker = attach_checkers(dut, dut.clk, dut.rst, instances=[
-            (self.smmu_dut, ["s_axil", "s_axi", "m_axi"]), (dut.u_its, ["s_axil", "s_axi"]),
-            (dut.u_v2m, ["s_axi"]), dut.u_ic.u_cpu_v2m, (dut.u_ic.u_v2m_arb, ["s_axi"])])
+        self.smmu_dut = top.g_smmu.u_smmu
+        self.checker = attach_checkers(top, dut.clk, dut.rst, instances=[
+            (_handle(top, path), list(only) if only else None)
+            for path, _module, only in CHECKED_INSTANCES])
+        if self.wrapped:        # every VALID and READY in two vectors (scripts/gen_system_tb.py)
+            valid, other = bundle_paths()
+            self.checker.use_bundle(dut.tb_chk_valid, valid, dut.tb_chk_other, other)
         self.devices = [DeviceModel(self, i) for i in range(NUM_DEV_PORTS)]
         # functional coverage (tb/coverage.py): ITS reference decisions, SMMU internals
         from tb import coverage
         coverage.instrument_its_reference()
-        self.smmu_cov = coverage.SmmuInternalMonitor.for_top(dut).start()
-        # monitors
-        self.dn_mon = AxiAddrMonitor(dut, dut.clk, "dn_axi_", name="smmu-downstream").start()
-        self.up_mon = AxiAddrMonitor(dut, dut.clk, "up_axi_", name="smmu-upstream").start()
-        self.lpi_mon = ValidReadyMonitor(dut, dut.clk, "lpi_", ("intid", "target")).start()
-        self.spi_mon = ValidReadyMonitor(dut, dut.clk, "spi_", ("intid",)).start()
+        self.smmu_cov = coverage.SmmuInternalMonitor.for_top(top)
+        if self.wrapped:        # sampled from the checker's clock: no coroutine of its own
+            self.smmu_cov.on_clocks_of(self.checker)
+        else:
+            self.smmu_cov.start()
+        # monitors (a gate passes every handshake unchanged: lpi_*/spi_* on the wrapper
+        # see the same handshakes as u_dut's)
+        if self.wrapped:
+            # the checker samples these ports every clock anyway: it hands over their
+            # transfers (no monitor coroutine: two wake-ups per clock each); up_axi_ and
+            # dn_axi_ are the SMMU's s_axi and m_axi
+            ck, T = self.checker, CLOCK_PERIOD_NS
+            self.dn_mon = AxiAddrTap(ck, "g_smmu.u_smmu.m_axi", T, name="smmu-downstream")
+            self.up_mon = AxiAddrTap(ck, "g_smmu.u_smmu.s_axi", T, name="smmu-upstream")
+            self.lpi_mon = StreamTap(ck, "lpi", ("intid", "target"), T)
+            self.spi_mon = StreamTap(ck, "spi", ("intid",), T)
+        else:
+            self.dn_mon = AxiAddrMonitor(top, dut.clk, "dn_axi_", name="smmu-downstream").start()
+            self.up_mon = AxiAddrMonitor(top, dut.clk, "up_axi_", name="smmu-upstream").start()
+            self.lpi_mon = ValidReadyMonitor(dut, dut.clk, "lpi_", ("intid", "target")).start()
+            self.spi_mon = ValidReadyMonitor(dut, dut.clk, "spi_", ("intid",)).start()
         from tb.system_regress import txlog_path
         self.txlog = TxLog(txlog_path(test_name), CLOCK_PERIOD_NS)
         self._irq_ready_p = 0.0
         self.pauses = SharedPause(dut.clk)
-        dut.lpi_ready.value = 0
-        dut.spi_ready.value = 0
-        cocotb.start_soon(self._drive_irq_ready())
+        if self.pause_mode == "hdl":     # the gates throttle lpi / spi
+            dut.lpi_ready.value = 1
+            dut.spi_ready.value = 1
+        else:
+            dut.lpi_ready.value = 0
+            dut.spi_ready.value = 0
+            cocotb.start_soon(self._drive_irq_ready())
         # v3 wired interrupts are pulses: count them (the kernel's handler runs per pulse)
         self.v3_irq_count = {"eventq": 0, "gerror": 0}
         if self.smmu_version == 3:
@@ -316,9 +361,13 @@ class SystemEnv:
         from tb.coverage import sample_backpressure
         for kind in ("dev", "mem", "its_mem", "ptw", "irq"):
             sample_backpressure(p, kind)
+        if self.pause_mode == "hdl":
+            # every gate of msi_system_tb pauses with probability thresh/256
+            self.dut.tb_bp_thresh.value = min(255, round(p * 256))
+            return
         # one coroutine for all channels (tb/pause.py); SYSTEM_PAUSE=per-channel keeps
         # cocotbext-axi's coroutine per channel (the reference of bench/system_speed.py)
-        per_channel = os.environ.get("SYSTEM_PAUSE") == "per-channel"
+        per_channel = self.pause_mode == "per-channel"
         for ch in chans:
             if p > 0:
                 gen = random_pauses(p, random.Random(self.rng.random()))
@@ -337,15 +386,22 @@ class SystemEnv:
 
     def irq_context(self) -> int:
         try:
-            return int(self.dut.smmu_irq_context.value)
+            return int(self.top.smmu_irq_context.value)
         except ValueError:
             return 0
 
     def irq_global(self) -> int:
         try:
-            return int(self.dut.smmu_irq_global.value)
+            return int(self.top.smmu_irq_global.value)
         except ValueError:
             return 0
+
+
+def _handle(top, path: str):
+    """The handle at a dotted path below `top` ("u_ic.u_cpu_v2m")."""
+    for part in path.split("."):
+        top = getattr(top, part)
+    return top
 
 
 def _safe(text: str) -> str:

@@ -47,6 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
 DEFAULT_STATS_DIR = RESULTS / "stats"
 SYSTEM_GTKW = ROOT / "waves" / "system.gtkw"
+# toplevels with a waveform layout: where msi_system_top is in each one's dump
+SYSTEM_TOPS = {"msi_system_top": "msi_system_top", "msi_system_tb": "msi_system_tb.u_dut"}
 
 # What each counter counts (the summary's columns are the first six, in this order).
 COUNTERS = {
@@ -311,8 +313,8 @@ def write_stats(test: str, stats: Stats, *, result: str, error: str | None,
         "written": time.time(),
     }
     record.update(extra or {})
-    if fresh_fst and toplevel == "msi_system_top":
-        record["gtkw"] = str(write_test_gtkw(test, fst, record))
+    if fresh_fst and toplevel in SYSTEM_TOPS:
+        record["gtkw"] = str(write_test_gtkw(test, fst, record, SYSTEM_TOPS[toplevel]))
     path = stats_dir / f"{_safe(node)}__{_safe(test)}.json"
     path.write_text(json.dumps(record, indent=1, sort_keys=True))
     return path
@@ -330,9 +332,11 @@ def action_window(record: Mapping[str, object]) -> tuple[float, float, float]:
     return 0.0, 20_000.0, -1.0
 
 
-def write_test_gtkw(test: str, fst: Path, record: Mapping[str, object]) -> Path:
+def write_test_gtkw(test: str, fst: Path, record: Mapping[str, object],
+                    scope: str = "msi_system_top") -> Path:
     """<test>.gtkw next to the FST: waves/system.gtkw (scripts/gen_gtkw.py, from the
-    design) pointed at this dump and opened on the action_window."""
+    design) pointed at this dump and opened on the action_window; `scope` is where
+    msi_system_top sits in the dump (msi_system_tb.u_dut under the wrapper)."""
     import sys
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
@@ -341,7 +345,10 @@ def write_test_gtkw(test: str, fst: Path, record: Mapping[str, object]) -> Path:
         sys.path.pop(0)
     start, end, marker = action_window(record)
     out = fst.with_name(f"{_safe(test)}.gtkw")
-    out.write_text(gen_gtkw.retarget(SYSTEM_GTKW.read_text(), fst, start, end, marker))
+    layout = SYSTEM_GTKW.read_text()
+    if scope != "msi_system_top":
+        layout = layout.replace("msi_system_top.", scope + ".")
+    out.write_text(gen_gtkw.retarget(layout, fst, start, end, marker))
     return out
 
 

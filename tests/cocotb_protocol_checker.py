@@ -19,7 +19,7 @@ from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiLiteRam, AxiMast
 
 from pymodel.memory import MemoryImage
 from tb.protocol_checker import (AXI4, AXI4LITE, LEVEL, STREAM, ProtocolViolation,
-                                 attach_checkers)
+                                 attach_checkers, bundle_split, handshake_signals)
 from tb.timeouts import wait_named
 
 PORTS = [("s_axi", AXI4), ("m_axi", AXI4), ("s_axil", AXI4LITE), ("m_axil", AXI4LITE),
@@ -43,7 +43,7 @@ _PAYLOAD = ["s_axi_awid", "s_axi_awaddr", "s_axi_awlen", "s_axi_awsize", "s_axi_
             "s_axil_araddr", "s_axil_arprot", "m_axil_rdata", "m_axil_rresp"]
 
 
-async def start(dut, with_models: bool):
+async def start(dut, with_models: bool, bundle: bool = False):
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
     dut.rst.value = 1
     models = None
@@ -70,6 +70,10 @@ async def start(dut, with_models: bool):
         dut.s_axi_awburst.value = 1
         dut.s_axi_arburst.value = 1
     checker = attach_checkers(dut, dut.clk, dut.rst, PORTS)
+    if bundle:      # the system bench's mode: VALIDs and READYs read as two vectors
+        valid, other = bundle_split(s for p, k in PORTS
+                                    for s in handshake_signals("tb_protocol_bus", p, k))
+        assert checker.use_bundle(dut.chk_valid, valid, dut.chk_other, other) == []
     await ClockCycles(dut.clk, 3)
     dut.rst.value = 0
     await RisingEdge(dut.clk)
@@ -77,10 +81,11 @@ async def start(dut, with_models: bool):
 
 
 @cocotb.test()
-async def compliant_traffic(dut):
+@cocotb.parametrize(bundle=[False, True])
+async def compliant_traffic(dut, bundle):
     """Random AXI4 bursts and AXI4-Lite accesses with pauses everywhere: no violation."""
     rng = random.Random(cocotb.RANDOM_SEED)
-    checker, (master, ram, lmaster, lram) = await start(dut, True)
+    checker, (master, ram, lmaster, lram) = await start(dut, True, bundle)
 
     def pauses():
         while True:
@@ -167,13 +172,14 @@ if "verilator" in cocotb.SIM_NAME.lower():
 
 
 @cocotb.test()
-@cocotb.parametrize(case=list(VIOLATIONS))
-async def violation(dut, case):
-    """A hand-driven violation is reported with its rule, port and cycle."""
+@cocotb.parametrize(case=list(VIOLATIONS), bundle=[False, True])
+async def violation(dut, case, bundle):
+    """A hand-driven violation is reported with its rule, port and cycle, also when
+    the checker reads VALIDs and READYs as two vectors (bundle, the system bench's mode)."""
     port, script = VIOLATIONS[case]
     rule = case.replace("LITE_", "")
     rule = "PAYLOAD_CHANGED" if rule in ("STREAM_PAYLOAD", "LANE_PAYLOAD") else rule
-    checker, _ = await start(dut, False)
+    checker, _ = await start(dut, False, bundle)
 
     async def drive():
         for values in script:

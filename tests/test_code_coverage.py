@@ -144,3 +144,18 @@ def test_system_paths_name_the_instances_of_msi_system_top():
         assert re.search(rf"\b{module}\b[^;]*?\b{inst}\s*\(", top, re.S), (module, path)
     assert cc.system_path("msi_interconnect.u_pa_dec") == "msi_system_top.u_ic.u_pa_dec"
     assert cc.system_path("msi_system_top.u_its") == "msi_system_top.u_its"
+    # the testbench wrapper's msi_system_top instance is msi_system_top itself
+    tb_top = re.sub(r"//[^\n]*", "", (ROOT / "tb" / "hdl" / "msi_system_tb.v").read_text())
+    for prefix, path in cc.WRAPPER_PATHS.items():
+        assert path == "msi_system_top"
+        inst = prefix.rsplit(".", 1)[-1]
+        assert re.search(rf"\bmsi_system_top\b[^;]*?\b{inst}\s*\(", tb_top, re.S), prefix
+    assert cc.system_path("msi_system_tb.u_dut.u_its") == "msi_system_top.u_its"
+    assert cc.system_path("msi_system_tb.u_dut") == "msi_system_top"
+    assert cc.system_path("msi_system_tb.u_gate") == "msi_system_tb.u_gate"
+
+
+def test_testbench_hdl_is_not_counted():
+    rtl = cc.Point("/x/hdl/its_cmd.v", 1, 1, "line", "block", "top.u")
+    tbp = cc.Point("/x/tb/hdl/msi_system_tb.v", 1, 1, "line", "block", "msi_system_tb")
+    assert cc.rtl_only({rtl: 1, tbp: 1}) == {rtl: 1}

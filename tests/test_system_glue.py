@@ -92,3 +92,11 @@ def test_glue_generated_regions_fresh():
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_interconnect.py"), "--check"],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def test_system_tb_wrapper_fresh():
+    """tb/hdl/msi_system_tb.v (the back-pressure wrapper of the system tests) matches
+    scripts/gen_system_tb.py run on msi_system_top's current header (else: make gen)."""
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_system_tb.py"), "--check"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr

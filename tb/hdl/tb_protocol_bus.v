@@ -3,6 +3,7 @@
 // (s_axil_* -> m_axil_*) passed straight through, so a cocotbext-axi master and RAM can
 // talk across them, or cocotb can drive any signal by hand; plus a bare stream (ev_*)
 // a level line (irq) and two streams flattened into vectors (fl_*) driven from Python. No logic: the checker is the only judge.
+// chk_valid / chk_other carry every VALID / READY and level for the checker's bundle mode.
 `default_nettype none
 /* verilator lint_off UNUSEDSIGNAL */   // clk and rst are there for the checker only
 
@@ -161,6 +162,12 @@ module tb_protocol_bus (
     assign s_axil_rresp = m_axil_rresp;
     assign s_axil_rvalid = m_axil_rvalid;
     assign m_axil_rready = s_axil_rready;
+    // the checker's two vectors (ProtocolChecker.use_bundle, tests/cocotb_protocol_checker.py
+    // bundle=True): bundle_split(handshake_signals(...)) of its PORTS, in that order
+    /* verilator lint_off WIDTH */    // zero-padded: the checker adds the width up
+    wire [63:0] chk_valid = {s_axi_awvalid, s_axi_wvalid, s_axi_bvalid, s_axi_arvalid, s_axi_rvalid, m_axi_awvalid, m_axi_wvalid, m_axi_bvalid, m_axi_arvalid, m_axi_rvalid, s_axil_awvalid, s_axil_wvalid, s_axil_bvalid, s_axil_arvalid, s_axil_rvalid, m_axil_awvalid, m_axil_wvalid, m_axil_bvalid, m_axil_arvalid, m_axil_rvalid, ev_valid, fl_valid};
+    wire [63:0] chk_other = {s_axi_awready, s_axi_wready, s_axi_bready, s_axi_arready, s_axi_rready, m_axi_awready, m_axi_wready, m_axi_bready, m_axi_arready, m_axi_rready, s_axil_awready, s_axil_wready, s_axil_bready, s_axil_arready, s_axil_rready, m_axil_awready, m_axil_wready, m_axil_bready, m_axil_arready, m_axil_rready, ev_ready, irq, fl_ready};
+    /* verilator lint_on WIDTH */
 endmodule
 
 `default_nettype wire
