@@ -34,6 +34,18 @@ def load(block: str):
     return list(mod.MUTANTS), list(mod.TESTS)
 
 
+def _tree_name(from_head: bool) -> str:
+    """Which tree the score is for: the commit, and whether uncommitted edits count."""
+    import subprocess
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True).stdout.strip() or "unknown"
+    if from_head:
+        return f"commit {head} (git archive HEAD)"
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "hdl"],
+                           capture_output=True, text=True).stdout.strip()
+    return f"working tree on {head}" + (" with uncommitted hdl/ edits" if dirty else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m mutation", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -73,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 if work is None:
                     work = private_copy(Path(tmp) / "tree", from_head=args.from_head)
+                    print(f"tree: {_tree_name(args.from_head)}", flush=True)
                 outcomes = run_block(block, mutants, tests, names=args.names,
                                      jobs=args.jobs, timeout=args.timeout,
                                      baseline=not args.no_baseline, work=work)
