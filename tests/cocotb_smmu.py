@@ -1307,7 +1307,10 @@ async def responses_under_backpressure_with_changing_ids(dut):
     for n in range(48):
         xid = (n * 37 + 5) % nid
         page = rng.choice([ok, ok, ro, hole])
-        off = 0x40 * (n % 32)
+        # a window of its own per request: AXI orders nothing between a read and a write
+        # in flight together, so a read overlapping an unfinished write may see the old
+        # data, or half of each (it did, SEED=13: n and n + 32 shared an offset)
+        off = 0x40 * n
         length = rng.choice([8, 16, 64])
         if rng.random() < 0.5:
             data = bytes(rng.randrange(256) for _ in range(length))
