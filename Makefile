@@ -85,9 +85,9 @@ sim-all: sim
 regress: $(STAMP) tools
 	@$(PY) scripts/regress.py --seeds $(SEEDS) --jobs $(JOBS) $(if $(SEED),--base-seed $(SEED))
 
-# The Verilator subset (SIM=verilator, 2-state: Icarus stays the X-checking simulator): one
-# unit bench per block on its default parameters, the system scenarios and one random run
-# on smmu_v3. CI runs it after make test (.ci/run). One C++ build per (top, parameter
+# The Verilator subset that CI runs after make test (SIM=verilator).
+# 2-state, so Icarus stays the X-checking simulator. One unit bench per block on its
+# default parameters, the system scenarios and one random run on smmu_v3. CI runs it after make test (.ci/run). One C++ build per (top, parameter
 # set), shared by every test of that set and reused while hdl/ and the parameters are
 # unchanged (tb/runner.py); a cold run is ~200 s of CPU.
 VERILATOR_TESTS ?= "tests/test_gicv2m.py::test_gicv2m_frame[80+64]" \
