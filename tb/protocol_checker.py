@@ -407,14 +407,7 @@ def rtl_ports(module: str) -> list[tuple[str, str]]:
     (AXI4 if it has AxLEN or xLAST, else AXI4-Lite), a STREAM per *_valid, a LEVEL per
     output named *irq*. A port whose VALID is a vector is a flattened bundle of
     several ports (verilog-axi style); the checker splits it into lanes when it binds."""
-    files = [f for d in _RTL_DIRS for f in d.rglob(f"{module}.v")]
-    if not files:
-        raise FileNotFoundError(f"no RTL file {module}.v under {', '.join(map(str, _RTL_DIRS))}")
-    text = re.sub(r"//[^\n]*", "", files[0].read_text())
-    m = re.search(rf"\bmodule\s+{module}\s*(?:#\s*\(.*?\)\s*)?\((.*?)\)\s*;", text, re.S)
-    if m is None:
-        raise ValueError(f"{files[0]}: no ANSI port list for module {module}")
-    decls = _DECL.findall(m.group(1))
+    decls = _rtl_decls(module)
     names = {n for _, _, n in decls}
     ports: list[tuple[str, str]] = []
     for direction, width, name in decls:
