@@ -68,6 +68,12 @@ def test_glue_pa_decode_routing(backpressure, seed):
 
 @pytest.mark.sim
 @pytest.mark.parametrize("seed", system_seeds(), ids=seed_id)
+def test_glue_pa_decode_aw_meets_b(seed):
+    _run("pa_decode_aw_meets_b", seed)
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("seed", system_seeds(), ids=seed_id)
 @pytest.mark.parametrize("backpressure", [False, True], ids=["nobp", "bp"])
 def test_glue_concurrent_id_routing(backpressure, seed):
     _run(f"concurrent_id_routing/backpressure={backpressure}", seed)
