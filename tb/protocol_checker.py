@@ -50,6 +50,7 @@ so tests/test_protocol_checker.py drives it with scripted samples too.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import defaultdict, deque
@@ -398,16 +399,22 @@ _RTL_DIRS = (_ROOT / "hdl", _ROOT / "tb" / "hdl")
 _DECL = re.compile(r"\b(input|output)\s+(?:wire|reg)?\s*(?:signed\s*)?(\[[^\]]*\])?\s*(\w+)")
 
 
-def _rtl_decls(module: str) -> list[tuple[str, str, str]]:
+def _rtl_decls(module: str) -> tuple[tuple[str, str, str], ...]:
     """(direction, range, name) of each port in Verilog `module`'s ANSI port list."""
-    files = [f for d in _RTL_DIRS for f in d.rglob(f"{module}.v")]
+    return _rtl_decls_in(module, tuple(_RTL_DIRS))
+
+
+@functools.lru_cache(maxsize=None)
+def _rtl_decls_in(module: str, dirs: tuple[Path, ...]) -> tuple[tuple[str, str, str], ...]:
+    # cached: a system bench binds and checks ~40 ports, each reading its module's header
+    files = [f for d in dirs for f in d.rglob(f"{module}.v")]
     if not files:
         raise FileNotFoundError(f"no RTL file {module}.v under {', '.join(map(str, _RTL_DIRS))}")
     text = re.sub(r"//[^\n]*", "", files[0].read_text())
     m = re.search(rf"\bmodule\s+{module}\s*(?:#\s*\(.*?\)\s*)?\((.*?)\)\s*;", text, re.S)
     if m is None:
         raise ValueError(f"{files[0]}: no ANSI port list for module {module}")
-    return _DECL.findall(m.group(1))
+    return tuple(_DECL.findall(m.group(1)))
 
 
 def handshake_signals(module: str, prefix: str, kind: str) -> list[str]:
@@ -519,7 +526,9 @@ def render_look(ports: Sequence[tuple[str, str, str, str]], ref: str, vector: st
 
 
 def _render_look_single(single, vector: str, clk: str, rst: str, indent: str) -> list[str]:
-    """render_look's vector form of tb_chk_look.v for the single-lane channels."""
+    """render_look's vector form of tb_chk_look.v for the single-lane channels: one
+    always block for every `pend`, the rest 1-bit continuous logic per channel (a
+    wide bitwise functor costs Icarus the whole width at every change of any bit)."""
     k, v = len(single), f"{vector}_s"
     msb_first = list(reversed(single))
     out = [f"{indent}// the {k} single-lane channels, bit j of {v}_*: channel j below",
@@ -537,7 +546,7 @@ def _render_look_single(single, vector: str, clk: str, rst: str, indent: str) ->
            f"{indent}end",
            f"{indent}assign {v}_chg = {v}_dirty;",
            "`endif"]
-    for j, (i, _valid, _ready, pay) in enumerate(single):
+    for j, (i, valid, ready, pay) in enumerate(single):
         out.append(f"{indent}wire [{LOOK_BITS}-1:0] {v}_p{j} = {pay};   // bit {i}")
         out += ["`ifdef VERILATOR",
                 f"{indent}reg [{LOOK_BITS}-1:0] {v}_h{j};",
@@ -546,10 +555,9 @@ def _render_look_single(single, vector: str, clk: str, rst: str, indent: str) ->
                 "`else",
                 f"{indent}always @({v}_p{j}) {v}_dirty[{j}] <= 1'b1;",
                 "`endif"]
-    out += [f"{indent}wire {v}_x = (^{{{v}_valid, {v}_ready, {v}_pend}}) === 1'bx;",
-            f"{indent}wire [{k}-1:0] {v}_look = ({v}_valid & (~{v}_pend | {v}_ready))"
-            f" | ({v}_pend & (~{v}_valid | {v}_chg)) | {{{k}{{{v}_x}}}};"]
-    out += [f"{indent}assign {vector}[{i}] = {v}_look[{j}];" for j, (i, *_r) in enumerate(single)]
+        # fresh or fire, dropped or changed while waiting, X on VALID or READY
+        out.append(f"{indent}assign {vector}[{i}] = ({valid} & (~{v}_pend[{j}] | {ready}))"
+                   f" | ({v}_pend[{j}] & (~{valid} | {v}_chg[{j}])) | (({valid} ^ {ready}) === 1'bx);")
     return out
 
 

@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from cocotb_tools.runner import get_runner
 
 ROOT = Path(__file__).resolve().parent.parent
 HDL = ROOT / "hdl"
@@ -338,6 +337,9 @@ def _without_environ(keys: Iterable[str]):
 def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
                     testcase, user_filter, seed, extra_env, waves) -> Path:
     __tracebackhide__ = True
+    # imported here: the simulator's Python imports this module too (verbose(), seeds)
+    # and needs nothing of cocotb_tools
+    from cocotb_tools.runner import get_runner
     runner = get_runner(SIMULATOR)
     if not verbose():       # its INFO lines are the two full compile/run command lines
         runner.log.setLevel(logging.WARNING)

@@ -716,6 +716,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p0) tb_chk_look_s_dirty[0] <= 1'b1;
 `endif
+    assign tb_chk_look[0] = (u_dut.s_axi_dev0_awvalid & (~tb_chk_look_s_pend[0] | u_dut.s_axi_dev0_awready)) | (tb_chk_look_s_pend[0] & (~u_dut.s_axi_dev0_awvalid | tb_chk_look_s_chg[0])) | ((u_dut.s_axi_dev0_awvalid ^ u_dut.s_axi_dev0_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p1 = {u_dut.s_axi_dev0_wdata, u_dut.s_axi_dev0_wstrb, u_dut.s_axi_dev0_wlast};   // bit 1
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h1;
@@ -724,6 +725,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p1) tb_chk_look_s_dirty[1] <= 1'b1;
 `endif
+    assign tb_chk_look[1] = (u_dut.s_axi_dev0_wvalid & (~tb_chk_look_s_pend[1] | u_dut.s_axi_dev0_wready)) | (tb_chk_look_s_pend[1] & (~u_dut.s_axi_dev0_wvalid | tb_chk_look_s_chg[1])) | ((u_dut.s_axi_dev0_wvalid ^ u_dut.s_axi_dev0_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p2 = {u_dut.s_axi_dev0_bid, u_dut.s_axi_dev0_bresp};   // bit 2
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h2;
@@ -732,6 +734,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p2) tb_chk_look_s_dirty[2] <= 1'b1;
 `endif
+    assign tb_chk_look[2] = (u_dut.s_axi_dev0_bvalid & (~tb_chk_look_s_pend[2] | u_dut.s_axi_dev0_bready)) | (tb_chk_look_s_pend[2] & (~u_dut.s_axi_dev0_bvalid | tb_chk_look_s_chg[2])) | ((u_dut.s_axi_dev0_bvalid ^ u_dut.s_axi_dev0_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p3 = {u_dut.s_axi_dev0_arid, u_dut.s_axi_dev0_araddr, u_dut.s_axi_dev0_arlen, u_dut.s_axi_dev0_arsize, u_dut.s_axi_dev0_arburst, u_dut.s_axi_dev0_arlock, u_dut.s_axi_dev0_arcache, u_dut.s_axi_dev0_arprot};   // bit 3
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h3;
@@ -740,6 +743,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p3) tb_chk_look_s_dirty[3] <= 1'b1;
 `endif
+    assign tb_chk_look[3] = (u_dut.s_axi_dev0_arvalid & (~tb_chk_look_s_pend[3] | u_dut.s_axi_dev0_arready)) | (tb_chk_look_s_pend[3] & (~u_dut.s_axi_dev0_arvalid | tb_chk_look_s_chg[3])) | ((u_dut.s_axi_dev0_arvalid ^ u_dut.s_axi_dev0_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p4 = {u_dut.s_axi_dev0_rid, u_dut.s_axi_dev0_rdata, u_dut.s_axi_dev0_rresp, u_dut.s_axi_dev0_rlast};   // bit 4
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h4;
@@ -748,6 +752,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p4) tb_chk_look_s_dirty[4] <= 1'b1;
 `endif
+    assign tb_chk_look[4] = (u_dut.s_axi_dev0_rvalid & (~tb_chk_look_s_pend[4] | u_dut.s_axi_dev0_rready)) | (tb_chk_look_s_pend[4] & (~u_dut.s_axi_dev0_rvalid | tb_chk_look_s_chg[4])) | ((u_dut.s_axi_dev0_rvalid ^ u_dut.s_axi_dev0_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p5 = {u_dut.s_axi_dev1_awid, u_dut.s_axi_dev1_awaddr, u_dut.s_axi_dev1_awlen, u_dut.s_axi_dev1_awsize, u_dut.s_axi_dev1_awburst, u_dut.s_axi_dev1_awlock, u_dut.s_axi_dev1_awcache, u_dut.s_axi_dev1_awprot};   // bit 5
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h5;
@@ -756,6 +761,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p5) tb_chk_look_s_dirty[5] <= 1'b1;
 `endif
+    assign tb_chk_look[5] = (u_dut.s_axi_dev1_awvalid & (~tb_chk_look_s_pend[5] | u_dut.s_axi_dev1_awready)) | (tb_chk_look_s_pend[5] & (~u_dut.s_axi_dev1_awvalid | tb_chk_look_s_chg[5])) | ((u_dut.s_axi_dev1_awvalid ^ u_dut.s_axi_dev1_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p6 = {u_dut.s_axi_dev1_wdata, u_dut.s_axi_dev1_wstrb, u_dut.s_axi_dev1_wlast};   // bit 6
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h6;
@@ -764,6 +770,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p6) tb_chk_look_s_dirty[6] <= 1'b1;
 `endif
+    assign tb_chk_look[6] = (u_dut.s_axi_dev1_wvalid & (~tb_chk_look_s_pend[6] | u_dut.s_axi_dev1_wready)) | (tb_chk_look_s_pend[6] & (~u_dut.s_axi_dev1_wvalid | tb_chk_look_s_chg[6])) | ((u_dut.s_axi_dev1_wvalid ^ u_dut.s_axi_dev1_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p7 = {u_dut.s_axi_dev1_bid, u_dut.s_axi_dev1_bresp};   // bit 7
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h7;
@@ -772,6 +779,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p7) tb_chk_look_s_dirty[7] <= 1'b1;
 `endif
+    assign tb_chk_look[7] = (u_dut.s_axi_dev1_bvalid & (~tb_chk_look_s_pend[7] | u_dut.s_axi_dev1_bready)) | (tb_chk_look_s_pend[7] & (~u_dut.s_axi_dev1_bvalid | tb_chk_look_s_chg[7])) | ((u_dut.s_axi_dev1_bvalid ^ u_dut.s_axi_dev1_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p8 = {u_dut.s_axi_dev1_arid, u_dut.s_axi_dev1_araddr, u_dut.s_axi_dev1_arlen, u_dut.s_axi_dev1_arsize, u_dut.s_axi_dev1_arburst, u_dut.s_axi_dev1_arlock, u_dut.s_axi_dev1_arcache, u_dut.s_axi_dev1_arprot};   // bit 8
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h8;
@@ -780,6 +788,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p8) tb_chk_look_s_dirty[8] <= 1'b1;
 `endif
+    assign tb_chk_look[8] = (u_dut.s_axi_dev1_arvalid & (~tb_chk_look_s_pend[8] | u_dut.s_axi_dev1_arready)) | (tb_chk_look_s_pend[8] & (~u_dut.s_axi_dev1_arvalid | tb_chk_look_s_chg[8])) | ((u_dut.s_axi_dev1_arvalid ^ u_dut.s_axi_dev1_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p9 = {u_dut.s_axi_dev1_rid, u_dut.s_axi_dev1_rdata, u_dut.s_axi_dev1_rresp, u_dut.s_axi_dev1_rlast};   // bit 9
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h9;
@@ -788,6 +797,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p9) tb_chk_look_s_dirty[9] <= 1'b1;
 `endif
+    assign tb_chk_look[9] = (u_dut.s_axi_dev1_rvalid & (~tb_chk_look_s_pend[9] | u_dut.s_axi_dev1_rready)) | (tb_chk_look_s_pend[9] & (~u_dut.s_axi_dev1_rvalid | tb_chk_look_s_chg[9])) | ((u_dut.s_axi_dev1_rvalid ^ u_dut.s_axi_dev1_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p10 = {u_dut.s_axi_dev2_awid, u_dut.s_axi_dev2_awaddr, u_dut.s_axi_dev2_awlen, u_dut.s_axi_dev2_awsize, u_dut.s_axi_dev2_awburst, u_dut.s_axi_dev2_awlock, u_dut.s_axi_dev2_awcache, u_dut.s_axi_dev2_awprot};   // bit 10
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h10;
@@ -796,6 +806,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p10) tb_chk_look_s_dirty[10] <= 1'b1;
 `endif
+    assign tb_chk_look[10] = (u_dut.s_axi_dev2_awvalid & (~tb_chk_look_s_pend[10] | u_dut.s_axi_dev2_awready)) | (tb_chk_look_s_pend[10] & (~u_dut.s_axi_dev2_awvalid | tb_chk_look_s_chg[10])) | ((u_dut.s_axi_dev2_awvalid ^ u_dut.s_axi_dev2_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p11 = {u_dut.s_axi_dev2_wdata, u_dut.s_axi_dev2_wstrb, u_dut.s_axi_dev2_wlast};   // bit 11
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h11;
@@ -804,6 +815,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p11) tb_chk_look_s_dirty[11] <= 1'b1;
 `endif
+    assign tb_chk_look[11] = (u_dut.s_axi_dev2_wvalid & (~tb_chk_look_s_pend[11] | u_dut.s_axi_dev2_wready)) | (tb_chk_look_s_pend[11] & (~u_dut.s_axi_dev2_wvalid | tb_chk_look_s_chg[11])) | ((u_dut.s_axi_dev2_wvalid ^ u_dut.s_axi_dev2_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p12 = {u_dut.s_axi_dev2_bid, u_dut.s_axi_dev2_bresp};   // bit 12
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h12;
@@ -812,6 +824,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p12) tb_chk_look_s_dirty[12] <= 1'b1;
 `endif
+    assign tb_chk_look[12] = (u_dut.s_axi_dev2_bvalid & (~tb_chk_look_s_pend[12] | u_dut.s_axi_dev2_bready)) | (tb_chk_look_s_pend[12] & (~u_dut.s_axi_dev2_bvalid | tb_chk_look_s_chg[12])) | ((u_dut.s_axi_dev2_bvalid ^ u_dut.s_axi_dev2_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p13 = {u_dut.s_axi_dev2_arid, u_dut.s_axi_dev2_araddr, u_dut.s_axi_dev2_arlen, u_dut.s_axi_dev2_arsize, u_dut.s_axi_dev2_arburst, u_dut.s_axi_dev2_arlock, u_dut.s_axi_dev2_arcache, u_dut.s_axi_dev2_arprot};   // bit 13
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h13;
@@ -820,6 +833,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p13) tb_chk_look_s_dirty[13] <= 1'b1;
 `endif
+    assign tb_chk_look[13] = (u_dut.s_axi_dev2_arvalid & (~tb_chk_look_s_pend[13] | u_dut.s_axi_dev2_arready)) | (tb_chk_look_s_pend[13] & (~u_dut.s_axi_dev2_arvalid | tb_chk_look_s_chg[13])) | ((u_dut.s_axi_dev2_arvalid ^ u_dut.s_axi_dev2_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p14 = {u_dut.s_axi_dev2_rid, u_dut.s_axi_dev2_rdata, u_dut.s_axi_dev2_rresp, u_dut.s_axi_dev2_rlast};   // bit 14
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h14;
@@ -828,6 +842,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p14) tb_chk_look_s_dirty[14] <= 1'b1;
 `endif
+    assign tb_chk_look[14] = (u_dut.s_axi_dev2_rvalid & (~tb_chk_look_s_pend[14] | u_dut.s_axi_dev2_rready)) | (tb_chk_look_s_pend[14] & (~u_dut.s_axi_dev2_rvalid | tb_chk_look_s_chg[14])) | ((u_dut.s_axi_dev2_rvalid ^ u_dut.s_axi_dev2_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p15 = {u_dut.s_axi_dev3_awid, u_dut.s_axi_dev3_awaddr, u_dut.s_axi_dev3_awlen, u_dut.s_axi_dev3_awsize, u_dut.s_axi_dev3_awburst, u_dut.s_axi_dev3_awlock, u_dut.s_axi_dev3_awcache, u_dut.s_axi_dev3_awprot};   // bit 15
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h15;
@@ -836,6 +851,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p15) tb_chk_look_s_dirty[15] <= 1'b1;
 `endif
+    assign tb_chk_look[15] = (u_dut.s_axi_dev3_awvalid & (~tb_chk_look_s_pend[15] | u_dut.s_axi_dev3_awready)) | (tb_chk_look_s_pend[15] & (~u_dut.s_axi_dev3_awvalid | tb_chk_look_s_chg[15])) | ((u_dut.s_axi_dev3_awvalid ^ u_dut.s_axi_dev3_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p16 = {u_dut.s_axi_dev3_wdata, u_dut.s_axi_dev3_wstrb, u_dut.s_axi_dev3_wlast};   // bit 16
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h16;
@@ -844,6 +860,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p16) tb_chk_look_s_dirty[16] <= 1'b1;
 `endif
+    assign tb_chk_look[16] = (u_dut.s_axi_dev3_wvalid & (~tb_chk_look_s_pend[16] | u_dut.s_axi_dev3_wready)) | (tb_chk_look_s_pend[16] & (~u_dut.s_axi_dev3_wvalid | tb_chk_look_s_chg[16])) | ((u_dut.s_axi_dev3_wvalid ^ u_dut.s_axi_dev3_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p17 = {u_dut.s_axi_dev3_bid, u_dut.s_axi_dev3_bresp};   // bit 17
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h17;
@@ -852,6 +869,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p17) tb_chk_look_s_dirty[17] <= 1'b1;
 `endif
+    assign tb_chk_look[17] = (u_dut.s_axi_dev3_bvalid & (~tb_chk_look_s_pend[17] | u_dut.s_axi_dev3_bready)) | (tb_chk_look_s_pend[17] & (~u_dut.s_axi_dev3_bvalid | tb_chk_look_s_chg[17])) | ((u_dut.s_axi_dev3_bvalid ^ u_dut.s_axi_dev3_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p18 = {u_dut.s_axi_dev3_arid, u_dut.s_axi_dev3_araddr, u_dut.s_axi_dev3_arlen, u_dut.s_axi_dev3_arsize, u_dut.s_axi_dev3_arburst, u_dut.s_axi_dev3_arlock, u_dut.s_axi_dev3_arcache, u_dut.s_axi_dev3_arprot};   // bit 18
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h18;
@@ -860,6 +878,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p18) tb_chk_look_s_dirty[18] <= 1'b1;
 `endif
+    assign tb_chk_look[18] = (u_dut.s_axi_dev3_arvalid & (~tb_chk_look_s_pend[18] | u_dut.s_axi_dev3_arready)) | (tb_chk_look_s_pend[18] & (~u_dut.s_axi_dev3_arvalid | tb_chk_look_s_chg[18])) | ((u_dut.s_axi_dev3_arvalid ^ u_dut.s_axi_dev3_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p19 = {u_dut.s_axi_dev3_rid, u_dut.s_axi_dev3_rdata, u_dut.s_axi_dev3_rresp, u_dut.s_axi_dev3_rlast};   // bit 19
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h19;
@@ -868,6 +887,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p19) tb_chk_look_s_dirty[19] <= 1'b1;
 `endif
+    assign tb_chk_look[19] = (u_dut.s_axi_dev3_rvalid & (~tb_chk_look_s_pend[19] | u_dut.s_axi_dev3_rready)) | (tb_chk_look_s_pend[19] & (~u_dut.s_axi_dev3_rvalid | tb_chk_look_s_chg[19])) | ((u_dut.s_axi_dev3_rvalid ^ u_dut.s_axi_dev3_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p20 = {u_dut.s_axil_cpu_awaddr, u_dut.s_axil_cpu_awprot};   // bit 20
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h20;
@@ -876,6 +896,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p20) tb_chk_look_s_dirty[20] <= 1'b1;
 `endif
+    assign tb_chk_look[20] = (u_dut.s_axil_cpu_awvalid & (~tb_chk_look_s_pend[20] | u_dut.s_axil_cpu_awready)) | (tb_chk_look_s_pend[20] & (~u_dut.s_axil_cpu_awvalid | tb_chk_look_s_chg[20])) | ((u_dut.s_axil_cpu_awvalid ^ u_dut.s_axil_cpu_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p21 = {u_dut.s_axil_cpu_wdata, u_dut.s_axil_cpu_wstrb};   // bit 21
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h21;
@@ -884,6 +905,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p21) tb_chk_look_s_dirty[21] <= 1'b1;
 `endif
+    assign tb_chk_look[21] = (u_dut.s_axil_cpu_wvalid & (~tb_chk_look_s_pend[21] | u_dut.s_axil_cpu_wready)) | (tb_chk_look_s_pend[21] & (~u_dut.s_axil_cpu_wvalid | tb_chk_look_s_chg[21])) | ((u_dut.s_axil_cpu_wvalid ^ u_dut.s_axil_cpu_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p22 = {u_dut.s_axil_cpu_bresp};   // bit 22
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h22;
@@ -892,6 +914,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p22) tb_chk_look_s_dirty[22] <= 1'b1;
 `endif
+    assign tb_chk_look[22] = (u_dut.s_axil_cpu_bvalid & (~tb_chk_look_s_pend[22] | u_dut.s_axil_cpu_bready)) | (tb_chk_look_s_pend[22] & (~u_dut.s_axil_cpu_bvalid | tb_chk_look_s_chg[22])) | ((u_dut.s_axil_cpu_bvalid ^ u_dut.s_axil_cpu_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p23 = {u_dut.s_axil_cpu_araddr, u_dut.s_axil_cpu_arprot};   // bit 23
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h23;
@@ -900,6 +923,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p23) tb_chk_look_s_dirty[23] <= 1'b1;
 `endif
+    assign tb_chk_look[23] = (u_dut.s_axil_cpu_arvalid & (~tb_chk_look_s_pend[23] | u_dut.s_axil_cpu_arready)) | (tb_chk_look_s_pend[23] & (~u_dut.s_axil_cpu_arvalid | tb_chk_look_s_chg[23])) | ((u_dut.s_axil_cpu_arvalid ^ u_dut.s_axil_cpu_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p24 = {u_dut.s_axil_cpu_rdata, u_dut.s_axil_cpu_rresp};   // bit 24
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h24;
@@ -908,6 +932,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p24) tb_chk_look_s_dirty[24] <= 1'b1;
 `endif
+    assign tb_chk_look[24] = (u_dut.s_axil_cpu_rvalid & (~tb_chk_look_s_pend[24] | u_dut.s_axil_cpu_rready)) | (tb_chk_look_s_pend[24] & (~u_dut.s_axil_cpu_rvalid | tb_chk_look_s_chg[24])) | ((u_dut.s_axil_cpu_rvalid ^ u_dut.s_axil_cpu_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p25 = {u_dut.m_axi_ptw_arid, u_dut.m_axi_ptw_araddr, u_dut.m_axi_ptw_arlen, u_dut.m_axi_ptw_arsize, u_dut.m_axi_ptw_arburst, u_dut.m_axi_ptw_arlock, u_dut.m_axi_ptw_arcache, u_dut.m_axi_ptw_arprot};   // bit 25
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h25;
@@ -916,6 +941,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p25) tb_chk_look_s_dirty[25] <= 1'b1;
 `endif
+    assign tb_chk_look[25] = (u_dut.m_axi_ptw_arvalid & (~tb_chk_look_s_pend[25] | u_dut.m_axi_ptw_arready)) | (tb_chk_look_s_pend[25] & (~u_dut.m_axi_ptw_arvalid | tb_chk_look_s_chg[25])) | ((u_dut.m_axi_ptw_arvalid ^ u_dut.m_axi_ptw_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p26 = {u_dut.m_axi_ptw_rid, u_dut.m_axi_ptw_rdata, u_dut.m_axi_ptw_rresp, u_dut.m_axi_ptw_rlast};   // bit 26
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h26;
@@ -924,6 +950,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p26) tb_chk_look_s_dirty[26] <= 1'b1;
 `endif
+    assign tb_chk_look[26] = (u_dut.m_axi_ptw_rvalid & (~tb_chk_look_s_pend[26] | u_dut.m_axi_ptw_rready)) | (tb_chk_look_s_pend[26] & (~u_dut.m_axi_ptw_rvalid | tb_chk_look_s_chg[26])) | ((u_dut.m_axi_ptw_rvalid ^ u_dut.m_axi_ptw_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p27 = {u_dut.m_axi_smmuq_awid, u_dut.m_axi_smmuq_awaddr, u_dut.m_axi_smmuq_awlen, u_dut.m_axi_smmuq_awsize, u_dut.m_axi_smmuq_awburst, u_dut.m_axi_smmuq_awlock, u_dut.m_axi_smmuq_awcache, u_dut.m_axi_smmuq_awprot};   // bit 27
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h27;
@@ -932,6 +959,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p27) tb_chk_look_s_dirty[27] <= 1'b1;
 `endif
+    assign tb_chk_look[27] = (u_dut.m_axi_smmuq_awvalid & (~tb_chk_look_s_pend[27] | u_dut.m_axi_smmuq_awready)) | (tb_chk_look_s_pend[27] & (~u_dut.m_axi_smmuq_awvalid | tb_chk_look_s_chg[27])) | ((u_dut.m_axi_smmuq_awvalid ^ u_dut.m_axi_smmuq_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p28 = {u_dut.m_axi_smmuq_wdata, u_dut.m_axi_smmuq_wstrb, u_dut.m_axi_smmuq_wlast};   // bit 28
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h28;
@@ -940,6 +968,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p28) tb_chk_look_s_dirty[28] <= 1'b1;
 `endif
+    assign tb_chk_look[28] = (u_dut.m_axi_smmuq_wvalid & (~tb_chk_look_s_pend[28] | u_dut.m_axi_smmuq_wready)) | (tb_chk_look_s_pend[28] & (~u_dut.m_axi_smmuq_wvalid | tb_chk_look_s_chg[28])) | ((u_dut.m_axi_smmuq_wvalid ^ u_dut.m_axi_smmuq_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p29 = {u_dut.m_axi_smmuq_bid, u_dut.m_axi_smmuq_bresp};   // bit 29
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h29;
@@ -948,6 +977,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p29) tb_chk_look_s_dirty[29] <= 1'b1;
 `endif
+    assign tb_chk_look[29] = (u_dut.m_axi_smmuq_bvalid & (~tb_chk_look_s_pend[29] | u_dut.m_axi_smmuq_bready)) | (tb_chk_look_s_pend[29] & (~u_dut.m_axi_smmuq_bvalid | tb_chk_look_s_chg[29])) | ((u_dut.m_axi_smmuq_bvalid ^ u_dut.m_axi_smmuq_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p30 = {u_dut.m_axi_smmuq_arid, u_dut.m_axi_smmuq_araddr, u_dut.m_axi_smmuq_arlen, u_dut.m_axi_smmuq_arsize, u_dut.m_axi_smmuq_arburst, u_dut.m_axi_smmuq_arlock, u_dut.m_axi_smmuq_arcache, u_dut.m_axi_smmuq_arprot};   // bit 30
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h30;
@@ -956,6 +986,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p30) tb_chk_look_s_dirty[30] <= 1'b1;
 `endif
+    assign tb_chk_look[30] = (u_dut.m_axi_smmuq_arvalid & (~tb_chk_look_s_pend[30] | u_dut.m_axi_smmuq_arready)) | (tb_chk_look_s_pend[30] & (~u_dut.m_axi_smmuq_arvalid | tb_chk_look_s_chg[30])) | ((u_dut.m_axi_smmuq_arvalid ^ u_dut.m_axi_smmuq_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p31 = {u_dut.m_axi_smmuq_rid, u_dut.m_axi_smmuq_rdata, u_dut.m_axi_smmuq_rresp, u_dut.m_axi_smmuq_rlast};   // bit 31
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h31;
@@ -964,6 +995,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p31) tb_chk_look_s_dirty[31] <= 1'b1;
 `endif
+    assign tb_chk_look[31] = (u_dut.m_axi_smmuq_rvalid & (~tb_chk_look_s_pend[31] | u_dut.m_axi_smmuq_rready)) | (tb_chk_look_s_pend[31] & (~u_dut.m_axi_smmuq_rvalid | tb_chk_look_s_chg[31])) | ((u_dut.m_axi_smmuq_rvalid ^ u_dut.m_axi_smmuq_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p32 = {u_dut.m_axi_its_awid, u_dut.m_axi_its_awaddr, u_dut.m_axi_its_awlen, u_dut.m_axi_its_awsize, u_dut.m_axi_its_awburst, u_dut.m_axi_its_awlock, u_dut.m_axi_its_awcache, u_dut.m_axi_its_awprot};   // bit 32
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h32;
@@ -972,6 +1004,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p32) tb_chk_look_s_dirty[32] <= 1'b1;
 `endif
+    assign tb_chk_look[32] = (u_dut.m_axi_its_awvalid & (~tb_chk_look_s_pend[32] | u_dut.m_axi_its_awready)) | (tb_chk_look_s_pend[32] & (~u_dut.m_axi_its_awvalid | tb_chk_look_s_chg[32])) | ((u_dut.m_axi_its_awvalid ^ u_dut.m_axi_its_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p33 = {u_dut.m_axi_its_wdata, u_dut.m_axi_its_wstrb, u_dut.m_axi_its_wlast};   // bit 33
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h33;
@@ -980,6 +1013,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p33) tb_chk_look_s_dirty[33] <= 1'b1;
 `endif
+    assign tb_chk_look[33] = (u_dut.m_axi_its_wvalid & (~tb_chk_look_s_pend[33] | u_dut.m_axi_its_wready)) | (tb_chk_look_s_pend[33] & (~u_dut.m_axi_its_wvalid | tb_chk_look_s_chg[33])) | ((u_dut.m_axi_its_wvalid ^ u_dut.m_axi_its_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p34 = {u_dut.m_axi_its_bid, u_dut.m_axi_its_bresp};   // bit 34
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h34;
@@ -988,6 +1022,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p34) tb_chk_look_s_dirty[34] <= 1'b1;
 `endif
+    assign tb_chk_look[34] = (u_dut.m_axi_its_bvalid & (~tb_chk_look_s_pend[34] | u_dut.m_axi_its_bready)) | (tb_chk_look_s_pend[34] & (~u_dut.m_axi_its_bvalid | tb_chk_look_s_chg[34])) | ((u_dut.m_axi_its_bvalid ^ u_dut.m_axi_its_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p35 = {u_dut.m_axi_its_arid, u_dut.m_axi_its_araddr, u_dut.m_axi_its_arlen, u_dut.m_axi_its_arsize, u_dut.m_axi_its_arburst, u_dut.m_axi_its_arlock, u_dut.m_axi_its_arcache, u_dut.m_axi_its_arprot};   // bit 35
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h35;
@@ -996,6 +1031,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p35) tb_chk_look_s_dirty[35] <= 1'b1;
 `endif
+    assign tb_chk_look[35] = (u_dut.m_axi_its_arvalid & (~tb_chk_look_s_pend[35] | u_dut.m_axi_its_arready)) | (tb_chk_look_s_pend[35] & (~u_dut.m_axi_its_arvalid | tb_chk_look_s_chg[35])) | ((u_dut.m_axi_its_arvalid ^ u_dut.m_axi_its_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p36 = {u_dut.m_axi_its_rid, u_dut.m_axi_its_rdata, u_dut.m_axi_its_rresp, u_dut.m_axi_its_rlast};   // bit 36
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h36;
@@ -1004,6 +1040,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p36) tb_chk_look_s_dirty[36] <= 1'b1;
 `endif
+    assign tb_chk_look[36] = (u_dut.m_axi_its_rvalid & (~tb_chk_look_s_pend[36] | u_dut.m_axi_its_rready)) | (tb_chk_look_s_pend[36] & (~u_dut.m_axi_its_rvalid | tb_chk_look_s_chg[36])) | ((u_dut.m_axi_its_rvalid ^ u_dut.m_axi_its_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p37 = {u_dut.m_axi_mem_awid, u_dut.m_axi_mem_awaddr, u_dut.m_axi_mem_awlen, u_dut.m_axi_mem_awsize, u_dut.m_axi_mem_awburst, u_dut.m_axi_mem_awlock, u_dut.m_axi_mem_awcache, u_dut.m_axi_mem_awprot, u_dut.m_axi_mem_awuser};   // bit 37
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h37;
@@ -1012,6 +1049,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p37) tb_chk_look_s_dirty[37] <= 1'b1;
 `endif
+    assign tb_chk_look[37] = (u_dut.m_axi_mem_awvalid & (~tb_chk_look_s_pend[37] | u_dut.m_axi_mem_awready)) | (tb_chk_look_s_pend[37] & (~u_dut.m_axi_mem_awvalid | tb_chk_look_s_chg[37])) | ((u_dut.m_axi_mem_awvalid ^ u_dut.m_axi_mem_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p38 = {u_dut.m_axi_mem_wdata, u_dut.m_axi_mem_wstrb, u_dut.m_axi_mem_wlast};   // bit 38
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h38;
@@ -1020,6 +1058,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p38) tb_chk_look_s_dirty[38] <= 1'b1;
 `endif
+    assign tb_chk_look[38] = (u_dut.m_axi_mem_wvalid & (~tb_chk_look_s_pend[38] | u_dut.m_axi_mem_wready)) | (tb_chk_look_s_pend[38] & (~u_dut.m_axi_mem_wvalid | tb_chk_look_s_chg[38])) | ((u_dut.m_axi_mem_wvalid ^ u_dut.m_axi_mem_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p39 = {u_dut.m_axi_mem_bid, u_dut.m_axi_mem_bresp};   // bit 39
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h39;
@@ -1028,6 +1067,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p39) tb_chk_look_s_dirty[39] <= 1'b1;
 `endif
+    assign tb_chk_look[39] = (u_dut.m_axi_mem_bvalid & (~tb_chk_look_s_pend[39] | u_dut.m_axi_mem_bready)) | (tb_chk_look_s_pend[39] & (~u_dut.m_axi_mem_bvalid | tb_chk_look_s_chg[39])) | ((u_dut.m_axi_mem_bvalid ^ u_dut.m_axi_mem_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p40 = {u_dut.m_axi_mem_arid, u_dut.m_axi_mem_araddr, u_dut.m_axi_mem_arlen, u_dut.m_axi_mem_arsize, u_dut.m_axi_mem_arburst, u_dut.m_axi_mem_arlock, u_dut.m_axi_mem_arcache, u_dut.m_axi_mem_arprot, u_dut.m_axi_mem_aruser};   // bit 40
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h40;
@@ -1036,6 +1076,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p40) tb_chk_look_s_dirty[40] <= 1'b1;
 `endif
+    assign tb_chk_look[40] = (u_dut.m_axi_mem_arvalid & (~tb_chk_look_s_pend[40] | u_dut.m_axi_mem_arready)) | (tb_chk_look_s_pend[40] & (~u_dut.m_axi_mem_arvalid | tb_chk_look_s_chg[40])) | ((u_dut.m_axi_mem_arvalid ^ u_dut.m_axi_mem_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p41 = {u_dut.m_axi_mem_rid, u_dut.m_axi_mem_rdata, u_dut.m_axi_mem_rresp, u_dut.m_axi_mem_rlast};   // bit 41
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h41;
@@ -1044,6 +1085,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p41) tb_chk_look_s_dirty[41] <= 1'b1;
 `endif
+    assign tb_chk_look[41] = (u_dut.m_axi_mem_rvalid & (~tb_chk_look_s_pend[41] | u_dut.m_axi_mem_rready)) | (tb_chk_look_s_pend[41] & (~u_dut.m_axi_mem_rvalid | tb_chk_look_s_chg[41])) | ((u_dut.m_axi_mem_rvalid ^ u_dut.m_axi_mem_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p42 = {u_dut.lpi_intid, u_dut.lpi_target};   // bit 42
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h42;
@@ -1052,6 +1094,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p42) tb_chk_look_s_dirty[42] <= 1'b1;
 `endif
+    assign tb_chk_look[42] = (u_dut.lpi_valid & (~tb_chk_look_s_pend[42] | u_dut.lpi_ready)) | (tb_chk_look_s_pend[42] & (~u_dut.lpi_valid | tb_chk_look_s_chg[42])) | ((u_dut.lpi_valid ^ u_dut.lpi_ready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p43 = {u_dut.spi_intid};   // bit 43
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h43;
@@ -1060,6 +1103,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p43) tb_chk_look_s_dirty[43] <= 1'b1;
 `endif
+    assign tb_chk_look[43] = (u_dut.spi_valid & (~tb_chk_look_s_pend[43] | u_dut.spi_ready)) | (tb_chk_look_s_pend[43] & (~u_dut.spi_valid | tb_chk_look_s_chg[43])) | ((u_dut.spi_valid ^ u_dut.spi_ready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p44 = {u_dut.g_smmu.u_smmu.s_axil_awaddr, u_dut.g_smmu.u_smmu.s_axil_awprot};   // bit 49
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h44;
@@ -1068,6 +1112,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p44) tb_chk_look_s_dirty[44] <= 1'b1;
 `endif
+    assign tb_chk_look[49] = (u_dut.g_smmu.u_smmu.s_axil_awvalid & (~tb_chk_look_s_pend[44] | u_dut.g_smmu.u_smmu.s_axil_awready)) | (tb_chk_look_s_pend[44] & (~u_dut.g_smmu.u_smmu.s_axil_awvalid | tb_chk_look_s_chg[44])) | ((u_dut.g_smmu.u_smmu.s_axil_awvalid ^ u_dut.g_smmu.u_smmu.s_axil_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p45 = {u_dut.g_smmu.u_smmu.s_axil_wdata, u_dut.g_smmu.u_smmu.s_axil_wstrb};   // bit 50
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h45;
@@ -1076,6 +1121,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p45) tb_chk_look_s_dirty[45] <= 1'b1;
 `endif
+    assign tb_chk_look[50] = (u_dut.g_smmu.u_smmu.s_axil_wvalid & (~tb_chk_look_s_pend[45] | u_dut.g_smmu.u_smmu.s_axil_wready)) | (tb_chk_look_s_pend[45] & (~u_dut.g_smmu.u_smmu.s_axil_wvalid | tb_chk_look_s_chg[45])) | ((u_dut.g_smmu.u_smmu.s_axil_wvalid ^ u_dut.g_smmu.u_smmu.s_axil_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p46 = {u_dut.g_smmu.u_smmu.s_axil_bresp};   // bit 51
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h46;
@@ -1084,6 +1130,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p46) tb_chk_look_s_dirty[46] <= 1'b1;
 `endif
+    assign tb_chk_look[51] = (u_dut.g_smmu.u_smmu.s_axil_bvalid & (~tb_chk_look_s_pend[46] | u_dut.g_smmu.u_smmu.s_axil_bready)) | (tb_chk_look_s_pend[46] & (~u_dut.g_smmu.u_smmu.s_axil_bvalid | tb_chk_look_s_chg[46])) | ((u_dut.g_smmu.u_smmu.s_axil_bvalid ^ u_dut.g_smmu.u_smmu.s_axil_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p47 = {u_dut.g_smmu.u_smmu.s_axil_araddr, u_dut.g_smmu.u_smmu.s_axil_arprot};   // bit 52
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h47;
@@ -1092,6 +1139,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p47) tb_chk_look_s_dirty[47] <= 1'b1;
 `endif
+    assign tb_chk_look[52] = (u_dut.g_smmu.u_smmu.s_axil_arvalid & (~tb_chk_look_s_pend[47] | u_dut.g_smmu.u_smmu.s_axil_arready)) | (tb_chk_look_s_pend[47] & (~u_dut.g_smmu.u_smmu.s_axil_arvalid | tb_chk_look_s_chg[47])) | ((u_dut.g_smmu.u_smmu.s_axil_arvalid ^ u_dut.g_smmu.u_smmu.s_axil_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p48 = {u_dut.g_smmu.u_smmu.s_axil_rdata, u_dut.g_smmu.u_smmu.s_axil_rresp};   // bit 53
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h48;
@@ -1100,6 +1148,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p48) tb_chk_look_s_dirty[48] <= 1'b1;
 `endif
+    assign tb_chk_look[53] = (u_dut.g_smmu.u_smmu.s_axil_rvalid & (~tb_chk_look_s_pend[48] | u_dut.g_smmu.u_smmu.s_axil_rready)) | (tb_chk_look_s_pend[48] & (~u_dut.g_smmu.u_smmu.s_axil_rvalid | tb_chk_look_s_chg[48])) | ((u_dut.g_smmu.u_smmu.s_axil_rvalid ^ u_dut.g_smmu.u_smmu.s_axil_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p49 = {u_dut.g_smmu.u_smmu.s_axi_awid, u_dut.g_smmu.u_smmu.s_axi_awaddr, u_dut.g_smmu.u_smmu.s_axi_awlen, u_dut.g_smmu.u_smmu.s_axi_awsize, u_dut.g_smmu.u_smmu.s_axi_awburst, u_dut.g_smmu.u_smmu.s_axi_awlock, u_dut.g_smmu.u_smmu.s_axi_awcache, u_dut.g_smmu.u_smmu.s_axi_awprot, u_dut.g_smmu.u_smmu.s_axi_awuser};   // bit 54
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h49;
@@ -1108,6 +1157,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p49) tb_chk_look_s_dirty[49] <= 1'b1;
 `endif
+    assign tb_chk_look[54] = (u_dut.g_smmu.u_smmu.s_axi_awvalid & (~tb_chk_look_s_pend[49] | u_dut.g_smmu.u_smmu.s_axi_awready)) | (tb_chk_look_s_pend[49] & (~u_dut.g_smmu.u_smmu.s_axi_awvalid | tb_chk_look_s_chg[49])) | ((u_dut.g_smmu.u_smmu.s_axi_awvalid ^ u_dut.g_smmu.u_smmu.s_axi_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p50 = {u_dut.g_smmu.u_smmu.s_axi_wdata, u_dut.g_smmu.u_smmu.s_axi_wstrb, u_dut.g_smmu.u_smmu.s_axi_wlast};   // bit 55
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h50;
@@ -1116,6 +1166,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p50) tb_chk_look_s_dirty[50] <= 1'b1;
 `endif
+    assign tb_chk_look[55] = (u_dut.g_smmu.u_smmu.s_axi_wvalid & (~tb_chk_look_s_pend[50] | u_dut.g_smmu.u_smmu.s_axi_wready)) | (tb_chk_look_s_pend[50] & (~u_dut.g_smmu.u_smmu.s_axi_wvalid | tb_chk_look_s_chg[50])) | ((u_dut.g_smmu.u_smmu.s_axi_wvalid ^ u_dut.g_smmu.u_smmu.s_axi_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p51 = {u_dut.g_smmu.u_smmu.s_axi_bid, u_dut.g_smmu.u_smmu.s_axi_bresp};   // bit 56
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h51;
@@ -1124,6 +1175,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p51) tb_chk_look_s_dirty[51] <= 1'b1;
 `endif
+    assign tb_chk_look[56] = (u_dut.g_smmu.u_smmu.s_axi_bvalid & (~tb_chk_look_s_pend[51] | u_dut.g_smmu.u_smmu.s_axi_bready)) | (tb_chk_look_s_pend[51] & (~u_dut.g_smmu.u_smmu.s_axi_bvalid | tb_chk_look_s_chg[51])) | ((u_dut.g_smmu.u_smmu.s_axi_bvalid ^ u_dut.g_smmu.u_smmu.s_axi_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p52 = {u_dut.g_smmu.u_smmu.s_axi_arid, u_dut.g_smmu.u_smmu.s_axi_araddr, u_dut.g_smmu.u_smmu.s_axi_arlen, u_dut.g_smmu.u_smmu.s_axi_arsize, u_dut.g_smmu.u_smmu.s_axi_arburst, u_dut.g_smmu.u_smmu.s_axi_arlock, u_dut.g_smmu.u_smmu.s_axi_arcache, u_dut.g_smmu.u_smmu.s_axi_arprot, u_dut.g_smmu.u_smmu.s_axi_aruser};   // bit 57
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h52;
@@ -1132,6 +1184,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p52) tb_chk_look_s_dirty[52] <= 1'b1;
 `endif
+    assign tb_chk_look[57] = (u_dut.g_smmu.u_smmu.s_axi_arvalid & (~tb_chk_look_s_pend[52] | u_dut.g_smmu.u_smmu.s_axi_arready)) | (tb_chk_look_s_pend[52] & (~u_dut.g_smmu.u_smmu.s_axi_arvalid | tb_chk_look_s_chg[52])) | ((u_dut.g_smmu.u_smmu.s_axi_arvalid ^ u_dut.g_smmu.u_smmu.s_axi_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p53 = {u_dut.g_smmu.u_smmu.s_axi_rid, u_dut.g_smmu.u_smmu.s_axi_rdata, u_dut.g_smmu.u_smmu.s_axi_rresp, u_dut.g_smmu.u_smmu.s_axi_rlast};   // bit 58
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h53;
@@ -1140,6 +1193,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p53) tb_chk_look_s_dirty[53] <= 1'b1;
 `endif
+    assign tb_chk_look[58] = (u_dut.g_smmu.u_smmu.s_axi_rvalid & (~tb_chk_look_s_pend[53] | u_dut.g_smmu.u_smmu.s_axi_rready)) | (tb_chk_look_s_pend[53] & (~u_dut.g_smmu.u_smmu.s_axi_rvalid | tb_chk_look_s_chg[53])) | ((u_dut.g_smmu.u_smmu.s_axi_rvalid ^ u_dut.g_smmu.u_smmu.s_axi_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p54 = {u_dut.g_smmu.u_smmu.m_axi_awid, u_dut.g_smmu.u_smmu.m_axi_awaddr, u_dut.g_smmu.u_smmu.m_axi_awlen, u_dut.g_smmu.u_smmu.m_axi_awsize, u_dut.g_smmu.u_smmu.m_axi_awburst, u_dut.g_smmu.u_smmu.m_axi_awlock, u_dut.g_smmu.u_smmu.m_axi_awcache, u_dut.g_smmu.u_smmu.m_axi_awprot, u_dut.g_smmu.u_smmu.m_axi_awuser};   // bit 59
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h54;
@@ -1148,6 +1202,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p54) tb_chk_look_s_dirty[54] <= 1'b1;
 `endif
+    assign tb_chk_look[59] = (u_dut.g_smmu.u_smmu.m_axi_awvalid & (~tb_chk_look_s_pend[54] | u_dut.g_smmu.u_smmu.m_axi_awready)) | (tb_chk_look_s_pend[54] & (~u_dut.g_smmu.u_smmu.m_axi_awvalid | tb_chk_look_s_chg[54])) | ((u_dut.g_smmu.u_smmu.m_axi_awvalid ^ u_dut.g_smmu.u_smmu.m_axi_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p55 = {u_dut.g_smmu.u_smmu.m_axi_wdata, u_dut.g_smmu.u_smmu.m_axi_wstrb, u_dut.g_smmu.u_smmu.m_axi_wlast};   // bit 60
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h55;
@@ -1156,6 +1211,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p55) tb_chk_look_s_dirty[55] <= 1'b1;
 `endif
+    assign tb_chk_look[60] = (u_dut.g_smmu.u_smmu.m_axi_wvalid & (~tb_chk_look_s_pend[55] | u_dut.g_smmu.u_smmu.m_axi_wready)) | (tb_chk_look_s_pend[55] & (~u_dut.g_smmu.u_smmu.m_axi_wvalid | tb_chk_look_s_chg[55])) | ((u_dut.g_smmu.u_smmu.m_axi_wvalid ^ u_dut.g_smmu.u_smmu.m_axi_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p56 = {u_dut.g_smmu.u_smmu.m_axi_bid, u_dut.g_smmu.u_smmu.m_axi_bresp};   // bit 61
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h56;
@@ -1164,6 +1220,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p56) tb_chk_look_s_dirty[56] <= 1'b1;
 `endif
+    assign tb_chk_look[61] = (u_dut.g_smmu.u_smmu.m_axi_bvalid & (~tb_chk_look_s_pend[56] | u_dut.g_smmu.u_smmu.m_axi_bready)) | (tb_chk_look_s_pend[56] & (~u_dut.g_smmu.u_smmu.m_axi_bvalid | tb_chk_look_s_chg[56])) | ((u_dut.g_smmu.u_smmu.m_axi_bvalid ^ u_dut.g_smmu.u_smmu.m_axi_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p57 = {u_dut.g_smmu.u_smmu.m_axi_arid, u_dut.g_smmu.u_smmu.m_axi_araddr, u_dut.g_smmu.u_smmu.m_axi_arlen, u_dut.g_smmu.u_smmu.m_axi_arsize, u_dut.g_smmu.u_smmu.m_axi_arburst, u_dut.g_smmu.u_smmu.m_axi_arlock, u_dut.g_smmu.u_smmu.m_axi_arcache, u_dut.g_smmu.u_smmu.m_axi_arprot, u_dut.g_smmu.u_smmu.m_axi_aruser};   // bit 62
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h57;
@@ -1172,6 +1229,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p57) tb_chk_look_s_dirty[57] <= 1'b1;
 `endif
+    assign tb_chk_look[62] = (u_dut.g_smmu.u_smmu.m_axi_arvalid & (~tb_chk_look_s_pend[57] | u_dut.g_smmu.u_smmu.m_axi_arready)) | (tb_chk_look_s_pend[57] & (~u_dut.g_smmu.u_smmu.m_axi_arvalid | tb_chk_look_s_chg[57])) | ((u_dut.g_smmu.u_smmu.m_axi_arvalid ^ u_dut.g_smmu.u_smmu.m_axi_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p58 = {u_dut.g_smmu.u_smmu.m_axi_rid, u_dut.g_smmu.u_smmu.m_axi_rdata, u_dut.g_smmu.u_smmu.m_axi_rresp, u_dut.g_smmu.u_smmu.m_axi_rlast};   // bit 63
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h58;
@@ -1180,6 +1238,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p58) tb_chk_look_s_dirty[58] <= 1'b1;
 `endif
+    assign tb_chk_look[63] = (u_dut.g_smmu.u_smmu.m_axi_rvalid & (~tb_chk_look_s_pend[58] | u_dut.g_smmu.u_smmu.m_axi_rready)) | (tb_chk_look_s_pend[58] & (~u_dut.g_smmu.u_smmu.m_axi_rvalid | tb_chk_look_s_chg[58])) | ((u_dut.g_smmu.u_smmu.m_axi_rvalid ^ u_dut.g_smmu.u_smmu.m_axi_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p59 = {u_dut.u_its.s_axil_awaddr, u_dut.u_its.s_axil_awprot};   // bit 64
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h59;
@@ -1188,6 +1247,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p59) tb_chk_look_s_dirty[59] <= 1'b1;
 `endif
+    assign tb_chk_look[64] = (u_dut.u_its.s_axil_awvalid & (~tb_chk_look_s_pend[59] | u_dut.u_its.s_axil_awready)) | (tb_chk_look_s_pend[59] & (~u_dut.u_its.s_axil_awvalid | tb_chk_look_s_chg[59])) | ((u_dut.u_its.s_axil_awvalid ^ u_dut.u_its.s_axil_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p60 = {u_dut.u_its.s_axil_wdata, u_dut.u_its.s_axil_wstrb};   // bit 65
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h60;
@@ -1196,6 +1256,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p60) tb_chk_look_s_dirty[60] <= 1'b1;
 `endif
+    assign tb_chk_look[65] = (u_dut.u_its.s_axil_wvalid & (~tb_chk_look_s_pend[60] | u_dut.u_its.s_axil_wready)) | (tb_chk_look_s_pend[60] & (~u_dut.u_its.s_axil_wvalid | tb_chk_look_s_chg[60])) | ((u_dut.u_its.s_axil_wvalid ^ u_dut.u_its.s_axil_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p61 = {u_dut.u_its.s_axil_bresp};   // bit 66
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h61;
@@ -1204,6 +1265,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p61) tb_chk_look_s_dirty[61] <= 1'b1;
 `endif
+    assign tb_chk_look[66] = (u_dut.u_its.s_axil_bvalid & (~tb_chk_look_s_pend[61] | u_dut.u_its.s_axil_bready)) | (tb_chk_look_s_pend[61] & (~u_dut.u_its.s_axil_bvalid | tb_chk_look_s_chg[61])) | ((u_dut.u_its.s_axil_bvalid ^ u_dut.u_its.s_axil_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p62 = {u_dut.u_its.s_axil_araddr, u_dut.u_its.s_axil_arprot};   // bit 67
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h62;
@@ -1212,6 +1274,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p62) tb_chk_look_s_dirty[62] <= 1'b1;
 `endif
+    assign tb_chk_look[67] = (u_dut.u_its.s_axil_arvalid & (~tb_chk_look_s_pend[62] | u_dut.u_its.s_axil_arready)) | (tb_chk_look_s_pend[62] & (~u_dut.u_its.s_axil_arvalid | tb_chk_look_s_chg[62])) | ((u_dut.u_its.s_axil_arvalid ^ u_dut.u_its.s_axil_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p63 = {u_dut.u_its.s_axil_rdata, u_dut.u_its.s_axil_rresp};   // bit 68
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h63;
@@ -1220,6 +1283,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p63) tb_chk_look_s_dirty[63] <= 1'b1;
 `endif
+    assign tb_chk_look[68] = (u_dut.u_its.s_axil_rvalid & (~tb_chk_look_s_pend[63] | u_dut.u_its.s_axil_rready)) | (tb_chk_look_s_pend[63] & (~u_dut.u_its.s_axil_rvalid | tb_chk_look_s_chg[63])) | ((u_dut.u_its.s_axil_rvalid ^ u_dut.u_its.s_axil_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p64 = {u_dut.u_its.s_axi_awid, u_dut.u_its.s_axi_awaddr, u_dut.u_its.s_axi_awlen, u_dut.u_its.s_axi_awsize, u_dut.u_its.s_axi_awburst, u_dut.u_its.s_axi_awlock, u_dut.u_its.s_axi_awcache, u_dut.u_its.s_axi_awprot, u_dut.u_its.s_axi_awuser};   // bit 69
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h64;
@@ -1228,6 +1292,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p64) tb_chk_look_s_dirty[64] <= 1'b1;
 `endif
+    assign tb_chk_look[69] = (u_dut.u_its.s_axi_awvalid & (~tb_chk_look_s_pend[64] | u_dut.u_its.s_axi_awready)) | (tb_chk_look_s_pend[64] & (~u_dut.u_its.s_axi_awvalid | tb_chk_look_s_chg[64])) | ((u_dut.u_its.s_axi_awvalid ^ u_dut.u_its.s_axi_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p65 = {u_dut.u_its.s_axi_wdata, u_dut.u_its.s_axi_wstrb, u_dut.u_its.s_axi_wlast};   // bit 70
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h65;
@@ -1236,6 +1301,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p65) tb_chk_look_s_dirty[65] <= 1'b1;
 `endif
+    assign tb_chk_look[70] = (u_dut.u_its.s_axi_wvalid & (~tb_chk_look_s_pend[65] | u_dut.u_its.s_axi_wready)) | (tb_chk_look_s_pend[65] & (~u_dut.u_its.s_axi_wvalid | tb_chk_look_s_chg[65])) | ((u_dut.u_its.s_axi_wvalid ^ u_dut.u_its.s_axi_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p66 = {u_dut.u_its.s_axi_bid, u_dut.u_its.s_axi_bresp};   // bit 71
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h66;
@@ -1244,6 +1310,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p66) tb_chk_look_s_dirty[66] <= 1'b1;
 `endif
+    assign tb_chk_look[71] = (u_dut.u_its.s_axi_bvalid & (~tb_chk_look_s_pend[66] | u_dut.u_its.s_axi_bready)) | (tb_chk_look_s_pend[66] & (~u_dut.u_its.s_axi_bvalid | tb_chk_look_s_chg[66])) | ((u_dut.u_its.s_axi_bvalid ^ u_dut.u_its.s_axi_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p67 = {u_dut.u_its.s_axi_arid, u_dut.u_its.s_axi_araddr, u_dut.u_its.s_axi_arlen, u_dut.u_its.s_axi_arsize, u_dut.u_its.s_axi_arburst, u_dut.u_its.s_axi_arlock, u_dut.u_its.s_axi_arcache, u_dut.u_its.s_axi_arprot, u_dut.u_its.s_axi_aruser};   // bit 72
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h67;
@@ -1252,6 +1319,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p67) tb_chk_look_s_dirty[67] <= 1'b1;
 `endif
+    assign tb_chk_look[72] = (u_dut.u_its.s_axi_arvalid & (~tb_chk_look_s_pend[67] | u_dut.u_its.s_axi_arready)) | (tb_chk_look_s_pend[67] & (~u_dut.u_its.s_axi_arvalid | tb_chk_look_s_chg[67])) | ((u_dut.u_its.s_axi_arvalid ^ u_dut.u_its.s_axi_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p68 = {u_dut.u_its.s_axi_rid, u_dut.u_its.s_axi_rdata, u_dut.u_its.s_axi_rresp, u_dut.u_its.s_axi_rlast};   // bit 73
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h68;
@@ -1260,6 +1328,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p68) tb_chk_look_s_dirty[68] <= 1'b1;
 `endif
+    assign tb_chk_look[73] = (u_dut.u_its.s_axi_rvalid & (~tb_chk_look_s_pend[68] | u_dut.u_its.s_axi_rready)) | (tb_chk_look_s_pend[68] & (~u_dut.u_its.s_axi_rvalid | tb_chk_look_s_chg[68])) | ((u_dut.u_its.s_axi_rvalid ^ u_dut.u_its.s_axi_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p69 = {u_dut.u_v2m.s_axi_awid, u_dut.u_v2m.s_axi_awaddr, u_dut.u_v2m.s_axi_awlen, u_dut.u_v2m.s_axi_awsize, u_dut.u_v2m.s_axi_awburst, u_dut.u_v2m.s_axi_awlock, u_dut.u_v2m.s_axi_awcache, u_dut.u_v2m.s_axi_awprot, u_dut.u_v2m.s_axi_awuser};   // bit 74
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h69;
@@ -1268,6 +1337,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p69) tb_chk_look_s_dirty[69] <= 1'b1;
 `endif
+    assign tb_chk_look[74] = (u_dut.u_v2m.s_axi_awvalid & (~tb_chk_look_s_pend[69] | u_dut.u_v2m.s_axi_awready)) | (tb_chk_look_s_pend[69] & (~u_dut.u_v2m.s_axi_awvalid | tb_chk_look_s_chg[69])) | ((u_dut.u_v2m.s_axi_awvalid ^ u_dut.u_v2m.s_axi_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p70 = {u_dut.u_v2m.s_axi_wdata, u_dut.u_v2m.s_axi_wstrb, u_dut.u_v2m.s_axi_wlast};   // bit 75
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h70;
@@ -1276,6 +1346,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p70) tb_chk_look_s_dirty[70] <= 1'b1;
 `endif
+    assign tb_chk_look[75] = (u_dut.u_v2m.s_axi_wvalid & (~tb_chk_look_s_pend[70] | u_dut.u_v2m.s_axi_wready)) | (tb_chk_look_s_pend[70] & (~u_dut.u_v2m.s_axi_wvalid | tb_chk_look_s_chg[70])) | ((u_dut.u_v2m.s_axi_wvalid ^ u_dut.u_v2m.s_axi_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p71 = {u_dut.u_v2m.s_axi_bid, u_dut.u_v2m.s_axi_bresp};   // bit 76
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h71;
@@ -1284,6 +1355,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p71) tb_chk_look_s_dirty[71] <= 1'b1;
 `endif
+    assign tb_chk_look[76] = (u_dut.u_v2m.s_axi_bvalid & (~tb_chk_look_s_pend[71] | u_dut.u_v2m.s_axi_bready)) | (tb_chk_look_s_pend[71] & (~u_dut.u_v2m.s_axi_bvalid | tb_chk_look_s_chg[71])) | ((u_dut.u_v2m.s_axi_bvalid ^ u_dut.u_v2m.s_axi_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p72 = {u_dut.u_v2m.s_axi_arid, u_dut.u_v2m.s_axi_araddr, u_dut.u_v2m.s_axi_arlen, u_dut.u_v2m.s_axi_arsize, u_dut.u_v2m.s_axi_arburst, u_dut.u_v2m.s_axi_arlock, u_dut.u_v2m.s_axi_arcache, u_dut.u_v2m.s_axi_arprot, u_dut.u_v2m.s_axi_aruser};   // bit 77
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h72;
@@ -1292,6 +1364,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p72) tb_chk_look_s_dirty[72] <= 1'b1;
 `endif
+    assign tb_chk_look[77] = (u_dut.u_v2m.s_axi_arvalid & (~tb_chk_look_s_pend[72] | u_dut.u_v2m.s_axi_arready)) | (tb_chk_look_s_pend[72] & (~u_dut.u_v2m.s_axi_arvalid | tb_chk_look_s_chg[72])) | ((u_dut.u_v2m.s_axi_arvalid ^ u_dut.u_v2m.s_axi_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p73 = {u_dut.u_v2m.s_axi_rid, u_dut.u_v2m.s_axi_rdata, u_dut.u_v2m.s_axi_rresp, u_dut.u_v2m.s_axi_rlast};   // bit 78
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h73;
@@ -1300,6 +1373,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p73) tb_chk_look_s_dirty[73] <= 1'b1;
 `endif
+    assign tb_chk_look[78] = (u_dut.u_v2m.s_axi_rvalid & (~tb_chk_look_s_pend[73] | u_dut.u_v2m.s_axi_rready)) | (tb_chk_look_s_pend[73] & (~u_dut.u_v2m.s_axi_rvalid | tb_chk_look_s_chg[73])) | ((u_dut.u_v2m.s_axi_rvalid ^ u_dut.u_v2m.s_axi_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p74 = {u_dut.u_ic.u_cpu_v2m.s_axil_awaddr, u_dut.u_ic.u_cpu_v2m.s_axil_awprot};   // bit 79
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h74;
@@ -1308,6 +1382,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p74) tb_chk_look_s_dirty[74] <= 1'b1;
 `endif
+    assign tb_chk_look[79] = (u_dut.u_ic.u_cpu_v2m.s_axil_awvalid & (~tb_chk_look_s_pend[74] | u_dut.u_ic.u_cpu_v2m.s_axil_awready)) | (tb_chk_look_s_pend[74] & (~u_dut.u_ic.u_cpu_v2m.s_axil_awvalid | tb_chk_look_s_chg[74])) | ((u_dut.u_ic.u_cpu_v2m.s_axil_awvalid ^ u_dut.u_ic.u_cpu_v2m.s_axil_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p75 = {u_dut.u_ic.u_cpu_v2m.s_axil_wdata, u_dut.u_ic.u_cpu_v2m.s_axil_wstrb};   // bit 80
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h75;
@@ -1316,6 +1391,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p75) tb_chk_look_s_dirty[75] <= 1'b1;
 `endif
+    assign tb_chk_look[80] = (u_dut.u_ic.u_cpu_v2m.s_axil_wvalid & (~tb_chk_look_s_pend[75] | u_dut.u_ic.u_cpu_v2m.s_axil_wready)) | (tb_chk_look_s_pend[75] & (~u_dut.u_ic.u_cpu_v2m.s_axil_wvalid | tb_chk_look_s_chg[75])) | ((u_dut.u_ic.u_cpu_v2m.s_axil_wvalid ^ u_dut.u_ic.u_cpu_v2m.s_axil_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p76 = {u_dut.u_ic.u_cpu_v2m.s_axil_bresp};   // bit 81
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h76;
@@ -1324,6 +1400,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p76) tb_chk_look_s_dirty[76] <= 1'b1;
 `endif
+    assign tb_chk_look[81] = (u_dut.u_ic.u_cpu_v2m.s_axil_bvalid & (~tb_chk_look_s_pend[76] | u_dut.u_ic.u_cpu_v2m.s_axil_bready)) | (tb_chk_look_s_pend[76] & (~u_dut.u_ic.u_cpu_v2m.s_axil_bvalid | tb_chk_look_s_chg[76])) | ((u_dut.u_ic.u_cpu_v2m.s_axil_bvalid ^ u_dut.u_ic.u_cpu_v2m.s_axil_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p77 = {u_dut.u_ic.u_cpu_v2m.s_axil_araddr, u_dut.u_ic.u_cpu_v2m.s_axil_arprot};   // bit 82
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h77;
@@ -1332,6 +1409,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p77) tb_chk_look_s_dirty[77] <= 1'b1;
 `endif
+    assign tb_chk_look[82] = (u_dut.u_ic.u_cpu_v2m.s_axil_arvalid & (~tb_chk_look_s_pend[77] | u_dut.u_ic.u_cpu_v2m.s_axil_arready)) | (tb_chk_look_s_pend[77] & (~u_dut.u_ic.u_cpu_v2m.s_axil_arvalid | tb_chk_look_s_chg[77])) | ((u_dut.u_ic.u_cpu_v2m.s_axil_arvalid ^ u_dut.u_ic.u_cpu_v2m.s_axil_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p78 = {u_dut.u_ic.u_cpu_v2m.s_axil_rdata, u_dut.u_ic.u_cpu_v2m.s_axil_rresp};   // bit 83
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h78;
@@ -1340,6 +1418,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p78) tb_chk_look_s_dirty[78] <= 1'b1;
 `endif
+    assign tb_chk_look[83] = (u_dut.u_ic.u_cpu_v2m.s_axil_rvalid & (~tb_chk_look_s_pend[78] | u_dut.u_ic.u_cpu_v2m.s_axil_rready)) | (tb_chk_look_s_pend[78] & (~u_dut.u_ic.u_cpu_v2m.s_axil_rvalid | tb_chk_look_s_chg[78])) | ((u_dut.u_ic.u_cpu_v2m.s_axil_rvalid ^ u_dut.u_ic.u_cpu_v2m.s_axil_rready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p79 = {u_dut.u_ic.u_cpu_v2m.m_axi_awid, u_dut.u_ic.u_cpu_v2m.m_axi_awaddr, u_dut.u_ic.u_cpu_v2m.m_axi_awlen, u_dut.u_ic.u_cpu_v2m.m_axi_awsize, u_dut.u_ic.u_cpu_v2m.m_axi_awburst, u_dut.u_ic.u_cpu_v2m.m_axi_awlock, u_dut.u_ic.u_cpu_v2m.m_axi_awcache, u_dut.u_ic.u_cpu_v2m.m_axi_awprot, u_dut.u_ic.u_cpu_v2m.m_axi_awuser};   // bit 84
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h79;
@@ -1348,6 +1427,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p79) tb_chk_look_s_dirty[79] <= 1'b1;
 `endif
+    assign tb_chk_look[84] = (u_dut.u_ic.u_cpu_v2m.m_axi_awvalid & (~tb_chk_look_s_pend[79] | u_dut.u_ic.u_cpu_v2m.m_axi_awready)) | (tb_chk_look_s_pend[79] & (~u_dut.u_ic.u_cpu_v2m.m_axi_awvalid | tb_chk_look_s_chg[79])) | ((u_dut.u_ic.u_cpu_v2m.m_axi_awvalid ^ u_dut.u_ic.u_cpu_v2m.m_axi_awready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p80 = {u_dut.u_ic.u_cpu_v2m.m_axi_wdata, u_dut.u_ic.u_cpu_v2m.m_axi_wstrb, u_dut.u_ic.u_cpu_v2m.m_axi_wlast};   // bit 85
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h80;
@@ -1356,6 +1436,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p80) tb_chk_look_s_dirty[80] <= 1'b1;
 `endif
+    assign tb_chk_look[85] = (u_dut.u_ic.u_cpu_v2m.m_axi_wvalid & (~tb_chk_look_s_pend[80] | u_dut.u_ic.u_cpu_v2m.m_axi_wready)) | (tb_chk_look_s_pend[80] & (~u_dut.u_ic.u_cpu_v2m.m_axi_wvalid | tb_chk_look_s_chg[80])) | ((u_dut.u_ic.u_cpu_v2m.m_axi_wvalid ^ u_dut.u_ic.u_cpu_v2m.m_axi_wready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p81 = {u_dut.u_ic.u_cpu_v2m.m_axi_bid, u_dut.u_ic.u_cpu_v2m.m_axi_bresp};   // bit 86
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h81;
@@ -1364,6 +1445,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p81) tb_chk_look_s_dirty[81] <= 1'b1;
 `endif
+    assign tb_chk_look[86] = (u_dut.u_ic.u_cpu_v2m.m_axi_bvalid & (~tb_chk_look_s_pend[81] | u_dut.u_ic.u_cpu_v2m.m_axi_bready)) | (tb_chk_look_s_pend[81] & (~u_dut.u_ic.u_cpu_v2m.m_axi_bvalid | tb_chk_look_s_chg[81])) | ((u_dut.u_ic.u_cpu_v2m.m_axi_bvalid ^ u_dut.u_ic.u_cpu_v2m.m_axi_bready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p82 = {u_dut.u_ic.u_cpu_v2m.m_axi_arid, u_dut.u_ic.u_cpu_v2m.m_axi_araddr, u_dut.u_ic.u_cpu_v2m.m_axi_arlen, u_dut.u_ic.u_cpu_v2m.m_axi_arsize, u_dut.u_ic.u_cpu_v2m.m_axi_arburst, u_dut.u_ic.u_cpu_v2m.m_axi_arlock, u_dut.u_ic.u_cpu_v2m.m_axi_arcache, u_dut.u_ic.u_cpu_v2m.m_axi_arprot, u_dut.u_ic.u_cpu_v2m.m_axi_aruser};   // bit 87
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h82;
@@ -1372,6 +1454,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p82) tb_chk_look_s_dirty[82] <= 1'b1;
 `endif
+    assign tb_chk_look[87] = (u_dut.u_ic.u_cpu_v2m.m_axi_arvalid & (~tb_chk_look_s_pend[82] | u_dut.u_ic.u_cpu_v2m.m_axi_arready)) | (tb_chk_look_s_pend[82] & (~u_dut.u_ic.u_cpu_v2m.m_axi_arvalid | tb_chk_look_s_chg[82])) | ((u_dut.u_ic.u_cpu_v2m.m_axi_arvalid ^ u_dut.u_ic.u_cpu_v2m.m_axi_arready) === 1'bx);
     wire [256-1:0] tb_chk_look_s_p83 = {u_dut.u_ic.u_cpu_v2m.m_axi_rid, u_dut.u_ic.u_cpu_v2m.m_axi_rdata, u_dut.u_ic.u_cpu_v2m.m_axi_rresp, u_dut.u_ic.u_cpu_v2m.m_axi_rlast};   // bit 88
 `ifdef VERILATOR
     reg [256-1:0] tb_chk_look_s_h83;
@@ -1380,92 +1463,7 @@ module msi_system_tb #(
 `else
     always @(tb_chk_look_s_p83) tb_chk_look_s_dirty[83] <= 1'b1;
 `endif
-    wire tb_chk_look_s_x = (^{tb_chk_look_s_valid, tb_chk_look_s_ready, tb_chk_look_s_pend}) === 1'bx;
-    wire [84-1:0] tb_chk_look_s_look = (tb_chk_look_s_valid & (~tb_chk_look_s_pend | tb_chk_look_s_ready)) | (tb_chk_look_s_pend & (~tb_chk_look_s_valid | tb_chk_look_s_chg)) | {84{tb_chk_look_s_x}};
-    assign tb_chk_look[0] = tb_chk_look_s_look[0];
-    assign tb_chk_look[1] = tb_chk_look_s_look[1];
-    assign tb_chk_look[2] = tb_chk_look_s_look[2];
-    assign tb_chk_look[3] = tb_chk_look_s_look[3];
-    assign tb_chk_look[4] = tb_chk_look_s_look[4];
-    assign tb_chk_look[5] = tb_chk_look_s_look[5];
-    assign tb_chk_look[6] = tb_chk_look_s_look[6];
-    assign tb_chk_look[7] = tb_chk_look_s_look[7];
-    assign tb_chk_look[8] = tb_chk_look_s_look[8];
-    assign tb_chk_look[9] = tb_chk_look_s_look[9];
-    assign tb_chk_look[10] = tb_chk_look_s_look[10];
-    assign tb_chk_look[11] = tb_chk_look_s_look[11];
-    assign tb_chk_look[12] = tb_chk_look_s_look[12];
-    assign tb_chk_look[13] = tb_chk_look_s_look[13];
-    assign tb_chk_look[14] = tb_chk_look_s_look[14];
-    assign tb_chk_look[15] = tb_chk_look_s_look[15];
-    assign tb_chk_look[16] = tb_chk_look_s_look[16];
-    assign tb_chk_look[17] = tb_chk_look_s_look[17];
-    assign tb_chk_look[18] = tb_chk_look_s_look[18];
-    assign tb_chk_look[19] = tb_chk_look_s_look[19];
-    assign tb_chk_look[20] = tb_chk_look_s_look[20];
-    assign tb_chk_look[21] = tb_chk_look_s_look[21];
-    assign tb_chk_look[22] = tb_chk_look_s_look[22];
-    assign tb_chk_look[23] = tb_chk_look_s_look[23];
-    assign tb_chk_look[24] = tb_chk_look_s_look[24];
-    assign tb_chk_look[25] = tb_chk_look_s_look[25];
-    assign tb_chk_look[26] = tb_chk_look_s_look[26];
-    assign tb_chk_look[27] = tb_chk_look_s_look[27];
-    assign tb_chk_look[28] = tb_chk_look_s_look[28];
-    assign tb_chk_look[29] = tb_chk_look_s_look[29];
-    assign tb_chk_look[30] = tb_chk_look_s_look[30];
-    assign tb_chk_look[31] = tb_chk_look_s_look[31];
-    assign tb_chk_look[32] = tb_chk_look_s_look[32];
-    assign tb_chk_look[33] = tb_chk_look_s_look[33];
-    assign tb_chk_look[34] = tb_chk_look_s_look[34];
-    assign tb_chk_look[35] = tb_chk_look_s_look[35];
-    assign tb_chk_look[36] = tb_chk_look_s_look[36];
-    assign tb_chk_look[37] = tb_chk_look_s_look[37];
-    assign tb_chk_look[38] = tb_chk_look_s_look[38];
-    assign tb_chk_look[39] = tb_chk_look_s_look[39];
-    assign tb_chk_look[40] = tb_chk_look_s_look[40];
-    assign tb_chk_look[41] = tb_chk_look_s_look[41];
-    assign tb_chk_look[42] = tb_chk_look_s_look[42];
-    assign tb_chk_look[43] = tb_chk_look_s_look[43];
-    assign tb_chk_look[49] = tb_chk_look_s_look[44];
-    assign tb_chk_look[50] = tb_chk_look_s_look[45];
-    assign tb_chk_look[51] = tb_chk_look_s_look[46];
-    assign tb_chk_look[52] = tb_chk_look_s_look[47];
-    assign tb_chk_look[53] = tb_chk_look_s_look[48];
-    assign tb_chk_look[54] = tb_chk_look_s_look[49];
-    assign tb_chk_look[55] = tb_chk_look_s_look[50];
-    assign tb_chk_look[56] = tb_chk_look_s_look[51];
-    assign tb_chk_look[57] = tb_chk_look_s_look[52];
-    assign tb_chk_look[58] = tb_chk_look_s_look[53];
-    assign tb_chk_look[59] = tb_chk_look_s_look[54];
-    assign tb_chk_look[60] = tb_chk_look_s_look[55];
-    assign tb_chk_look[61] = tb_chk_look_s_look[56];
-    assign tb_chk_look[62] = tb_chk_look_s_look[57];
-    assign tb_chk_look[63] = tb_chk_look_s_look[58];
-    assign tb_chk_look[64] = tb_chk_look_s_look[59];
-    assign tb_chk_look[65] = tb_chk_look_s_look[60];
-    assign tb_chk_look[66] = tb_chk_look_s_look[61];
-    assign tb_chk_look[67] = tb_chk_look_s_look[62];
-    assign tb_chk_look[68] = tb_chk_look_s_look[63];
-    assign tb_chk_look[69] = tb_chk_look_s_look[64];
-    assign tb_chk_look[70] = tb_chk_look_s_look[65];
-    assign tb_chk_look[71] = tb_chk_look_s_look[66];
-    assign tb_chk_look[72] = tb_chk_look_s_look[67];
-    assign tb_chk_look[73] = tb_chk_look_s_look[68];
-    assign tb_chk_look[74] = tb_chk_look_s_look[69];
-    assign tb_chk_look[75] = tb_chk_look_s_look[70];
-    assign tb_chk_look[76] = tb_chk_look_s_look[71];
-    assign tb_chk_look[77] = tb_chk_look_s_look[72];
-    assign tb_chk_look[78] = tb_chk_look_s_look[73];
-    assign tb_chk_look[79] = tb_chk_look_s_look[74];
-    assign tb_chk_look[80] = tb_chk_look_s_look[75];
-    assign tb_chk_look[81] = tb_chk_look_s_look[76];
-    assign tb_chk_look[82] = tb_chk_look_s_look[77];
-    assign tb_chk_look[83] = tb_chk_look_s_look[78];
-    assign tb_chk_look[84] = tb_chk_look_s_look[79];
-    assign tb_chk_look[85] = tb_chk_look_s_look[80];
-    assign tb_chk_look[86] = tb_chk_look_s_look[81];
-    assign tb_chk_look[87] = tb_chk_look_s_look[82];
-    assign tb_chk_look[88] = tb_chk_look_s_look[83];
+    assign tb_chk_look[88] = (u_dut.u_ic.u_cpu_v2m.m_axi_rvalid & (~tb_chk_look_s_pend[83] | u_dut.u_ic.u_cpu_v2m.m_axi_rready)) | (tb_chk_look_s_pend[83] & (~u_dut.u_ic.u_cpu_v2m.m_axi_rvalid | tb_chk_look_s_chg[83])) | ((u_dut.u_ic.u_cpu_v2m.m_axi_rvalid ^ u_dut.u_ic.u_cpu_v2m.m_axi_rready) === 1'bx);
     /* verilator lint_on WIDTH */
     reg tb_mon_q0;
     always @(posedge clk) tb_mon_q0 <= u_dut.g_smmu.u_smmu.u_core.inv_valid;

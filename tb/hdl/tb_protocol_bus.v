@@ -204,6 +204,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p0) chk_look_s_dirty[0] <= 1'b1;
 `endif
+    assign chk_look[0] = (s_axi_awvalid & (~chk_look_s_pend[0] | s_axi_awready)) | (chk_look_s_pend[0] & (~s_axi_awvalid | chk_look_s_chg[0])) | ((s_axi_awvalid ^ s_axi_awready) === 1'bx);
     wire [256-1:0] chk_look_s_p1 = {s_axi_wdata, s_axi_wstrb, s_axi_wlast};   // bit 1
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h1;
@@ -212,6 +213,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p1) chk_look_s_dirty[1] <= 1'b1;
 `endif
+    assign chk_look[1] = (s_axi_wvalid & (~chk_look_s_pend[1] | s_axi_wready)) | (chk_look_s_pend[1] & (~s_axi_wvalid | chk_look_s_chg[1])) | ((s_axi_wvalid ^ s_axi_wready) === 1'bx);
     wire [256-1:0] chk_look_s_p2 = {s_axi_bid, s_axi_bresp};   // bit 2
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h2;
@@ -220,6 +222,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p2) chk_look_s_dirty[2] <= 1'b1;
 `endif
+    assign chk_look[2] = (s_axi_bvalid & (~chk_look_s_pend[2] | s_axi_bready)) | (chk_look_s_pend[2] & (~s_axi_bvalid | chk_look_s_chg[2])) | ((s_axi_bvalid ^ s_axi_bready) === 1'bx);
     wire [256-1:0] chk_look_s_p3 = {s_axi_arid, s_axi_araddr, s_axi_arlen, s_axi_arsize, s_axi_arburst};   // bit 3
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h3;
@@ -228,6 +231,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p3) chk_look_s_dirty[3] <= 1'b1;
 `endif
+    assign chk_look[3] = (s_axi_arvalid & (~chk_look_s_pend[3] | s_axi_arready)) | (chk_look_s_pend[3] & (~s_axi_arvalid | chk_look_s_chg[3])) | ((s_axi_arvalid ^ s_axi_arready) === 1'bx);
     wire [256-1:0] chk_look_s_p4 = {s_axi_rid, s_axi_rdata, s_axi_rresp, s_axi_rlast};   // bit 4
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h4;
@@ -236,6 +240,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p4) chk_look_s_dirty[4] <= 1'b1;
 `endif
+    assign chk_look[4] = (s_axi_rvalid & (~chk_look_s_pend[4] | s_axi_rready)) | (chk_look_s_pend[4] & (~s_axi_rvalid | chk_look_s_chg[4])) | ((s_axi_rvalid ^ s_axi_rready) === 1'bx);
     wire [256-1:0] chk_look_s_p5 = {m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst};   // bit 5
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h5;
@@ -244,6 +249,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p5) chk_look_s_dirty[5] <= 1'b1;
 `endif
+    assign chk_look[5] = (m_axi_awvalid & (~chk_look_s_pend[5] | m_axi_awready)) | (chk_look_s_pend[5] & (~m_axi_awvalid | chk_look_s_chg[5])) | ((m_axi_awvalid ^ m_axi_awready) === 1'bx);
     wire [256-1:0] chk_look_s_p6 = {m_axi_wdata, m_axi_wstrb, m_axi_wlast};   // bit 6
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h6;
@@ -252,6 +258,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p6) chk_look_s_dirty[6] <= 1'b1;
 `endif
+    assign chk_look[6] = (m_axi_wvalid & (~chk_look_s_pend[6] | m_axi_wready)) | (chk_look_s_pend[6] & (~m_axi_wvalid | chk_look_s_chg[6])) | ((m_axi_wvalid ^ m_axi_wready) === 1'bx);
     wire [256-1:0] chk_look_s_p7 = {m_axi_bid, m_axi_bresp};   // bit 7
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h7;
@@ -260,6 +267,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p7) chk_look_s_dirty[7] <= 1'b1;
 `endif
+    assign chk_look[7] = (m_axi_bvalid & (~chk_look_s_pend[7] | m_axi_bready)) | (chk_look_s_pend[7] & (~m_axi_bvalid | chk_look_s_chg[7])) | ((m_axi_bvalid ^ m_axi_bready) === 1'bx);
     wire [256-1:0] chk_look_s_p8 = {m_axi_arid, m_axi_araddr, m_axi_arlen, m_axi_arsize, m_axi_arburst};   // bit 8
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h8;
@@ -268,6 +276,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p8) chk_look_s_dirty[8] <= 1'b1;
 `endif
+    assign chk_look[8] = (m_axi_arvalid & (~chk_look_s_pend[8] | m_axi_arready)) | (chk_look_s_pend[8] & (~m_axi_arvalid | chk_look_s_chg[8])) | ((m_axi_arvalid ^ m_axi_arready) === 1'bx);
     wire [256-1:0] chk_look_s_p9 = {m_axi_rid, m_axi_rdata, m_axi_rresp, m_axi_rlast};   // bit 9
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h9;
@@ -276,6 +285,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p9) chk_look_s_dirty[9] <= 1'b1;
 `endif
+    assign chk_look[9] = (m_axi_rvalid & (~chk_look_s_pend[9] | m_axi_rready)) | (chk_look_s_pend[9] & (~m_axi_rvalid | chk_look_s_chg[9])) | ((m_axi_rvalid ^ m_axi_rready) === 1'bx);
     wire [256-1:0] chk_look_s_p10 = {s_axil_awaddr, s_axil_awprot};   // bit 10
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h10;
@@ -284,6 +294,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p10) chk_look_s_dirty[10] <= 1'b1;
 `endif
+    assign chk_look[10] = (s_axil_awvalid & (~chk_look_s_pend[10] | s_axil_awready)) | (chk_look_s_pend[10] & (~s_axil_awvalid | chk_look_s_chg[10])) | ((s_axil_awvalid ^ s_axil_awready) === 1'bx);
     wire [256-1:0] chk_look_s_p11 = {s_axil_wdata, s_axil_wstrb};   // bit 11
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h11;
@@ -292,6 +303,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p11) chk_look_s_dirty[11] <= 1'b1;
 `endif
+    assign chk_look[11] = (s_axil_wvalid & (~chk_look_s_pend[11] | s_axil_wready)) | (chk_look_s_pend[11] & (~s_axil_wvalid | chk_look_s_chg[11])) | ((s_axil_wvalid ^ s_axil_wready) === 1'bx);
     wire [256-1:0] chk_look_s_p12 = {s_axil_bresp};   // bit 12
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h12;
@@ -300,6 +312,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p12) chk_look_s_dirty[12] <= 1'b1;
 `endif
+    assign chk_look[12] = (s_axil_bvalid & (~chk_look_s_pend[12] | s_axil_bready)) | (chk_look_s_pend[12] & (~s_axil_bvalid | chk_look_s_chg[12])) | ((s_axil_bvalid ^ s_axil_bready) === 1'bx);
     wire [256-1:0] chk_look_s_p13 = {s_axil_araddr, s_axil_arprot};   // bit 13
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h13;
@@ -308,6 +321,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p13) chk_look_s_dirty[13] <= 1'b1;
 `endif
+    assign chk_look[13] = (s_axil_arvalid & (~chk_look_s_pend[13] | s_axil_arready)) | (chk_look_s_pend[13] & (~s_axil_arvalid | chk_look_s_chg[13])) | ((s_axil_arvalid ^ s_axil_arready) === 1'bx);
     wire [256-1:0] chk_look_s_p14 = {s_axil_rdata, s_axil_rresp};   // bit 14
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h14;
@@ -316,6 +330,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p14) chk_look_s_dirty[14] <= 1'b1;
 `endif
+    assign chk_look[14] = (s_axil_rvalid & (~chk_look_s_pend[14] | s_axil_rready)) | (chk_look_s_pend[14] & (~s_axil_rvalid | chk_look_s_chg[14])) | ((s_axil_rvalid ^ s_axil_rready) === 1'bx);
     wire [256-1:0] chk_look_s_p15 = {m_axil_awaddr, m_axil_awprot};   // bit 15
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h15;
@@ -324,6 +339,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p15) chk_look_s_dirty[15] <= 1'b1;
 `endif
+    assign chk_look[15] = (m_axil_awvalid & (~chk_look_s_pend[15] | m_axil_awready)) | (chk_look_s_pend[15] & (~m_axil_awvalid | chk_look_s_chg[15])) | ((m_axil_awvalid ^ m_axil_awready) === 1'bx);
     wire [256-1:0] chk_look_s_p16 = {m_axil_wdata, m_axil_wstrb};   // bit 16
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h16;
@@ -332,6 +348,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p16) chk_look_s_dirty[16] <= 1'b1;
 `endif
+    assign chk_look[16] = (m_axil_wvalid & (~chk_look_s_pend[16] | m_axil_wready)) | (chk_look_s_pend[16] & (~m_axil_wvalid | chk_look_s_chg[16])) | ((m_axil_wvalid ^ m_axil_wready) === 1'bx);
     wire [256-1:0] chk_look_s_p17 = {m_axil_bresp};   // bit 17
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h17;
@@ -340,6 +357,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p17) chk_look_s_dirty[17] <= 1'b1;
 `endif
+    assign chk_look[17] = (m_axil_bvalid & (~chk_look_s_pend[17] | m_axil_bready)) | (chk_look_s_pend[17] & (~m_axil_bvalid | chk_look_s_chg[17])) | ((m_axil_bvalid ^ m_axil_bready) === 1'bx);
     wire [256-1:0] chk_look_s_p18 = {m_axil_araddr, m_axil_arprot};   // bit 18
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h18;
@@ -348,6 +366,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p18) chk_look_s_dirty[18] <= 1'b1;
 `endif
+    assign chk_look[18] = (m_axil_arvalid & (~chk_look_s_pend[18] | m_axil_arready)) | (chk_look_s_pend[18] & (~m_axil_arvalid | chk_look_s_chg[18])) | ((m_axil_arvalid ^ m_axil_arready) === 1'bx);
     wire [256-1:0] chk_look_s_p19 = {m_axil_rdata, m_axil_rresp};   // bit 19
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h19;
@@ -356,6 +375,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p19) chk_look_s_dirty[19] <= 1'b1;
 `endif
+    assign chk_look[19] = (m_axil_rvalid & (~chk_look_s_pend[19] | m_axil_rready)) | (chk_look_s_pend[19] & (~m_axil_rvalid | chk_look_s_chg[19])) | ((m_axil_rvalid ^ m_axil_rready) === 1'bx);
     wire [256-1:0] chk_look_s_p20 = {ev_data};   // bit 20
 `ifdef VERILATOR
     reg [256-1:0] chk_look_s_h20;
@@ -364,29 +384,7 @@ module tb_protocol_bus (
 `else
     always @(chk_look_s_p20) chk_look_s_dirty[20] <= 1'b1;
 `endif
-    wire chk_look_s_x = (^{chk_look_s_valid, chk_look_s_ready, chk_look_s_pend}) === 1'bx;
-    wire [21-1:0] chk_look_s_look = (chk_look_s_valid & (~chk_look_s_pend | chk_look_s_ready)) | (chk_look_s_pend & (~chk_look_s_valid | chk_look_s_chg)) | {21{chk_look_s_x}};
-    assign chk_look[0] = chk_look_s_look[0];
-    assign chk_look[1] = chk_look_s_look[1];
-    assign chk_look[2] = chk_look_s_look[2];
-    assign chk_look[3] = chk_look_s_look[3];
-    assign chk_look[4] = chk_look_s_look[4];
-    assign chk_look[5] = chk_look_s_look[5];
-    assign chk_look[6] = chk_look_s_look[6];
-    assign chk_look[7] = chk_look_s_look[7];
-    assign chk_look[8] = chk_look_s_look[8];
-    assign chk_look[9] = chk_look_s_look[9];
-    assign chk_look[10] = chk_look_s_look[10];
-    assign chk_look[11] = chk_look_s_look[11];
-    assign chk_look[12] = chk_look_s_look[12];
-    assign chk_look[13] = chk_look_s_look[13];
-    assign chk_look[14] = chk_look_s_look[14];
-    assign chk_look[15] = chk_look_s_look[15];
-    assign chk_look[16] = chk_look_s_look[16];
-    assign chk_look[17] = chk_look_s_look[17];
-    assign chk_look[18] = chk_look_s_look[18];
-    assign chk_look[19] = chk_look_s_look[19];
-    assign chk_look[20] = chk_look_s_look[20];
+    assign chk_look[20] = (ev_valid & (~chk_look_s_pend[20] | ev_ready)) | (chk_look_s_pend[20] & (~ev_valid | chk_look_s_chg[20])) | ((ev_valid ^ ev_ready) === 1'bx);
     assign chk_look[24] = 1'b0;    // no monitors here
     /* verilator lint_on WIDTH */
     reg [31:0] chk_cycle;    // rising edges so far, from time 0
