@@ -125,6 +125,11 @@ lint: $(STAMP)
 	@command -v verilator >/dev/null || { echo "ERROR: verilator not found (apt-get install verilator)"; exit 1; }
 	@for f in hdl/*.v; do verilator --lint-only -Wall -Ihdl $$f || exit 1; done
 	@echo "verilator -Wall: hdl/ lints clean"
+	@verilator --lint-only -Wall -Ihdl --top-module msi_system_tb tb/hdl/msi_system_tb.v \
+		tb/hdl/tb_bp_gate.v tb/hdl/tb_chk_look.v hdl/*.v || exit 1
+	@verilator --lint-only -Wall --top-module tb_protocol_bus tb/hdl/tb_protocol_bus.v \
+		tb/hdl/tb_chk_look.v || exit 1
+	@echo "verilator -Wall: the testbench wrappers (tb/hdl) lint clean"
 	@$(PY) scripts/lint_param_sets.py
 
 # Remove sim_build/, results/ and the pytest and hypothesis caches.
