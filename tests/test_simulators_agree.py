@@ -1,8 +1,8 @@
 """Icarus and Verilator simulate the same cycles of a random system run.
 
-The system random test on msi_system_tb (LFSR back-pressure gates) is run once on each
-simulator with the same seed, each in a child pytest (tb/runner.py picks its simulator
-at import), and the two runs must agree on the simulated time, every counter and every
+The system random test's simulation on msi_system_tb (LFSR back-pressure gates, smmu3,
+default parameters) is run once on each simulator with the same seed, each in a child
+process (tb/runner.py picks its simulator at import), and the two runs must agree on the simulated time, every counter and every
 line of the transaction log: each simulator is the other's oracle. They once differed
 (README "System random regression speed": 11 930 cycles on Icarus, 12 025 on
 Verilator at SEED=7) because the bus models' idle sinks woke in the simulator's
