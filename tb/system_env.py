@@ -34,6 +34,7 @@ from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam,
 from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.faulty_memory import FaultyMemory
+from tb import ordered_wake
 from tb.monitors import AxiAddrMonitor, AxiAddrTap, StreamTap, ValidReadyMonitor
 from tb.pause import SharedPause, random_pauses
 from tb.protocol_checker import attach_checkers
@@ -237,6 +238,13 @@ class SystemEnv:
             # the test's seed (the other modes draw nothing, so they replay as before)
             dut.tb_bp_thresh.value = 0
             dut.tb_bp_seed.value = self.rng.getrandbits(32) if self.pause_mode == "hdl" else 1
+        if self.pause_mode == "hdl":
+            # the models' idle sinks wake in a fixed order, not in the simulator's
+            # callback order, so Icarus and Verilator run the same cycles (tb/ordered_wake.py);
+            # the Python-pause modes keep cocotbext-axi's own (their reference sequence)
+            ordered_wake.install()
+        else:
+            ordered_wake.uninstall()
         cocotb.start_soon(Clock(dut.clk, CLOCK_PERIOD_NS, unit="ns", impl="gpi").start(start_high=False))
         self.memory = MemoryImage()
         self.cpu = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil_cpu"), dut.clk, dut.rst)
