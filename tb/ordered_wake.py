@@ -76,9 +76,6 @@ async def _run_ready_monitor(self) -> None:
         _note(self, rank)
 
 
-_ORIGINAL = (stream.StreamMonitor._run_valid_monitor, stream.StreamMonitor._run_ready_monitor)
-
-
 def install() -> None:
     """Wake every StreamMonitor made from now on in a fixed order (call before the
     bus models are built; again in a later cocotb test of the process is harmless)."""
@@ -89,8 +86,3 @@ def install() -> None:
     _armed.clear()
     if _flusher is None or _flusher.done():
         _flusher = cocotb.start_soon(_flush())
-
-
-def uninstall() -> None:
-    """cocotbext-axi's own wake-up for the StreamMonitors made from now on."""
-    stream.StreamMonitor._run_valid_monitor, stream.StreamMonitor._run_ready_monitor = _ORIGINAL

@@ -238,13 +238,10 @@ class SystemEnv:
             # the test's seed (the other modes draw nothing, so they replay as before)
             dut.tb_bp_thresh.value = 0
             dut.tb_bp_seed.value = self.rng.getrandbits(32) if self.pause_mode == "hdl" else 1
-        if self.pause_mode == "hdl":
-            # the models' idle sinks wake in a fixed order, not in the simulator's
-            # callback order, so Icarus and Verilator run the same cycles (tb/ordered_wake.py);
-            # the Python-pause modes keep cocotbext-axi's own (their reference sequence)
-            ordered_wake.install()
-        else:
-            ordered_wake.uninstall()
+        # the models' idle sinks wake in a fixed order, not in the simulator's callback
+        # order, so Icarus and Verilator run the same cycles, and testbench-only HDL (the
+        # checker's look filters) cannot reorder the models either (tb/ordered_wake.py)
+        ordered_wake.install()
         cocotb.start_soon(Clock(dut.clk, CLOCK_PERIOD_NS, unit="ns", impl="gpi").start(start_high=False))
         self.memory = MemoryImage()
         self.cpu = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil_cpu"), dut.clk, dut.rst)
