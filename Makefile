@@ -89,11 +89,13 @@ regress: $(STAMP) tools
 # 2-state, so Icarus stays the X-checking simulator. One unit bench per block on its
 # default parameters, the system scenarios and one random run on smmu_v3. CI runs it after make test (.ci/run). One C++ build per (top, parameter
 # set), shared by every test of that set and reused while hdl/ and the parameters are
-# unchanged (tb/runner.py); a cold run is ~200 s of CPU.
+# unchanged (tb/runner.py); a cold run is ~200 s of CPU. test_simulators_agree runs one
+# short random system run on Icarus and on Verilator (that shared build) and compares them.
 VERILATOR_TESTS ?= "tests/test_gicv2m.py::test_gicv2m_frame[80+64]" \
     "tests/test_its.py::test_its_doorbell[dev16-c8]" "tests/test_smmu.py::test_smmu[default]" \
     "tests/test_smmuv3.py::test_smmuv3[default]" "tests/test_system.py::test_system" \
-    "tests/test_system.py::test_system_random[smmu3-default-0-seed]"
+    "tests/test_system.py::test_system_random[smmu3-default-0-seed]" $(AGREE_TEST)
+AGREE_TEST := "tests/test_simulators_agree.py::test_random_system_same_on_icarus_and_verilator"
 test-verilator: $(STAMP) tools
 	@SIM=verilator SYSTEM_SMMU=3 $(PYTEST) -n $(JOBS) -p no:cacheprovider -q $(VERILATOR_TESTS)
 
@@ -120,7 +122,8 @@ test-verilator-all: $(STAMP) tools
 # holes.txt and a line per block. COV_TESTS=... picks the tests, COV_SMMU=3 or 2 one SMMU,
 # SEED=n the seed. Needs Debian's verilator_coverage and lcov (check_tools.sh coverage).
 COV_SMMU  ?= 2,3
-COV_TESTS ?= $(SIM_TESTS) $(filter-out tests/test_system.py,$(VERILATOR_TESTS))
+# (not test_simulators_agree: its two runs are plain builds, they add no coverage)
+COV_TESTS ?= $(SIM_TESTS) $(filter-out tests/test_system.py $(AGREE_TEST),$(VERILATOR_TESTS))
 COV_DIR   := $(RESULTS)/coverage
 coverage: $(STAMP)
 	@scripts/check_tools.sh coverage
@@ -137,6 +140,11 @@ lint: $(STAMP)
 	@command -v verilator >/dev/null || { echo "ERROR: verilator not found (apt-get install verilator)"; exit 1; }
 	@for f in hdl/*.v; do verilator --lint-only -Wall -Ihdl $$f || exit 1; done
 	@echo "verilator -Wall: hdl/ lints clean"
+	@verilator --lint-only -Wall -Ihdl --top-module msi_system_tb tb/hdl/msi_system_tb.v \
+		tb/hdl/tb_bp_gate.v tb/hdl/tb_chk_look.v hdl/*.v || exit 1
+	@verilator --lint-only -Wall --top-module tb_protocol_bus tb/hdl/tb_protocol_bus.v \
+		tb/hdl/tb_chk_look.v || exit 1
+	@echo "verilator -Wall: the testbench wrappers (tb/hdl) lint clean"
 	@$(PY) scripts/lint_param_sets.py
 
 # Remove sim_build/, results/ and the pytest and hypothesis caches.

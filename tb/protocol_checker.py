@@ -34,12 +34,23 @@ ReadOnly: the TB's ready sinks (tb.monitors.ReadySink) change READY on falling e
 after ReadOnly a VALID of the new cycle would be paired with the READY of the old one.
 
 Cost: one coroutine per checker (not per channel) samples every port on RisingEdge; a
-channel costs two signal reads per cycle, its payload is read only while VALID is high. The rule engine (PortRules) is plain Python fed by a `read(name)` callable,
+channel costs two signal reads per cycle, its payload is read only while VALID is high.
+Two faster modes for a testbench wrapper that carries the HDL for them (the system
+bench's tb/hdl/msi_system_tb.v, scripts/gen_system_tb.py):
+  use_bundle  every clock, but every VALID and READY read as two vectors
+  use_look    only the clocks a channel's HDL filter (tb/hdl/tb_chk_look.v) passes: a
+              new transfer, a handshake, a waiting VALID that dropped or whose payload
+              changed, an X; the others cannot change the rule engine's state, so the
+              checks are the clock-by-clock ones (tests/cocotb_protocol_checker.py runs
+              every rule in the three modes; tests/test_system.py compares look with
+              bundle on a random system run, transaction log and coverage included)
+The rule engine (PortRules) is plain Python fed by a `read(name)` callable,
 so tests/test_protocol_checker.py drives it with scripted samples too.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import defaultdict, deque
@@ -48,7 +59,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence, Union
 
 import cocotb
-from cocotb.triggers import RisingEdge
+from cocotb.triggers import RisingEdge, ValueChange
 from cocotb.utils import get_sim_time
 
 AXI4 = "axi4"
@@ -103,6 +114,15 @@ class _Broken(Exception):
     def __init__(self, rule: str, detail: str):
         super().__init__(rule, detail)
         self.rule, self.detail = rule, detail
+
+
+_NONZERO = re.compile(r"[^0]")
+
+
+def _next_nonzero(bits: str, start: int) -> int:
+    """Index of the first character of `bits` from `start` on that is not "0", or -1."""
+    m = _NONZERO.search(bits, start)
+    return m.start() if m else -1
 
 
 def _known(bits: str) -> bool:
@@ -225,9 +245,12 @@ class PortRules:
         self.n = defaultdict(int)
         self.steps: dict = {}
 
-    def sample(self, in_reset: bool, read: Read) -> None:
+    def sample(self, in_reset: bool, read: Read, only: Sequence | None = None) -> None:
         """Check one clock's values; raises _Broken on the first rule broken. The
-        clock's (new, fire, payload) per channel is kept in `steps` (ProtocolChecker.tap)."""
+        clock's (new, fire, payload) per channel is kept in `steps` (ProtocolChecker.tap).
+        `only`: the channels (None: the levels) with something to check this clock (look
+        mode); the others are taken as idle or still waiting with their payload held,
+        which changes nothing (tb/hdl/tb_chk_look.v)."""
         self.steps = {}
         if in_reset:
             for ch in self.channels.values():
@@ -236,13 +259,18 @@ class PortRules:
                     raise _Broken("VALID_IN_RESET", f"{ch.valid} = {v} while reset is asserted")
             self._clear()
             return
-        for name in self.levels:
-            bits = read(name)
-            if not _known(bits):
-                raise _Broken("LEVEL_X", f"{name} = {bits}")
+        if only is None or None in only:
+            for name in self.levels:
+                bits = read(name)
+                if not _known(bits):
+                    raise _Broken("LEVEL_X", f"{name} = {bits}")
         if not self.channels:
             return
-        steps = self.steps = {name: ch.step(read) for name, ch in self.channels.items()}
+        if only is None:
+            steps = self.steps = {name: ch.step(read) for name, ch in self.channels.items()}
+        else:
+            steps = self.steps = {name: ch.step(read) for name, ch in self.channels.items()
+                                  if name in only}
         for name, (_, fire, _) in steps.items():
             if fire:
                 self.transfers[name] += 1
@@ -371,16 +399,22 @@ _RTL_DIRS = (_ROOT / "hdl", _ROOT / "tb" / "hdl")
 _DECL = re.compile(r"\b(input|output)\s+(?:wire|reg)?\s*(?:signed\s*)?(\[[^\]]*\])?\s*(\w+)")
 
 
-def _rtl_decls(module: str) -> list[tuple[str, str, str]]:
+def _rtl_decls(module: str) -> tuple[tuple[str, str, str], ...]:
     """(direction, range, name) of each port in Verilog `module`'s ANSI port list."""
-    files = [f for d in _RTL_DIRS for f in d.rglob(f"{module}.v")]
+    return _rtl_decls_in(module, tuple(_RTL_DIRS))
+
+
+@functools.lru_cache(maxsize=None)
+def _rtl_decls_in(module: str, dirs: tuple[Path, ...]) -> tuple[tuple[str, str, str], ...]:
+    # cached: a system bench binds and checks ~40 ports, each reading its module's header
+    files = [f for d in dirs for f in d.rglob(f"{module}.v")]
     if not files:
         raise FileNotFoundError(f"no RTL file {module}.v under {', '.join(map(str, _RTL_DIRS))}")
     text = re.sub(r"//[^\n]*", "", files[0].read_text())
     m = re.search(rf"\bmodule\s+{module}\s*(?:#\s*\(.*?\)\s*)?\((.*?)\)\s*;", text, re.S)
     if m is None:
         raise ValueError(f"{files[0]}: no ANSI port list for module {module}")
-    return _DECL.findall(m.group(1))
+    return tuple(_DECL.findall(m.group(1)))
 
 
 def handshake_signals(module: str, prefix: str, kind: str) -> list[str]:
@@ -392,6 +426,139 @@ def handshake_signals(module: str, prefix: str, kind: str) -> list[str]:
     chans = ("",) if kind == STREAM else ("aw", "w", "b", "ar", "r")
     return [f"{prefix}_{ch}{s}" for ch in chans for s in ("valid", "ready")
             if f"{prefix}_{ch}{s}" in names]
+
+
+# --- look mode: an HDL filter (tb/hdl/tb_chk_look.v) says which ports to sample ----------
+LOOK_LANES = 8          # tb_chk_look's N and W: the most a channel may carry
+LOOK_BITS = 256
+LOOK_RESET = "rst"      # look vector entries that are not ports: the reset, and the
+LOOK_MONITORS = "monitors"      # conditions of the on_clock monitors
+
+
+def look_channels(module: str, prefix: str, kind: str) -> list[tuple[str, str, str | None, list[str]]]:
+    """(channel, VALID, READY or None, payload signals) of one port of Verilog `module`,
+    from its RTL header: what a tb_chk_look instance watches for the port. The same
+    names the checker binds (PortRules), so use_look can check the two agree."""
+    names = [n for _, _, n in _rtl_decls(module)]
+    have = set(names)
+    out = []
+    if kind in (AXI4, AXI4LITE):
+        table = _AXI_FIELDS if kind == AXI4 else _LITE_FIELDS
+        for ch, fields in table.items():
+            valid = f"{prefix}_{ch}valid"
+            if valid in have:
+                ready = f"{prefix}_{ch}ready"
+                out.append((ch, valid, ready if ready in have else None,
+                            [f"{prefix}_{ch}{f}" for f in fields if f"{prefix}_{ch}{f}" in have]))
+    elif kind == STREAM:
+        stem = f"{prefix}_"
+        ready = f"{prefix}_ready"
+        payload = sorted(n for n in names if n.startswith(stem) and n not in
+                         (f"{prefix}_valid", ready))
+        out.append(("", f"{prefix}_valid", ready if ready in have else None, payload))
+    return out
+
+
+def look_label(port: str, channel: str) -> str:
+    """A look bit's name: the port's ("g_smmu.u_smmu.s_axi") and ":<channel>" for an
+    AXI channel ("s_axi:aw"); a stream's or a level's is the port's alone."""
+    return f"{port}:{channel}" if channel else port
+
+
+def _is_vector(module: str, signal: str) -> bool:
+    """Whether `signal` is declared with a range in `module`'s header (a VALID that is
+    a vector belongs to a flattened port of several lanes)."""
+    return any(rng for _d, rng, n in _rtl_decls(module) if n == signal)
+
+
+def render_look(ports: Sequence[tuple[str, str, str, str]], ref: str, vector: str,
+                clk: str = "clk", rst: str = "rst", indent: str = "    ") -> tuple[list[str], list[str]]:
+    """Verilog lines for look mode over `ports` [(label, module, prefix, kind)]:
+    `vector` with one bit per channel and level (bit i for labels[i], look_label),
+    then bit LOOK_RESET (rst is not 0). A port's label is the checker's name for it:
+    the instance path below the checked top and the prefix ("g_smmu.u_smmu.s_axi");
+    `ref` is that top's path from where the lines go ("u_dut.", or "" for local
+    wires). Returns (lines, labels); the caller assigns the last bit, LOOK_MONITORS
+    (its monitors' conditions, or 0).
+
+    A bit is tb/hdl/tb_chk_look.v's rule. A flattened port's channel gets an instance
+    of it; the single-lane channels share one vector form of it, because Icarus pays
+    for every always block on every clock (a LOAD_VEC4 costs it a dynamic_cast): one
+    block registers every channel's `pend`, and "payload changed while pending" is,
+    under Icarus, an event (an always block per channel woken only by a payload
+    change, cleared at each edge: a superset of a changed value, still conservative),
+    under Verilator the value compare of tb_chk_look.v (a register per channel costs a
+    compiled model nothing)."""
+    labels: list[str] = []
+    lines: list[str] = []
+    single = []             # (bit, VALID, READY, payload): the vector form
+    for label, module, prefix, kind in ports:
+        ref_ = ref + label[:len(label) - len(prefix)]      # "u_dut." + "g_smmu.u_smmu."
+        if kind == LEVEL:           # LEVEL_X only
+            lines.append(f"{indent}assign {vector}[{len(labels)}] = ((^{ref_}{prefix}) === 1'bx);"
+                         f"   // {label}")
+            labels.append(label)
+            continue
+        for ch, valid, ready, payload in look_channels(module, prefix, kind):
+            i = len(labels)
+            labels.append(look_label(label, ch))
+            pay = "{" + ", ".join(ref_ + s for s in payload) + "}" if payload else "1'b0"
+            if not _is_vector(module, valid):
+                single.append((i, ref_ + valid, ref_ + ready if ready else "1'b1", pay))
+                continue
+            rdy = ref_ + ready if ready else f"{{{LOOK_LANES}{{1'b1}}}}"    # always ready
+            # zero-extended by assignment (a port would warn at every build)
+            lines.append(f"{indent}wire [{LOOK_LANES}-1:0] {vector}_v{i} = {ref_}{valid}, "
+                         f"{vector}_r{i} = {rdy};   // {labels[-1]}")
+            lines.append(f"{indent}wire [{LOOK_BITS}-1:0] {vector}_p{i} = {pay};")
+            lines.append(f"{indent}tb_chk_look #(.N({LOOK_LANES}), .W({LOOK_BITS})) l_{vector}_{i} "
+                         f"(.clk({clk}), .rst({rst}), .valid({vector}_v{i}), .ready({vector}_r{i}),")
+            lines.append(f"{indent}    .payload({vector}_p{i}), .look({vector}[{i}]));")
+    lines.append(f"{indent}assign {vector}[{len(labels)}] = ({rst} !== 1'b0);   // {LOOK_RESET}")
+    if single:
+        lines += _render_look_single(single, vector, clk, rst, indent)
+    labels += [LOOK_RESET, LOOK_MONITORS]
+    head = [f"{indent}/* verilator lint_off UNUSEDSIGNAL */   // read by Python only",
+            f"{indent}wire [{len(labels)}-1:0] {vector};   // bit i: labels[i] "
+            "(tb/protocol_checker.py render_look)",
+            f"{indent}/* verilator lint_on UNUSEDSIGNAL */"]
+    return head + lines, labels
+
+
+def _render_look_single(single, vector: str, clk: str, rst: str, indent: str) -> list[str]:
+    """render_look's vector form of tb_chk_look.v for the single-lane channels: one
+    always block for every `pend`, the rest 1-bit continuous logic per channel (a
+    wide bitwise functor costs Icarus the whole width at every change of any bit)."""
+    k, v = len(single), f"{vector}_s"
+    msb_first = list(reversed(single))
+    out = [f"{indent}// the {k} single-lane channels, bit j of {v}_*: channel j below",
+           f"{indent}wire [{k}-1:0] {v}_valid = {{" + ", ".join(c[1] for c in msb_first) + "};",
+           f"{indent}wire [{k}-1:0] {v}_ready = {{" + ", ".join(c[2] for c in msb_first) + "};",
+           f"{indent}reg  [{k}-1:0] {v}_pend;      // VALID high without READY at the last edge",
+           f"{indent}wire [{k}-1:0] {v}_chg;       // the payload changed since the last edge",
+           "`ifdef VERILATOR",
+           f"{indent}always @(posedge {clk}) {v}_pend <= {rst} ? {{{k}{{1'b0}}}} : ({v}_valid & ~{v}_ready);",
+           "`else",
+           f"{indent}reg  [{k}-1:0] {v}_dirty;",
+           f"{indent}always @(posedge {clk}) begin",
+           f"{indent}    {v}_pend <= {rst} ? {{{k}{{1'b0}}}} : ({v}_valid & ~{v}_ready);",
+           f"{indent}    {v}_dirty <= {{{k}{{1'b0}}}};     // a change after this edge sets it again",
+           f"{indent}end",
+           f"{indent}assign {v}_chg = {v}_dirty;",
+           "`endif"]
+    for j, (i, valid, ready, pay) in enumerate(single):
+        out.append(f"{indent}wire [{LOOK_BITS}-1:0] {v}_p{j} = {pay};   // bit {i}")
+        out += ["`ifdef VERILATOR",
+                f"{indent}reg [{LOOK_BITS}-1:0] {v}_h{j};",
+                f"{indent}always @(posedge {clk}) if ({v}_valid[{j}]) {v}_h{j} <= {v}_p{j};",
+                f"{indent}assign {v}_chg[{j}] = {v}_p{j} != {v}_h{j};",
+                "`else",
+                f"{indent}always @({v}_p{j}) {v}_dirty[{j}] <= 1'b1;",
+                "`endif"]
+        # fresh or fire, dropped or changed while waiting, X on VALID or READY
+        out.append(f"{indent}assign {vector}[{i}] = ({valid} & (~{v}_pend[{j}] | {ready}))"
+                   f" | ({v}_pend[{j}] & (~{valid} | {v}_chg[{j}])) | (({valid} ^ {ready}) === 1'bx);")
+    return out
 
 
 def bundle_split(signals: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -516,8 +683,9 @@ class ProtocolChecker:
         self._root = dut
         self._bundled = False
         self._pending: set = set()     # ports with a VALID waiting for READY (bundle mode)
+        self._look = None              # (vector handle, [ports per bit], cycle counter): use_look
         self._on_clock: list[Callable[[], None]] = []
-        self.cycle = 0
+        self._cycle = 0
         self._seen_reset = False
         self._in_reset = False
         self._task = None
@@ -574,13 +742,66 @@ class ProtocolChecker:
                              ", ".join(slow))
         return slow
 
+    def use_look(self, vector, labels: Sequence[str], layout: Sequence[tuple[str, str, str, str]],
+                 cycle_counter) -> None:
+        """Sample a channel only on the clocks its bit of `vector` (tb/hdl/tb_chk_look.v,
+        written by render_look over `layout`) is 1, and wake only when some bit is: a
+        clock a filter does not pass leaves that channel's rules as they were
+        (tb_chk_look.v says why), so the checks are the clock-by-clock ones. `labels`
+        names each bit; every checked channel and level needs one (lanes share their
+        port's), or this raises, as it does when a channel binds a signal the filter
+        does not watch. The on_clock monitors run on the clocks bit LOOK_MONITORS is
+        1 (the HDL ORs their own conditions into it). `cycle_counter` counts rising
+        edges (for the cycle a violation names)."""
+        if self._cycle:
+            raise RuntimeError(f"use_look after the checker sampled {self._cycle} clocks")
+        bit = {label: i for i, label in enumerate(labels)}
+        if len(vector) != len(labels) or LOOK_RESET not in bit or LOOK_MONITORS not in bit:
+            raise ValueError(f"{vector._path}: {len(vector)} bits for labels {list(labels)} "
+                             f"(want one per label, with {LOOK_RESET!r} and {LOOK_MONITORS!r})")
+        watched = {look_label(label, ch): (ready, [n[len(prefix) + 1:] for n in payload])
+                   for label, module, prefix, kind in layout
+                   for ch, _v, ready, payload in look_channels(module, prefix, kind)}
+        n = len(labels)
+        plan = []           # (port, [(character index, channel or None for the levels)])
+        for port in self.ports:
+            base = port.prefix.split("[")[0]
+            at = []
+            if port.rules.levels:
+                if base not in bit:
+                    raise ValueError(f"look mode: level {port.prefix} has no bit in {vector._path}")
+                at.append((n - 1 - bit[base], None))
+            for ch, c in port.rules.channels.items():
+                name = look_label(base, ch)
+                if name not in bit or name not in watched:
+                    raise ValueError(f"look mode: {port.prefix} channel {ch or 'stream'!r} has "
+                                     f"no bit in {vector._path}")
+                ready, payload = watched[name]
+                if sorted(c.signals) != sorted(payload) or (c.ready is None) != (ready is None):
+                    raise ValueError(f"look mode: {port.prefix} channel {ch or 'stream'!r} binds "
+                                     f"{c.signals}, the filter watches {payload}")
+                width = sum(port.widths[sig] * port.lane[1] for sig in c.signals)
+                if port.lane[1] > LOOK_LANES or width > LOOK_BITS:
+                    raise ValueError(f"look mode: {name} has {port.lane[1]} lanes and "
+                                     f"{width} payload bits; tb_chk_look takes {LOOK_LANES} "
+                                     f"and {LOOK_BITS}")
+                # binary strings are most significant first: bit i is character n-1-i
+                at.append((n - 1 - bit[name], ch))
+            plan.append((port, at))
+        self._look_vec = vector
+        self._look = (vector._handle, plan, cycle_counter._handle,
+                      n - 1 - bit[LOOK_RESET], n - 1 - bit[LOOK_MONITORS])
+        if self._task is not None:          # started, no clock seen yet: restart in look mode
+            self._task.cancel()
+            self._task = cocotb.start_soon(self._run_look())
+
     @property
     def port_names(self) -> list[str]:
         return [p.prefix for p in self.ports]
 
     def start(self) -> "ProtocolChecker":
         if self._task is None:
-            self._task = cocotb.start_soon(self._run())
+            self._task = cocotb.start_soon(self._run_look() if self._look else self._run())
         return self
 
     def stop(self) -> None:
@@ -604,7 +825,7 @@ class ProtocolChecker:
         ports, rst, on = self.ports, self._rst, self._rst_on
         while True:
             await edge              # pre-edge values: what this edge captures
-            self.cycle += 1
+            self._cycle += 1
             r = rst.get_signal_val_binstr()
             if r == on:
                 first = not self._in_reset
@@ -630,14 +851,69 @@ class ProtocolChecker:
             for fn in self._on_clock:
                 fn()
 
+    async def _run_look(self) -> None:
+        """_run, on the clocks tb_chk_look passes only (use_look)."""
+        vec, plan, counter, rst_at, mon_at = self._look
+        where: dict[int, list] = {}        # character index -> [(port index, channel)]
+        for k, (_port, at) in enumerate(plan):
+            for i, ch in at:
+                where.setdefault(i, []).append((k, ch))
+        edge, wake = RisingEdge(self.clk), ValueChange(self._look_vec)
+        ports, rst, on = self.ports, self._rst, self._rst_on
+        while True:
+            await edge              # pre-edge values: what this edge captures
+            bits = vec.get_signal_val_binstr()
+            if not bits.strip("0"):
+                await wake          # nothing to look at until some bit rises
+                continue
+            if bits[rst_at] != "0":     # in, or before, reset: the clock-by-clock rules
+                r = rst.get_signal_val_binstr()
+                if r == on:
+                    first = not self._in_reset
+                    self._seen_reset = self._in_reset = True
+                    if first:
+                        for port in ports:
+                            port.rules.reset()
+                        continue
+                    for port in ports:
+                        self._sample(port, True, port.read)
+                    continue
+                continue            # X before the first reset: nothing is defined
+            self._in_reset = False
+            if not self._seen_reset:
+                continue
+            # the few bits that are not 0 (1, or X: look), grouped by port in port order
+            todo: dict[int, list] = {}
+            i = -1
+            while True:
+                i = _next_nonzero(bits, i + 1)
+                if i < 0:
+                    break
+                for k, ch in where.get(i, ()):
+                    todo.setdefault(k, []).append(ch)
+            for k in sorted(todo):
+                self._sample(plan[k][0], False, plan[k][0].read, todo[k])
+            if bits[mon_at] != "0":
+                for fn in self._on_clock:
+                    fn()
+
+    @property
+    def cycle(self) -> int:
+        """Rising edges since the checker started, this one included when read at an
+        edge (in look mode from the HDL counter: the checker skips clocks)."""
+        if self._look is None:
+            return self._cycle
+        bits = self._look[2].get_signal_val_binstr()
+        return int(bits, 2) + 1 if _known(bits) else 0
+
     def on_clock(self, fn: Callable[[], None]) -> None:
         """Call fn() on every clock the checker samples (from the first reset on, before
         the edge's updates): a per-clock monitor without a coroutine of its own."""
         self._on_clock.append(fn)
 
-    def _sample(self, port: _BoundPort, in_reset: bool, read: Read) -> None:
+    def _sample(self, port: _BoundPort, in_reset: bool, read: Read, only=None) -> None:
         try:
-            port.rules.sample(in_reset, read)
+            port.rules.sample(in_reset, read, only)
         except _Broken as b:
             self.violation = Violation(port.prefix, b.rule, self.cycle,
                                        get_sim_time("ns"), b.detail)

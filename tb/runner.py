@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from cocotb_tools.runner import get_runner
 
 ROOT = Path(__file__).resolve().parent.parent
 HDL = ROOT / "hdl"
@@ -65,6 +64,8 @@ SIM_LOG = "sim.log"
 # cocotb's runner copies os.environ over the settings it is given, so these two would
 # silently replace the seed and test selection run_cocotb passes (and prints)
 _COCOTB_OVERRIDES = ("COCOTB_RANDOM_SEED", "COCOTB_TEST_FILTER")
+# and this one would stop the simulator caching its bytecode under sim_build/
+_BYTECODE_OFF = ("PYTHONDONTWRITEBYTECODE",) if "PYTHONPYCACHEPREFIX" not in os.environ else ()
 
 
 class SeedConflict(ValueError):
@@ -336,6 +337,9 @@ def _without_environ(keys: Iterable[str]):
 def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
                     testcase, user_filter, seed, extra_env, waves) -> Path:
     __tracebackhide__ = True
+    # imported here: the simulator's Python imports this module too (verbose(), seeds)
+    # and needs nothing of cocotb_tools
+    from cocotb_tools.runner import get_runner
     runner = get_runner(SIMULATOR)
     if not verbose():       # its INFO lines are the two full compile/run command lines
         runner.log.setLevel(logging.WARNING)
@@ -362,6 +366,12 @@ def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
     # cocotb test modules keep pytest's assert messages
     if "COCOTB_REWRITE_ASSERTION_FILES" not in os.environ:
         env["COCOTB_REWRITE_ASSERTION_FILES"] = "cocotb_*.py"
+    # the simulator's Python keeps its compiled modules (and pytest's rewritten test
+    # modules) under sim_build/, also where PYTHONDONTWRITEBYTECODE keeps the source
+    # tree clean: compiling tb/, pymodel/ and the test module every run cost each
+    # simulation about 0.1-0.2 CPU s of start-up (issue 13)
+    if "PYTHONPYCACHEPREFIX" not in os.environ:
+        env["PYTHONPYCACHEPREFIX"] = str(SIM_BUILD / "pycache")
     env.update(extra_env or {})
     results_xml = test_dir / "results.xml"
     log = test_dir / SIM_LOG
@@ -372,7 +382,7 @@ def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
         dat.unlink(missing_ok=True)     # a stale file must not pass for this run's data
         plusargs.append(f"+verilator+coverage+file+{dat}")
     try:
-        with _without_environ(_COCOTB_OVERRIDES):
+        with _without_environ(_COCOTB_OVERRIDES + _BYTECODE_OFF):
             runner.test(
                 test_module=test_module,
                 hdl_toplevel=toplevel,

@@ -34,10 +34,11 @@ from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam,
 from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.faulty_memory import FaultyMemory
+from tb import ordered_wake
 from tb.monitors import AxiAddrMonitor, AxiAddrTap, StreamTap, ValidReadyMonitor
 from tb.pause import SharedPause, random_pauses
 from tb.protocol_checker import attach_checkers
-from tb.system_tb import CHECKED_INSTANCES, bundle_paths
+from tb.system_tb import CHECKED_INSTANCES, bundle_paths, look_labels, look_layout
 from tb.system_regress import LAST_TX, quiet_bus_logs
 
 NUM_DEV_PORTS = 4
@@ -47,6 +48,7 @@ NUM_CB = 8
 AXI_ADDR_BITS = 48
 CLOCK_PERIOD_NS = 10
 PAUSE_MODES = ("hdl", "shared", "per-channel")     # $SYSTEM_PAUSE (SystemEnv)
+CHECKER_MODES = ("look", "bundle", "clock")         # $SYSTEM_CHECKER (SystemEnv)
 
 
 @dataclass
@@ -236,7 +238,11 @@ class SystemEnv:
             # the test's seed (the other modes draw nothing, so they replay as before)
             dut.tb_bp_thresh.value = 0
             dut.tb_bp_seed.value = self.rng.getrandbits(32) if self.pause_mode == "hdl" else 1
-        cocotb.start_soon(Clock(dut.clk, CLOCK_PERIOD_NS, unit="ns").start())
+        # the models' idle sinks wake in a fixed order, not in the simulator's callback
+        # order, so Icarus and Verilator run the same cycles, and testbench-only HDL (the
+        # checker's look filters) cannot reorder the models either (tb/ordered_wake.py)
+        ordered_wake.install()
+        cocotb.start_soon(Clock(dut.clk, CLOCK_PERIOD_NS, unit="ns", impl="gpi").start(start_high=False))
         self.memory = MemoryImage()
         self.cpu = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil_cpu"), dut.clk, dut.rst)
         self.dev_axi = [AxiMaster(AxiBus.from_prefix(dut, f"s_axi_dev{i}"), dut.clk, dut.rst)
@@ -268,7 +274,13 @@ class SystemEnv:
         self.checker = attach_checkers(top, dut.clk, dut.rst, instances=[
             (_handle(top, path), list(only) if only else None)
             for path, _module, only in CHECKED_INSTANCES])
-        if self.wrapped:        # every VALID and READY in two vectors (scripts/gen_system_tb.py)
+        self.checker_mode = os.environ.get("SYSTEM_CHECKER") or ("look" if self.wrapped else "clock")
+        if self.checker_mode not in CHECKER_MODES or (self.checker_mode != "clock" and not self.wrapped):
+            raise ValueError(f"SYSTEM_CHECKER={self.checker_mode!r}: want one of {CHECKER_MODES} "
+                             "('look' and 'bundle' need the msi_system_tb toplevel)")
+        if self.checker_mode == "look":     # sample only what tb_chk_look lets through
+            self.checker.use_look(dut.tb_chk_look, look_labels(), look_layout(), dut.tb_chk_cycle)
+        elif self.checker_mode == "bundle":     # every clock, VALIDs and READYs in two vectors
             valid, other = bundle_paths()
             self.checker.use_bundle(dut.tb_chk_valid, valid, dut.tb_chk_other, other)
         self.devices = [DeviceModel(self, i) for i in range(NUM_DEV_PORTS)]

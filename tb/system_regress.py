@@ -112,7 +112,7 @@ def run_system(*, toplevel: str, sources, test_module: str, testcase: str,
                waves: bool | None = None) -> Path:
     """run_cocotb for one cocotb testcase, with stats, seed and a reproduce command.
     `run_index` (a test repeated under one seed) is folded into the simulation seed."""
-    from tb.runner import (CocotbTestFailed, NoCocotbTestRan, fold_seed,  # imports cocotb_tools
+    from tb.runner import (CocotbTestFailed, NoCocotbTestRan, fold_seed,
                            run_cocotb, test_seed)
 
     seed = test_seed() if seed is None else seed

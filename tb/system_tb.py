@@ -1,12 +1,15 @@
 """What tb/hdl/msi_system_tb.v (scripts/gen_system_tb.py) carries for the Python side.
 
 msi_system_tb is msi_system_top (u_dut) with random back-pressure gates on the models'
-channels, and two vectors for the protocol checker (tb/protocol_checker.py,
-ProtocolChecker.use_bundle): tb_chk_valid, every VALID of every checked port, and
-tb_chk_other, their READYs and the interrupt levels, so the checker reads two
-signals per clock instead of two per channel (issue 13). Both sides take the signal
-lists from bundle_paths(), so they cannot disagree; a checked signal missing from
-the vectors is still read on its own (use_bundle names it).
+channels, and what the protocol checker's fast modes read (tb/protocol_checker.py):
+- look mode (the default, ProtocolChecker.use_look): tb_chk_look, a bit per checked
+  channel from a tb/hdl/tb_chk_look.v filter (look_layout(), look_labels()), the
+  reset and the SMMU coverage monitor's clocks (SMMU_MONITOR_LOOK), and tb_chk_cycle;
+- bundle mode (SYSTEM_CHECKER=bundle, ProtocolChecker.use_bundle): tb_chk_valid, every
+  VALID of every checked port, and tb_chk_other, their READYs and the interrupt levels,
+  so the checker reads two signals per clock instead of two per channel.
+Both sides take the lists from the functions here, so they cannot disagree; the
+checker refuses a port the HDL does not cover.
 """
 
 from __future__ import annotations
@@ -36,3 +39,34 @@ def bundle_paths() -> tuple[list[str], list[str]]:
         ports += [(path, module, p, k) for p, k in rtl_ports(module) if only is None or p in only]
     return bundle_split(f"{path}.{sig}" if path else sig for path, module, prefix, kind in ports
                         for sig in handshake_signals(module, prefix, kind))
+
+
+def look_layout() -> list[tuple[str, str, str, str]]:
+    """The checker's ports as render_look takes them: (label, module, prefix, kind),
+    label the checker's port name (attach_checkers: "<path>.<prefix>" below
+    msi_system_top for an instance's port)."""
+    out = [(p, TOP_MODULE, p, k) for p, k in rtl_ports(TOP_MODULE)]
+    for path, module, only in CHECKED_INSTANCES:
+        out += [(f"{path}.{p}", module, p, k) for p, k in rtl_ports(module)
+                if only is None or p in only]
+    return out
+
+
+# What tb/coverage.SmmuInternalMonitor reads on a clock (its _steps), below the SMMU
+# (g_smmu.u_smmu: smmu_tlb or smmu_v3, the same names): in look mode the clocks it
+# must see, each (signals ANDed, delay); delay 1: it must see the NEXT clock too (an
+# invalidation's effect is counted one edge later).
+SMMU_PATH = "g_smmu.u_smmu"
+SMMU_MONITOR_LOOK = (
+    (("u_core.inv_valid",), 0),
+    (("u_core.inv_valid",), 1),
+    (("u_core.u_ptw.rq_valid", "u_core.u_ptw.rq_ready"), 0),
+    (("u_aw.s_valid", "u_aw.s_ready"), 0),
+    (("u_ar.s_valid", "u_ar.s_ready"), 0),
+)
+
+
+def look_labels() -> list[str]:
+    """tb_chk_look's bit names (render_look over look_layout)."""
+    from tb.protocol_checker import render_look
+    return render_look(look_layout(), "u_dut.", "tb_chk_look")[1]

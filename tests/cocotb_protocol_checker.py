@@ -19,12 +19,11 @@ from cocotb.triggers import ClockCycles, RisingEdge, Timer
 from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiLiteRam, AxiMaster, AxiRam
 
 from pymodel.memory import MemoryImage
-from tb.protocol_checker import (AXI4, AXI4LITE, LEVEL, STREAM, ProtocolViolation,
-                                 attach_checkers, bundle_split, handshake_signals)
+from tb.protocol_checker import (ProtocolViolation, attach_checkers, bundle_split,
+                                 handshake_signals, render_look)
 from tb.timeouts import wait_named
 
-PORTS = [("s_axi", AXI4), ("m_axi", AXI4), ("s_axil", AXI4LITE), ("m_axil", AXI4LITE),
-         ("ev", STREAM), ("irq", LEVEL), ("fl", STREAM)]
+from tb.protocol_bus import PORTS, look_layout      # noqa: E402
 # every input of the harness a test may drive by hand, at its idle value
 _IDLE = {f"s_axi_{ch}valid": 0 for ch in ("aw", "w", "ar")}
 _IDLE.update({f"m_axi_{ch}valid": 0 for ch in ("b", "r")})
@@ -44,7 +43,13 @@ _PAYLOAD = ["s_axi_awid", "s_axi_awaddr", "s_axi_awlen", "s_axi_awsize", "s_axi_
             "s_axil_araddr", "s_axil_arprot", "m_axil_rdata", "m_axil_rresp"]
 
 
-async def start(dut, with_models: bool, bundle: bool = False):
+# how the checker samples: every clock reading each signal ("clock"), every clock
+# reading VALIDs and READYs as two vectors ("bundle"), or only the clocks the HDL look
+# filters pass ("look", tb/hdl/tb_chk_look.v): the system bench's modes
+MODES = ["clock", "bundle", "look"]
+
+
+async def start(dut, with_models: bool, mode: str = "clock"):
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
     dut.rst.value = 1
     models = None
@@ -71,10 +76,13 @@ async def start(dut, with_models: bool, bundle: bool = False):
         dut.s_axi_awburst.value = 1
         dut.s_axi_arburst.value = 1
     checker = attach_checkers(dut, dut.clk, dut.rst, PORTS)
-    if bundle:      # the system bench's mode: VALIDs and READYs read as two vectors
+    if mode == "bundle":
         valid, other = bundle_split(s for p, k in PORTS
                                     for s in handshake_signals("tb_protocol_bus", p, k))
         assert checker.use_bundle(dut.chk_valid, valid, dut.chk_other, other) == []
+    elif mode == "look":
+        labels = render_look(look_layout(), "", "chk_look")[1]
+        checker.use_look(dut.chk_look, labels, look_layout(), dut.chk_cycle)
     await ClockCycles(dut.clk, 3)
     dut.rst.value = 0
     await RisingEdge(dut.clk)
@@ -82,11 +90,11 @@ async def start(dut, with_models: bool, bundle: bool = False):
 
 
 @cocotb.test()
-@cocotb.parametrize(bundle=[False, True])
-async def compliant_traffic(dut, bundle):
+@cocotb.parametrize(mode=MODES)
+async def compliant_traffic(dut, mode):
     """Random AXI4 bursts and AXI4-Lite accesses with pauses everywhere: no violation."""
     rng = random.Random(cocotb.RANDOM_SEED)
-    checker, (master, ram, lmaster, lram) = await start(dut, True, bundle)
+    checker, (master, ram, lmaster, lram) = await start(dut, True, mode)
 
     def pauses():
         while True:
@@ -160,6 +168,10 @@ VIOLATIONS = {
     "LITE_B_UNEXPECTED": ("s_axil", [dict(s_axil_awvalid=1, m_axil_awready=1),
                                      dict(s_axil_awvalid=0, m_axil_bvalid=1)]),
     "STREAM_PAYLOAD": ("ev", [dict(ev_valid=1, ev_data=1), dict(ev_data=2)]),
+    # the payload changes and changes back while VALID waits: a filter that compared
+    # only at the handshake would miss it
+    "PAYLOAD_BACK": ("s_axi", [dict(s_axi_wvalid=1, s_axi_wdata=1), dict(s_axi_wdata=2),
+                               dict(s_axi_wdata=1)]),
     # lane 1 of the flattened pair (bits [15:8]) changes while lane 0 is idle
     "LANE_PAYLOAD": ("fl[1]", [dict(fl_valid=0b10, fl_data=0x1200), dict(fl_data=0x3400)]),
 }
@@ -175,19 +187,20 @@ X_VIOLATIONS = {
 
 
 @cocotb.test()
-@cocotb.parametrize(case=list(VIOLATIONS), bundle=[False, True])
-async def violation(dut, case, bundle):
+@cocotb.parametrize(case=list(VIOLATIONS), mode=MODES)
+async def violation(dut, case, mode):
     """A hand-driven violation is reported with its rule, port and cycle, also when
-    the checker reads VALIDs and READYs as two vectors (bundle, the system bench's mode)."""
-    await check_violation(dut, case, VIOLATIONS[case], bundle)
+    the checker reads VALIDs and READYs as two vectors (bundle) or samples only the
+    clocks the HDL look filters pass (look, the system bench's mode)."""
+    await check_violation(dut, case, VIOLATIONS[case], mode)
 
 
-async def check_violation(dut, case, port_script, bundle):
+async def check_violation(dut, case, port_script, mode):
     """Drive `port_script` (port, per-cycle assignments) and expect rule `case` on it."""
     port, script = port_script
     rule = case.replace("LITE_", "")
-    rule = "PAYLOAD_CHANGED" if rule in ("STREAM_PAYLOAD", "LANE_PAYLOAD") else rule
-    checker, _ = await start(dut, False, bundle)
+    rule = "PAYLOAD_CHANGED" if rule in ("STREAM_PAYLOAD", "LANE_PAYLOAD", "PAYLOAD_BACK") else rule
+    checker, _ = await start(dut, False, mode)
 
     async def drive():
         for values in script:

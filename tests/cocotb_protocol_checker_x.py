@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import cocotb
 
-from cocotb_protocol_checker import X_VIOLATIONS, check_violation
+from cocotb_protocol_checker import MODES, X_VIOLATIONS, check_violation
 
 
 @cocotb.test()
-@cocotb.parametrize(case=list(X_VIOLATIONS), bundle=[False, True])
-async def x_violation(dut, case, bundle):
-    """An X or Z is reported with its rule, port and cycle (also in bundle mode)."""
-    await check_violation(dut, case, X_VIOLATIONS[case], bundle)
+@cocotb.parametrize(case=list(X_VIOLATIONS), mode=MODES)
+async def x_violation(dut, case, mode):
+    """An X or Z is reported with its rule, port and cycle, in every sampling mode."""
+    await check_violation(dut, case, X_VIOLATIONS[case], mode)

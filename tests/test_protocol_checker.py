@@ -202,7 +202,8 @@ def test_port_without_channels_is_an_error():
 @pytest.mark.sim
 def test_protocol_checker_in_simulation():
     from tb.runner import run_cocotb
-    run_cocotb(toplevel="tb_protocol_bus", sources=["../tb/hdl/tb_protocol_bus.v"],
+    run_cocotb(toplevel="tb_protocol_bus",
+               sources=["../tb/hdl/tb_chk_look.v", "../tb/hdl/tb_protocol_bus.v"],
                test_module="cocotb_protocol_checker")
 
 
@@ -213,7 +214,8 @@ def test_protocol_checker_x_rules_in_simulation():
     if VERILATOR:
         pytest.skip(f"SIM={SIMULATOR} is 2-state (X and Z read as 0): the X rules cannot fire; "
                     "Icarus, the X-checking simulator, runs them (make test)")
-    run_cocotb(toplevel="tb_protocol_bus", sources=["../tb/hdl/tb_protocol_bus.v"],
+    run_cocotb(toplevel="tb_protocol_bus",
+               sources=["../tb/hdl/tb_chk_look.v", "../tb/hdl/tb_protocol_bus.v"],
                test_module="cocotb_protocol_checker_x")
 
 
