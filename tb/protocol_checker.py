@@ -504,7 +504,8 @@ def render_look(ports: Sequence[tuple[str, str, str, str]], ref: str, vector: st
             labels.append(look_label(label, ch))
             pay = "{" + ", ".join(ref_ + s for s in payload) + "}" if payload else "1'b0"
             if not _is_vector(module, valid):
-                single.append((i, ref_ + valid, ref_ + ready if ready else "1'b1", pay))
+                single.append((i, ref_ + valid, ref_ + ready if ready else "1'b1", pay,
+                               [ref_ + s for s in payload]))
                 continue
             rdy = ref_ + ready if ready else f"{{{LOOK_LANES}{{1'b1}}}}"    # always ready
             # zero-extended by assignment (a port would warn at every build)
@@ -546,14 +547,17 @@ def _render_look_single(single, vector: str, clk: str, rst: str, indent: str) ->
            f"{indent}end",
            f"{indent}assign {v}_chg = {v}_dirty;",
            "`endif"]
-    for j, (i, valid, ready, pay) in enumerate(single):
-        out.append(f"{indent}wire [{LOOK_BITS}-1:0] {v}_p{j} = {pay};   // bit {i}")
+    for j, (i, valid, ready, pay, sigs) in enumerate(single):
+        # Icarus: woken by the payload signals themselves (a concatenation would be
+        # rebuilt bit by bit at every change)
         out += ["`ifdef VERILATOR",
+                f"{indent}wire [{LOOK_BITS}-1:0] {v}_p{j} = {pay};   // bit {i}",
                 f"{indent}reg [{LOOK_BITS}-1:0] {v}_h{j};",
                 f"{indent}always @(posedge {clk}) if ({v}_valid[{j}]) {v}_h{j} <= {v}_p{j};",
                 f"{indent}assign {v}_chg[{j}] = {v}_p{j} != {v}_h{j};",
                 "`else",
-                f"{indent}always @({v}_p{j}) {v}_dirty[{j}] <= 1'b1;",
+                (f"{indent}always @({' or '.join(sigs)}) {v}_dirty[{j}] <= 1'b1;   // bit {i}"
+                 if sigs else f"{indent}// bit {i}: no payload"),
                 "`endif"]
         # fresh or fire, dropped or changed while waiting, X on VALID or READY
         out.append(f"{indent}assign {vector}[{i}] = ({valid} & (~{v}_pend[{j}] | {ready}))"
