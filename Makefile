@@ -18,7 +18,7 @@ SYNTH_TOPS ?= smmu_tlb smmu_v3 its_doorbell gicv2m_frame
 RESULTS ?= results
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench formal mutants capture replay test-verilator coverage
+.PHONY: all test sim sim-all regress model lint gen tools venv clean help synth bench formal mutants capture replay test-verilator test-verilator-all coverage
 
 # Default: make test.
 all: test
@@ -98,6 +98,21 @@ VERILATOR_TESTS ?= "tests/test_gicv2m.py::test_gicv2m_frame[80+64]" \
 AGREE_TEST := "tests/test_simulators_agree.py::test_random_system_same_on_icarus_and_verilator"
 test-verilator: $(STAMP) tools
 	@SIM=verilator SYSTEM_SMMU=3 $(PYTEST) -n $(JOBS) -p no:cacheprovider -q $(VERILATOR_TESTS)
+
+# Every test under Verilator, both SMMUs; not synthesis or formal, not in CI.
+# SIM=verilator over tests/: each unit bench on each of its parameter sets, the replays,
+# the system and glue tests, and the model tests (which must not depend on SIM); yosys
+# runs no simulator, and CI runs the subset make test-verilator. The X-rule bench skips,
+# saying why (Verilator is 2-state; Icarus checks X in make test).
+# JUnit XML in results/junit-verilator-all.xml.
+test-verilator-all: $(STAMP) tools
+	@rm -rf $(RESULTS)/stats-verilator; mkdir -p $(RESULTS)
+	@SIM=verilator SYSTEM_STATS_DIR=$(CURDIR)/$(RESULTS)/stats-verilator $(PYTEST) -n $(JOBS) \
+	    -p no:cacheprovider -q -rs -m "not synth and not formal" tests \
+	    --junitxml=$(RESULTS)/junit-verilator-all.xml; rc=$$?; \
+	  $(PY) scripts/sim_summary.py --junit $(RESULTS)/junit-verilator-all.xml \
+	    --stats $(RESULTS)/stats-verilator --only-stats \
+	    --title "make test-verilator-all (system tests listed, all counted)" || true; exit $$rc
 
 # Code coverage: the system regression + one unit bench per block, Verilator line/toggle.
 # tests/test_system*.py (SIM_TESTS) on both SMMUs and make test-verilator's unit benches

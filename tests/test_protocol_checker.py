@@ -207,6 +207,18 @@ def test_protocol_checker_in_simulation():
                test_module="cocotb_protocol_checker")
 
 
+@pytest.mark.sim
+def test_protocol_checker_x_rules_in_simulation():
+    """VALID_X, READY_X and LEVEL_X fire on real wires: 4-state simulators only."""
+    from tb.runner import SIMULATOR, VERILATOR, run_cocotb
+    if VERILATOR:
+        pytest.skip(f"SIM={SIMULATOR} is 2-state (X and Z read as 0): the X rules cannot fire; "
+                    "Icarus, the X-checking simulator, runs them (make test)")
+    run_cocotb(toplevel="tb_protocol_bus",
+               sources=["../tb/hdl/tb_chk_look.v", "../tb/hdl/tb_protocol_bus.v"],
+               test_module="cocotb_protocol_checker_x")
+
+
 # --- the port lists come from the RTL headers ------------------------------------------
 @pytest.mark.parametrize("module, expected", [
     ("smmu_tlb", [("s_axil", AXI4LITE), ("s_axi", AXI4), ("m_axi", AXI4), ("m_axi_ptw", AXI4),

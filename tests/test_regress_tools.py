@@ -45,11 +45,16 @@ def test_seed_from_seed_or_cocotb_random_seed(monkeypatch):
         runner.test_seed()
 
 
-def test_repro_names_the_effective_seed():
+def test_repro_names_the_effective_seed(monkeypatch):
+    monkeypatch.delenv("SIM", raising=False)       # the Icarus form, whatever SIM this run has
     cmd = R.repro_command(5, "tests/t.py", "f[x]", {"SYSTEM_MUTANT": "1"}, sim_seed=99)
     assert cmd.startswith("SEED=5 SYSTEM_MUTANT=1 .venv/bin/python -m pytest")
     assert cmd.endswith("# effective seed 99 (SEED with the run index folded in)")
     assert "#" not in R.repro_command(5, "tests/t.py", "f", sim_seed=5)
+    # a failure under Verilator replays under Verilator
+    monkeypatch.setenv("SIM", "verilator")
+    cmd = R.repro_command(5, "tests/t.py", "f[x]", {"SYSTEM_MUTANT": "1"})
+    assert cmd.startswith("SEED=5 SYSTEM_MUTANT=1 SIM=verilator .venv/bin/python -m pytest")
 
 
 # ----------------------------------------------------------------------------- filter
