@@ -382,7 +382,9 @@ def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
         dat.unlink(missing_ok=True)     # a stale file must not pass for this run's data
         plusargs.append(f"+verilator+coverage+file+{dat}")
     try:
-        with _without_environ(_COCOTB_OVERRIDES + _BYTECODE_OFF):
+        # ... and so would an exported variable of the same name replace what the test
+        # passes in extra_env (SYSTEM_STATS_DIR under make test, SYSTEM_CHECKER, ...)
+        with _without_environ(_COCOTB_OVERRIDES + _BYTECODE_OFF + tuple(extra_env or ())):
             runner.test(
                 test_module=test_module,
                 hdl_toplevel=toplevel,
