@@ -60,20 +60,21 @@ def _rank(mon: stream.StreamMonitor) -> int:
     return mon._wake_rank
 
 
-async def _run_valid_monitor(self) -> None:
-    rank = _rank(self)
-    edge = RisingEdge(self.valid)
+async def _watch(mon: stream.StreamMonitor, signal) -> None:
+    """What cocotbext-axi's helper does on RisingEdge(signal), but noted, not woken."""
+    rank = _rank(mon)
+    edge = RisingEdge(signal)
     while True:
         await edge
-        _note(self, rank)
+        _note(mon, rank)
 
 
-async def _run_ready_monitor(self) -> None:
-    rank = _rank(self)
-    edge = RisingEdge(self.ready)
-    while True:
-        await edge
-        _note(self, rank)
+def _run_valid_monitor(self):
+    return _watch(self, self.valid)
+
+
+def _run_ready_monitor(self):
+    return _watch(self, self.ready)
 
 
 def install() -> None:

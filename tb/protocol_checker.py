@@ -504,7 +504,8 @@ def render_look(ports: Sequence[tuple[str, str, str, str]], ref: str, vector: st
             labels.append(look_label(label, ch))
             pay = "{" + ", ".join(ref_ + s for s in payload) + "}" if payload else "1'b0"
             if not _is_vector(module, valid):
-                single.append((i, ref_ + valid, ref_ + ready if ready else "1'b1", pay))
+                single.append((i, ref_ + valid, ref_ + ready if ready else "1'b1", pay,
+                               [ref_ + s for s in payload]))
                 continue
             rdy = ref_ + ready if ready else f"{{{LOOK_LANES}{{1'b1}}}}"    # always ready
             # zero-extended by assignment (a port would warn at every build)
@@ -546,14 +547,17 @@ def _render_look_single(single, vector: str, clk: str, rst: str, indent: str) ->
            f"{indent}end",
            f"{indent}assign {v}_chg = {v}_dirty;",
            "`endif"]
-    for j, (i, valid, ready, pay) in enumerate(single):
-        out.append(f"{indent}wire [{LOOK_BITS}-1:0] {v}_p{j} = {pay};   // bit {i}")
+    for j, (i, valid, ready, pay, sigs) in enumerate(single):
+        # Icarus: woken by the payload signals themselves (a concatenation would be
+        # rebuilt bit by bit at every change)
         out += ["`ifdef VERILATOR",
+                f"{indent}wire [{LOOK_BITS}-1:0] {v}_p{j} = {pay};   // bit {i}",
                 f"{indent}reg [{LOOK_BITS}-1:0] {v}_h{j};",
                 f"{indent}always @(posedge {clk}) if ({v}_valid[{j}]) {v}_h{j} <= {v}_p{j};",
                 f"{indent}assign {v}_chg[{j}] = {v}_p{j} != {v}_h{j};",
                 "`else",
-                f"{indent}always @({v}_p{j}) {v}_dirty[{j}] <= 1'b1;",
+                (f"{indent}always @({' or '.join(sigs)}) {v}_dirty[{j}] <= 1'b1;   // bit {i}"
+                 if sigs else f"{indent}// bit {i}: no payload"),
                 "`endif"]
         # fresh or fire, dropped or changed while waiting, X on VALID or READY
         out.append(f"{indent}assign {vector}[{i}] = ({valid} & (~{v}_pend[{j}] | {ready}))"
@@ -820,29 +824,35 @@ class ProtocolChecker:
         if self.violation is not None:
             raise ProtocolViolation(self.violation)
 
+    def _reset_state(self) -> bool | None:
+        """This edge's reset: True in reset, False out of it, None where the rules have
+        nothing to check (before the first reset, or its first edge)."""
+        r = self._rst.get_signal_val_binstr()
+        if r == self._rst_on:
+            first = not self._in_reset
+            self._seen_reset = self._in_reset = True
+            self._pending.clear()       # the rules forget every transfer in reset
+            if first:
+                # a synchronous reset clears registers AT this edge: VALIDs are held
+                # low from the next edge on
+                for port in self.ports:
+                    port.rules.reset()
+                return None
+            return True
+        if not self._seen_reset or r not in ("0", "1"):
+            return None                 # before the first reset nothing is defined
+        self._in_reset = False
+        return False
+
     async def _run(self) -> None:
         edge = RisingEdge(self.clk)
-        ports, rst, on = self.ports, self._rst, self._rst_on
+        ports = self.ports
         while True:
             await edge              # pre-edge values: what this edge captures
             self._cycle += 1
-            r = rst.get_signal_val_binstr()
-            if r == on:
-                first = not self._in_reset
-                self._seen_reset = self._in_reset = True
-                if first:
-                    # a synchronous reset clears registers AT this edge: VALIDs are
-                    # held low from the next edge on
-                    for port in ports:
-                        port.rules.reset()
-                    self._pending.clear()
-                    continue
-                in_reset = True
-                self._pending.clear()       # the rules forget every transfer in reset
-            elif not self._seen_reset or r not in ("0", "1"):
-                continue                # before the first reset nothing is defined
-            else:
-                in_reset = self._in_reset = False
+            in_reset = self._reset_state()
+            if in_reset is None:
+                continue
             if self._bundled and not in_reset:
                 self._sample_bundled()
             else:
@@ -853,34 +863,24 @@ class ProtocolChecker:
 
     async def _run_look(self) -> None:
         """_run, on the clocks tb_chk_look passes only (use_look)."""
-        vec, plan, counter, rst_at, mon_at = self._look
+        vec, plan, _counter, _rst_at, mon_at = self._look
         where: dict[int, list] = {}        # character index -> [(port index, channel)]
         for k, (_port, at) in enumerate(plan):
             for i, ch in at:
                 where.setdefault(i, []).append((k, ch))
         edge, wake = RisingEdge(self.clk), ValueChange(self._look_vec)
-        ports, rst, on = self.ports, self._rst, self._rst_on
         while True:
             await edge              # pre-edge values: what this edge captures
             bits = vec.get_signal_val_binstr()
             if not bits.strip("0"):
                 await wake          # nothing to look at until some bit rises
                 continue
-            if bits[rst_at] != "0":     # in, or before, reset: the clock-by-clock rules
-                r = rst.get_signal_val_binstr()
-                if r == on:
-                    first = not self._in_reset
-                    self._seen_reset = self._in_reset = True
-                    if first:
-                        for port in ports:
-                            port.rules.reset()
-                        continue
-                    for port in ports:
-                        self._sample(port, True, port.read)
-                    continue
-                continue            # X before the first reset: nothing is defined
-            self._in_reset = False
-            if not self._seen_reset:
+            in_reset = self._reset_state()  # bit rst_at keeps this waking while rst is not 0
+            if in_reset is None:
+                continue
+            if in_reset:            # the clock-by-clock rules (VALID_IN_RESET)
+                for port in self.ports:
+                    self._sample(port, True, port.read)
                 continue
             # the few bits that are not 0 (1, or X: look), grouped by port in port order
             todo: dict[int, list] = {}

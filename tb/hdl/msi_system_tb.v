@@ -708,760 +708,760 @@ module msi_system_tb #(
     end
     assign tb_chk_look_s_chg = tb_chk_look_s_dirty;
 `endif
-    wire [256-1:0] tb_chk_look_s_p0 = {u_dut.s_axi_dev0_awid, u_dut.s_axi_dev0_awaddr, u_dut.s_axi_dev0_awlen, u_dut.s_axi_dev0_awsize, u_dut.s_axi_dev0_awburst, u_dut.s_axi_dev0_awlock, u_dut.s_axi_dev0_awcache, u_dut.s_axi_dev0_awprot};   // bit 0
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p0 = {u_dut.s_axi_dev0_awid, u_dut.s_axi_dev0_awaddr, u_dut.s_axi_dev0_awlen, u_dut.s_axi_dev0_awsize, u_dut.s_axi_dev0_awburst, u_dut.s_axi_dev0_awlock, u_dut.s_axi_dev0_awcache, u_dut.s_axi_dev0_awprot};   // bit 0
     reg [256-1:0] tb_chk_look_s_h0;
     always @(posedge clk) if (tb_chk_look_s_valid[0]) tb_chk_look_s_h0 <= tb_chk_look_s_p0;
     assign tb_chk_look_s_chg[0] = tb_chk_look_s_p0 != tb_chk_look_s_h0;
 `else
-    always @(tb_chk_look_s_p0) tb_chk_look_s_dirty[0] <= 1'b1;
+    always @(u_dut.s_axi_dev0_awid or u_dut.s_axi_dev0_awaddr or u_dut.s_axi_dev0_awlen or u_dut.s_axi_dev0_awsize or u_dut.s_axi_dev0_awburst or u_dut.s_axi_dev0_awlock or u_dut.s_axi_dev0_awcache or u_dut.s_axi_dev0_awprot) tb_chk_look_s_dirty[0] <= 1'b1;   // bit 0
 `endif
     assign tb_chk_look[0] = (u_dut.s_axi_dev0_awvalid & (~tb_chk_look_s_pend[0] | u_dut.s_axi_dev0_awready)) | (tb_chk_look_s_pend[0] & (~u_dut.s_axi_dev0_awvalid | tb_chk_look_s_chg[0])) | ((u_dut.s_axi_dev0_awvalid ^ u_dut.s_axi_dev0_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p1 = {u_dut.s_axi_dev0_wdata, u_dut.s_axi_dev0_wstrb, u_dut.s_axi_dev0_wlast};   // bit 1
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p1 = {u_dut.s_axi_dev0_wdata, u_dut.s_axi_dev0_wstrb, u_dut.s_axi_dev0_wlast};   // bit 1
     reg [256-1:0] tb_chk_look_s_h1;
     always @(posedge clk) if (tb_chk_look_s_valid[1]) tb_chk_look_s_h1 <= tb_chk_look_s_p1;
     assign tb_chk_look_s_chg[1] = tb_chk_look_s_p1 != tb_chk_look_s_h1;
 `else
-    always @(tb_chk_look_s_p1) tb_chk_look_s_dirty[1] <= 1'b1;
+    always @(u_dut.s_axi_dev0_wdata or u_dut.s_axi_dev0_wstrb or u_dut.s_axi_dev0_wlast) tb_chk_look_s_dirty[1] <= 1'b1;   // bit 1
 `endif
     assign tb_chk_look[1] = (u_dut.s_axi_dev0_wvalid & (~tb_chk_look_s_pend[1] | u_dut.s_axi_dev0_wready)) | (tb_chk_look_s_pend[1] & (~u_dut.s_axi_dev0_wvalid | tb_chk_look_s_chg[1])) | ((u_dut.s_axi_dev0_wvalid ^ u_dut.s_axi_dev0_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p2 = {u_dut.s_axi_dev0_bid, u_dut.s_axi_dev0_bresp};   // bit 2
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p2 = {u_dut.s_axi_dev0_bid, u_dut.s_axi_dev0_bresp};   // bit 2
     reg [256-1:0] tb_chk_look_s_h2;
     always @(posedge clk) if (tb_chk_look_s_valid[2]) tb_chk_look_s_h2 <= tb_chk_look_s_p2;
     assign tb_chk_look_s_chg[2] = tb_chk_look_s_p2 != tb_chk_look_s_h2;
 `else
-    always @(tb_chk_look_s_p2) tb_chk_look_s_dirty[2] <= 1'b1;
+    always @(u_dut.s_axi_dev0_bid or u_dut.s_axi_dev0_bresp) tb_chk_look_s_dirty[2] <= 1'b1;   // bit 2
 `endif
     assign tb_chk_look[2] = (u_dut.s_axi_dev0_bvalid & (~tb_chk_look_s_pend[2] | u_dut.s_axi_dev0_bready)) | (tb_chk_look_s_pend[2] & (~u_dut.s_axi_dev0_bvalid | tb_chk_look_s_chg[2])) | ((u_dut.s_axi_dev0_bvalid ^ u_dut.s_axi_dev0_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p3 = {u_dut.s_axi_dev0_arid, u_dut.s_axi_dev0_araddr, u_dut.s_axi_dev0_arlen, u_dut.s_axi_dev0_arsize, u_dut.s_axi_dev0_arburst, u_dut.s_axi_dev0_arlock, u_dut.s_axi_dev0_arcache, u_dut.s_axi_dev0_arprot};   // bit 3
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p3 = {u_dut.s_axi_dev0_arid, u_dut.s_axi_dev0_araddr, u_dut.s_axi_dev0_arlen, u_dut.s_axi_dev0_arsize, u_dut.s_axi_dev0_arburst, u_dut.s_axi_dev0_arlock, u_dut.s_axi_dev0_arcache, u_dut.s_axi_dev0_arprot};   // bit 3
     reg [256-1:0] tb_chk_look_s_h3;
     always @(posedge clk) if (tb_chk_look_s_valid[3]) tb_chk_look_s_h3 <= tb_chk_look_s_p3;
     assign tb_chk_look_s_chg[3] = tb_chk_look_s_p3 != tb_chk_look_s_h3;
 `else
-    always @(tb_chk_look_s_p3) tb_chk_look_s_dirty[3] <= 1'b1;
+    always @(u_dut.s_axi_dev0_arid or u_dut.s_axi_dev0_araddr or u_dut.s_axi_dev0_arlen or u_dut.s_axi_dev0_arsize or u_dut.s_axi_dev0_arburst or u_dut.s_axi_dev0_arlock or u_dut.s_axi_dev0_arcache or u_dut.s_axi_dev0_arprot) tb_chk_look_s_dirty[3] <= 1'b1;   // bit 3
 `endif
     assign tb_chk_look[3] = (u_dut.s_axi_dev0_arvalid & (~tb_chk_look_s_pend[3] | u_dut.s_axi_dev0_arready)) | (tb_chk_look_s_pend[3] & (~u_dut.s_axi_dev0_arvalid | tb_chk_look_s_chg[3])) | ((u_dut.s_axi_dev0_arvalid ^ u_dut.s_axi_dev0_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p4 = {u_dut.s_axi_dev0_rid, u_dut.s_axi_dev0_rdata, u_dut.s_axi_dev0_rresp, u_dut.s_axi_dev0_rlast};   // bit 4
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p4 = {u_dut.s_axi_dev0_rid, u_dut.s_axi_dev0_rdata, u_dut.s_axi_dev0_rresp, u_dut.s_axi_dev0_rlast};   // bit 4
     reg [256-1:0] tb_chk_look_s_h4;
     always @(posedge clk) if (tb_chk_look_s_valid[4]) tb_chk_look_s_h4 <= tb_chk_look_s_p4;
     assign tb_chk_look_s_chg[4] = tb_chk_look_s_p4 != tb_chk_look_s_h4;
 `else
-    always @(tb_chk_look_s_p4) tb_chk_look_s_dirty[4] <= 1'b1;
+    always @(u_dut.s_axi_dev0_rid or u_dut.s_axi_dev0_rdata or u_dut.s_axi_dev0_rresp or u_dut.s_axi_dev0_rlast) tb_chk_look_s_dirty[4] <= 1'b1;   // bit 4
 `endif
     assign tb_chk_look[4] = (u_dut.s_axi_dev0_rvalid & (~tb_chk_look_s_pend[4] | u_dut.s_axi_dev0_rready)) | (tb_chk_look_s_pend[4] & (~u_dut.s_axi_dev0_rvalid | tb_chk_look_s_chg[4])) | ((u_dut.s_axi_dev0_rvalid ^ u_dut.s_axi_dev0_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p5 = {u_dut.s_axi_dev1_awid, u_dut.s_axi_dev1_awaddr, u_dut.s_axi_dev1_awlen, u_dut.s_axi_dev1_awsize, u_dut.s_axi_dev1_awburst, u_dut.s_axi_dev1_awlock, u_dut.s_axi_dev1_awcache, u_dut.s_axi_dev1_awprot};   // bit 5
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p5 = {u_dut.s_axi_dev1_awid, u_dut.s_axi_dev1_awaddr, u_dut.s_axi_dev1_awlen, u_dut.s_axi_dev1_awsize, u_dut.s_axi_dev1_awburst, u_dut.s_axi_dev1_awlock, u_dut.s_axi_dev1_awcache, u_dut.s_axi_dev1_awprot};   // bit 5
     reg [256-1:0] tb_chk_look_s_h5;
     always @(posedge clk) if (tb_chk_look_s_valid[5]) tb_chk_look_s_h5 <= tb_chk_look_s_p5;
     assign tb_chk_look_s_chg[5] = tb_chk_look_s_p5 != tb_chk_look_s_h5;
 `else
-    always @(tb_chk_look_s_p5) tb_chk_look_s_dirty[5] <= 1'b1;
+    always @(u_dut.s_axi_dev1_awid or u_dut.s_axi_dev1_awaddr or u_dut.s_axi_dev1_awlen or u_dut.s_axi_dev1_awsize or u_dut.s_axi_dev1_awburst or u_dut.s_axi_dev1_awlock or u_dut.s_axi_dev1_awcache or u_dut.s_axi_dev1_awprot) tb_chk_look_s_dirty[5] <= 1'b1;   // bit 5
 `endif
     assign tb_chk_look[5] = (u_dut.s_axi_dev1_awvalid & (~tb_chk_look_s_pend[5] | u_dut.s_axi_dev1_awready)) | (tb_chk_look_s_pend[5] & (~u_dut.s_axi_dev1_awvalid | tb_chk_look_s_chg[5])) | ((u_dut.s_axi_dev1_awvalid ^ u_dut.s_axi_dev1_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p6 = {u_dut.s_axi_dev1_wdata, u_dut.s_axi_dev1_wstrb, u_dut.s_axi_dev1_wlast};   // bit 6
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p6 = {u_dut.s_axi_dev1_wdata, u_dut.s_axi_dev1_wstrb, u_dut.s_axi_dev1_wlast};   // bit 6
     reg [256-1:0] tb_chk_look_s_h6;
     always @(posedge clk) if (tb_chk_look_s_valid[6]) tb_chk_look_s_h6 <= tb_chk_look_s_p6;
     assign tb_chk_look_s_chg[6] = tb_chk_look_s_p6 != tb_chk_look_s_h6;
 `else
-    always @(tb_chk_look_s_p6) tb_chk_look_s_dirty[6] <= 1'b1;
+    always @(u_dut.s_axi_dev1_wdata or u_dut.s_axi_dev1_wstrb or u_dut.s_axi_dev1_wlast) tb_chk_look_s_dirty[6] <= 1'b1;   // bit 6
 `endif
     assign tb_chk_look[6] = (u_dut.s_axi_dev1_wvalid & (~tb_chk_look_s_pend[6] | u_dut.s_axi_dev1_wready)) | (tb_chk_look_s_pend[6] & (~u_dut.s_axi_dev1_wvalid | tb_chk_look_s_chg[6])) | ((u_dut.s_axi_dev1_wvalid ^ u_dut.s_axi_dev1_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p7 = {u_dut.s_axi_dev1_bid, u_dut.s_axi_dev1_bresp};   // bit 7
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p7 = {u_dut.s_axi_dev1_bid, u_dut.s_axi_dev1_bresp};   // bit 7
     reg [256-1:0] tb_chk_look_s_h7;
     always @(posedge clk) if (tb_chk_look_s_valid[7]) tb_chk_look_s_h7 <= tb_chk_look_s_p7;
     assign tb_chk_look_s_chg[7] = tb_chk_look_s_p7 != tb_chk_look_s_h7;
 `else
-    always @(tb_chk_look_s_p7) tb_chk_look_s_dirty[7] <= 1'b1;
+    always @(u_dut.s_axi_dev1_bid or u_dut.s_axi_dev1_bresp) tb_chk_look_s_dirty[7] <= 1'b1;   // bit 7
 `endif
     assign tb_chk_look[7] = (u_dut.s_axi_dev1_bvalid & (~tb_chk_look_s_pend[7] | u_dut.s_axi_dev1_bready)) | (tb_chk_look_s_pend[7] & (~u_dut.s_axi_dev1_bvalid | tb_chk_look_s_chg[7])) | ((u_dut.s_axi_dev1_bvalid ^ u_dut.s_axi_dev1_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p8 = {u_dut.s_axi_dev1_arid, u_dut.s_axi_dev1_araddr, u_dut.s_axi_dev1_arlen, u_dut.s_axi_dev1_arsize, u_dut.s_axi_dev1_arburst, u_dut.s_axi_dev1_arlock, u_dut.s_axi_dev1_arcache, u_dut.s_axi_dev1_arprot};   // bit 8
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p8 = {u_dut.s_axi_dev1_arid, u_dut.s_axi_dev1_araddr, u_dut.s_axi_dev1_arlen, u_dut.s_axi_dev1_arsize, u_dut.s_axi_dev1_arburst, u_dut.s_axi_dev1_arlock, u_dut.s_axi_dev1_arcache, u_dut.s_axi_dev1_arprot};   // bit 8
     reg [256-1:0] tb_chk_look_s_h8;
     always @(posedge clk) if (tb_chk_look_s_valid[8]) tb_chk_look_s_h8 <= tb_chk_look_s_p8;
     assign tb_chk_look_s_chg[8] = tb_chk_look_s_p8 != tb_chk_look_s_h8;
 `else
-    always @(tb_chk_look_s_p8) tb_chk_look_s_dirty[8] <= 1'b1;
+    always @(u_dut.s_axi_dev1_arid or u_dut.s_axi_dev1_araddr or u_dut.s_axi_dev1_arlen or u_dut.s_axi_dev1_arsize or u_dut.s_axi_dev1_arburst or u_dut.s_axi_dev1_arlock or u_dut.s_axi_dev1_arcache or u_dut.s_axi_dev1_arprot) tb_chk_look_s_dirty[8] <= 1'b1;   // bit 8
 `endif
     assign tb_chk_look[8] = (u_dut.s_axi_dev1_arvalid & (~tb_chk_look_s_pend[8] | u_dut.s_axi_dev1_arready)) | (tb_chk_look_s_pend[8] & (~u_dut.s_axi_dev1_arvalid | tb_chk_look_s_chg[8])) | ((u_dut.s_axi_dev1_arvalid ^ u_dut.s_axi_dev1_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p9 = {u_dut.s_axi_dev1_rid, u_dut.s_axi_dev1_rdata, u_dut.s_axi_dev1_rresp, u_dut.s_axi_dev1_rlast};   // bit 9
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p9 = {u_dut.s_axi_dev1_rid, u_dut.s_axi_dev1_rdata, u_dut.s_axi_dev1_rresp, u_dut.s_axi_dev1_rlast};   // bit 9
     reg [256-1:0] tb_chk_look_s_h9;
     always @(posedge clk) if (tb_chk_look_s_valid[9]) tb_chk_look_s_h9 <= tb_chk_look_s_p9;
     assign tb_chk_look_s_chg[9] = tb_chk_look_s_p9 != tb_chk_look_s_h9;
 `else
-    always @(tb_chk_look_s_p9) tb_chk_look_s_dirty[9] <= 1'b1;
+    always @(u_dut.s_axi_dev1_rid or u_dut.s_axi_dev1_rdata or u_dut.s_axi_dev1_rresp or u_dut.s_axi_dev1_rlast) tb_chk_look_s_dirty[9] <= 1'b1;   // bit 9
 `endif
     assign tb_chk_look[9] = (u_dut.s_axi_dev1_rvalid & (~tb_chk_look_s_pend[9] | u_dut.s_axi_dev1_rready)) | (tb_chk_look_s_pend[9] & (~u_dut.s_axi_dev1_rvalid | tb_chk_look_s_chg[9])) | ((u_dut.s_axi_dev1_rvalid ^ u_dut.s_axi_dev1_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p10 = {u_dut.s_axi_dev2_awid, u_dut.s_axi_dev2_awaddr, u_dut.s_axi_dev2_awlen, u_dut.s_axi_dev2_awsize, u_dut.s_axi_dev2_awburst, u_dut.s_axi_dev2_awlock, u_dut.s_axi_dev2_awcache, u_dut.s_axi_dev2_awprot};   // bit 10
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p10 = {u_dut.s_axi_dev2_awid, u_dut.s_axi_dev2_awaddr, u_dut.s_axi_dev2_awlen, u_dut.s_axi_dev2_awsize, u_dut.s_axi_dev2_awburst, u_dut.s_axi_dev2_awlock, u_dut.s_axi_dev2_awcache, u_dut.s_axi_dev2_awprot};   // bit 10
     reg [256-1:0] tb_chk_look_s_h10;
     always @(posedge clk) if (tb_chk_look_s_valid[10]) tb_chk_look_s_h10 <= tb_chk_look_s_p10;
     assign tb_chk_look_s_chg[10] = tb_chk_look_s_p10 != tb_chk_look_s_h10;
 `else
-    always @(tb_chk_look_s_p10) tb_chk_look_s_dirty[10] <= 1'b1;
+    always @(u_dut.s_axi_dev2_awid or u_dut.s_axi_dev2_awaddr or u_dut.s_axi_dev2_awlen or u_dut.s_axi_dev2_awsize or u_dut.s_axi_dev2_awburst or u_dut.s_axi_dev2_awlock or u_dut.s_axi_dev2_awcache or u_dut.s_axi_dev2_awprot) tb_chk_look_s_dirty[10] <= 1'b1;   // bit 10
 `endif
     assign tb_chk_look[10] = (u_dut.s_axi_dev2_awvalid & (~tb_chk_look_s_pend[10] | u_dut.s_axi_dev2_awready)) | (tb_chk_look_s_pend[10] & (~u_dut.s_axi_dev2_awvalid | tb_chk_look_s_chg[10])) | ((u_dut.s_axi_dev2_awvalid ^ u_dut.s_axi_dev2_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p11 = {u_dut.s_axi_dev2_wdata, u_dut.s_axi_dev2_wstrb, u_dut.s_axi_dev2_wlast};   // bit 11
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p11 = {u_dut.s_axi_dev2_wdata, u_dut.s_axi_dev2_wstrb, u_dut.s_axi_dev2_wlast};   // bit 11
     reg [256-1:0] tb_chk_look_s_h11;
     always @(posedge clk) if (tb_chk_look_s_valid[11]) tb_chk_look_s_h11 <= tb_chk_look_s_p11;
     assign tb_chk_look_s_chg[11] = tb_chk_look_s_p11 != tb_chk_look_s_h11;
 `else
-    always @(tb_chk_look_s_p11) tb_chk_look_s_dirty[11] <= 1'b1;
+    always @(u_dut.s_axi_dev2_wdata or u_dut.s_axi_dev2_wstrb or u_dut.s_axi_dev2_wlast) tb_chk_look_s_dirty[11] <= 1'b1;   // bit 11
 `endif
     assign tb_chk_look[11] = (u_dut.s_axi_dev2_wvalid & (~tb_chk_look_s_pend[11] | u_dut.s_axi_dev2_wready)) | (tb_chk_look_s_pend[11] & (~u_dut.s_axi_dev2_wvalid | tb_chk_look_s_chg[11])) | ((u_dut.s_axi_dev2_wvalid ^ u_dut.s_axi_dev2_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p12 = {u_dut.s_axi_dev2_bid, u_dut.s_axi_dev2_bresp};   // bit 12
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p12 = {u_dut.s_axi_dev2_bid, u_dut.s_axi_dev2_bresp};   // bit 12
     reg [256-1:0] tb_chk_look_s_h12;
     always @(posedge clk) if (tb_chk_look_s_valid[12]) tb_chk_look_s_h12 <= tb_chk_look_s_p12;
     assign tb_chk_look_s_chg[12] = tb_chk_look_s_p12 != tb_chk_look_s_h12;
 `else
-    always @(tb_chk_look_s_p12) tb_chk_look_s_dirty[12] <= 1'b1;
+    always @(u_dut.s_axi_dev2_bid or u_dut.s_axi_dev2_bresp) tb_chk_look_s_dirty[12] <= 1'b1;   // bit 12
 `endif
     assign tb_chk_look[12] = (u_dut.s_axi_dev2_bvalid & (~tb_chk_look_s_pend[12] | u_dut.s_axi_dev2_bready)) | (tb_chk_look_s_pend[12] & (~u_dut.s_axi_dev2_bvalid | tb_chk_look_s_chg[12])) | ((u_dut.s_axi_dev2_bvalid ^ u_dut.s_axi_dev2_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p13 = {u_dut.s_axi_dev2_arid, u_dut.s_axi_dev2_araddr, u_dut.s_axi_dev2_arlen, u_dut.s_axi_dev2_arsize, u_dut.s_axi_dev2_arburst, u_dut.s_axi_dev2_arlock, u_dut.s_axi_dev2_arcache, u_dut.s_axi_dev2_arprot};   // bit 13
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p13 = {u_dut.s_axi_dev2_arid, u_dut.s_axi_dev2_araddr, u_dut.s_axi_dev2_arlen, u_dut.s_axi_dev2_arsize, u_dut.s_axi_dev2_arburst, u_dut.s_axi_dev2_arlock, u_dut.s_axi_dev2_arcache, u_dut.s_axi_dev2_arprot};   // bit 13
     reg [256-1:0] tb_chk_look_s_h13;
     always @(posedge clk) if (tb_chk_look_s_valid[13]) tb_chk_look_s_h13 <= tb_chk_look_s_p13;
     assign tb_chk_look_s_chg[13] = tb_chk_look_s_p13 != tb_chk_look_s_h13;
 `else
-    always @(tb_chk_look_s_p13) tb_chk_look_s_dirty[13] <= 1'b1;
+    always @(u_dut.s_axi_dev2_arid or u_dut.s_axi_dev2_araddr or u_dut.s_axi_dev2_arlen or u_dut.s_axi_dev2_arsize or u_dut.s_axi_dev2_arburst or u_dut.s_axi_dev2_arlock or u_dut.s_axi_dev2_arcache or u_dut.s_axi_dev2_arprot) tb_chk_look_s_dirty[13] <= 1'b1;   // bit 13
 `endif
     assign tb_chk_look[13] = (u_dut.s_axi_dev2_arvalid & (~tb_chk_look_s_pend[13] | u_dut.s_axi_dev2_arready)) | (tb_chk_look_s_pend[13] & (~u_dut.s_axi_dev2_arvalid | tb_chk_look_s_chg[13])) | ((u_dut.s_axi_dev2_arvalid ^ u_dut.s_axi_dev2_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p14 = {u_dut.s_axi_dev2_rid, u_dut.s_axi_dev2_rdata, u_dut.s_axi_dev2_rresp, u_dut.s_axi_dev2_rlast};   // bit 14
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p14 = {u_dut.s_axi_dev2_rid, u_dut.s_axi_dev2_rdata, u_dut.s_axi_dev2_rresp, u_dut.s_axi_dev2_rlast};   // bit 14
     reg [256-1:0] tb_chk_look_s_h14;
     always @(posedge clk) if (tb_chk_look_s_valid[14]) tb_chk_look_s_h14 <= tb_chk_look_s_p14;
     assign tb_chk_look_s_chg[14] = tb_chk_look_s_p14 != tb_chk_look_s_h14;
 `else
-    always @(tb_chk_look_s_p14) tb_chk_look_s_dirty[14] <= 1'b1;
+    always @(u_dut.s_axi_dev2_rid or u_dut.s_axi_dev2_rdata or u_dut.s_axi_dev2_rresp or u_dut.s_axi_dev2_rlast) tb_chk_look_s_dirty[14] <= 1'b1;   // bit 14
 `endif
     assign tb_chk_look[14] = (u_dut.s_axi_dev2_rvalid & (~tb_chk_look_s_pend[14] | u_dut.s_axi_dev2_rready)) | (tb_chk_look_s_pend[14] & (~u_dut.s_axi_dev2_rvalid | tb_chk_look_s_chg[14])) | ((u_dut.s_axi_dev2_rvalid ^ u_dut.s_axi_dev2_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p15 = {u_dut.s_axi_dev3_awid, u_dut.s_axi_dev3_awaddr, u_dut.s_axi_dev3_awlen, u_dut.s_axi_dev3_awsize, u_dut.s_axi_dev3_awburst, u_dut.s_axi_dev3_awlock, u_dut.s_axi_dev3_awcache, u_dut.s_axi_dev3_awprot};   // bit 15
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p15 = {u_dut.s_axi_dev3_awid, u_dut.s_axi_dev3_awaddr, u_dut.s_axi_dev3_awlen, u_dut.s_axi_dev3_awsize, u_dut.s_axi_dev3_awburst, u_dut.s_axi_dev3_awlock, u_dut.s_axi_dev3_awcache, u_dut.s_axi_dev3_awprot};   // bit 15
     reg [256-1:0] tb_chk_look_s_h15;
     always @(posedge clk) if (tb_chk_look_s_valid[15]) tb_chk_look_s_h15 <= tb_chk_look_s_p15;
     assign tb_chk_look_s_chg[15] = tb_chk_look_s_p15 != tb_chk_look_s_h15;
 `else
-    always @(tb_chk_look_s_p15) tb_chk_look_s_dirty[15] <= 1'b1;
+    always @(u_dut.s_axi_dev3_awid or u_dut.s_axi_dev3_awaddr or u_dut.s_axi_dev3_awlen or u_dut.s_axi_dev3_awsize or u_dut.s_axi_dev3_awburst or u_dut.s_axi_dev3_awlock or u_dut.s_axi_dev3_awcache or u_dut.s_axi_dev3_awprot) tb_chk_look_s_dirty[15] <= 1'b1;   // bit 15
 `endif
     assign tb_chk_look[15] = (u_dut.s_axi_dev3_awvalid & (~tb_chk_look_s_pend[15] | u_dut.s_axi_dev3_awready)) | (tb_chk_look_s_pend[15] & (~u_dut.s_axi_dev3_awvalid | tb_chk_look_s_chg[15])) | ((u_dut.s_axi_dev3_awvalid ^ u_dut.s_axi_dev3_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p16 = {u_dut.s_axi_dev3_wdata, u_dut.s_axi_dev3_wstrb, u_dut.s_axi_dev3_wlast};   // bit 16
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p16 = {u_dut.s_axi_dev3_wdata, u_dut.s_axi_dev3_wstrb, u_dut.s_axi_dev3_wlast};   // bit 16
     reg [256-1:0] tb_chk_look_s_h16;
     always @(posedge clk) if (tb_chk_look_s_valid[16]) tb_chk_look_s_h16 <= tb_chk_look_s_p16;
     assign tb_chk_look_s_chg[16] = tb_chk_look_s_p16 != tb_chk_look_s_h16;
 `else
-    always @(tb_chk_look_s_p16) tb_chk_look_s_dirty[16] <= 1'b1;
+    always @(u_dut.s_axi_dev3_wdata or u_dut.s_axi_dev3_wstrb or u_dut.s_axi_dev3_wlast) tb_chk_look_s_dirty[16] <= 1'b1;   // bit 16
 `endif
     assign tb_chk_look[16] = (u_dut.s_axi_dev3_wvalid & (~tb_chk_look_s_pend[16] | u_dut.s_axi_dev3_wready)) | (tb_chk_look_s_pend[16] & (~u_dut.s_axi_dev3_wvalid | tb_chk_look_s_chg[16])) | ((u_dut.s_axi_dev3_wvalid ^ u_dut.s_axi_dev3_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p17 = {u_dut.s_axi_dev3_bid, u_dut.s_axi_dev3_bresp};   // bit 17
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p17 = {u_dut.s_axi_dev3_bid, u_dut.s_axi_dev3_bresp};   // bit 17
     reg [256-1:0] tb_chk_look_s_h17;
     always @(posedge clk) if (tb_chk_look_s_valid[17]) tb_chk_look_s_h17 <= tb_chk_look_s_p17;
     assign tb_chk_look_s_chg[17] = tb_chk_look_s_p17 != tb_chk_look_s_h17;
 `else
-    always @(tb_chk_look_s_p17) tb_chk_look_s_dirty[17] <= 1'b1;
+    always @(u_dut.s_axi_dev3_bid or u_dut.s_axi_dev3_bresp) tb_chk_look_s_dirty[17] <= 1'b1;   // bit 17
 `endif
     assign tb_chk_look[17] = (u_dut.s_axi_dev3_bvalid & (~tb_chk_look_s_pend[17] | u_dut.s_axi_dev3_bready)) | (tb_chk_look_s_pend[17] & (~u_dut.s_axi_dev3_bvalid | tb_chk_look_s_chg[17])) | ((u_dut.s_axi_dev3_bvalid ^ u_dut.s_axi_dev3_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p18 = {u_dut.s_axi_dev3_arid, u_dut.s_axi_dev3_araddr, u_dut.s_axi_dev3_arlen, u_dut.s_axi_dev3_arsize, u_dut.s_axi_dev3_arburst, u_dut.s_axi_dev3_arlock, u_dut.s_axi_dev3_arcache, u_dut.s_axi_dev3_arprot};   // bit 18
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p18 = {u_dut.s_axi_dev3_arid, u_dut.s_axi_dev3_araddr, u_dut.s_axi_dev3_arlen, u_dut.s_axi_dev3_arsize, u_dut.s_axi_dev3_arburst, u_dut.s_axi_dev3_arlock, u_dut.s_axi_dev3_arcache, u_dut.s_axi_dev3_arprot};   // bit 18
     reg [256-1:0] tb_chk_look_s_h18;
     always @(posedge clk) if (tb_chk_look_s_valid[18]) tb_chk_look_s_h18 <= tb_chk_look_s_p18;
     assign tb_chk_look_s_chg[18] = tb_chk_look_s_p18 != tb_chk_look_s_h18;
 `else
-    always @(tb_chk_look_s_p18) tb_chk_look_s_dirty[18] <= 1'b1;
+    always @(u_dut.s_axi_dev3_arid or u_dut.s_axi_dev3_araddr or u_dut.s_axi_dev3_arlen or u_dut.s_axi_dev3_arsize or u_dut.s_axi_dev3_arburst or u_dut.s_axi_dev3_arlock or u_dut.s_axi_dev3_arcache or u_dut.s_axi_dev3_arprot) tb_chk_look_s_dirty[18] <= 1'b1;   // bit 18
 `endif
     assign tb_chk_look[18] = (u_dut.s_axi_dev3_arvalid & (~tb_chk_look_s_pend[18] | u_dut.s_axi_dev3_arready)) | (tb_chk_look_s_pend[18] & (~u_dut.s_axi_dev3_arvalid | tb_chk_look_s_chg[18])) | ((u_dut.s_axi_dev3_arvalid ^ u_dut.s_axi_dev3_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p19 = {u_dut.s_axi_dev3_rid, u_dut.s_axi_dev3_rdata, u_dut.s_axi_dev3_rresp, u_dut.s_axi_dev3_rlast};   // bit 19
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p19 = {u_dut.s_axi_dev3_rid, u_dut.s_axi_dev3_rdata, u_dut.s_axi_dev3_rresp, u_dut.s_axi_dev3_rlast};   // bit 19
     reg [256-1:0] tb_chk_look_s_h19;
     always @(posedge clk) if (tb_chk_look_s_valid[19]) tb_chk_look_s_h19 <= tb_chk_look_s_p19;
     assign tb_chk_look_s_chg[19] = tb_chk_look_s_p19 != tb_chk_look_s_h19;
 `else
-    always @(tb_chk_look_s_p19) tb_chk_look_s_dirty[19] <= 1'b1;
+    always @(u_dut.s_axi_dev3_rid or u_dut.s_axi_dev3_rdata or u_dut.s_axi_dev3_rresp or u_dut.s_axi_dev3_rlast) tb_chk_look_s_dirty[19] <= 1'b1;   // bit 19
 `endif
     assign tb_chk_look[19] = (u_dut.s_axi_dev3_rvalid & (~tb_chk_look_s_pend[19] | u_dut.s_axi_dev3_rready)) | (tb_chk_look_s_pend[19] & (~u_dut.s_axi_dev3_rvalid | tb_chk_look_s_chg[19])) | ((u_dut.s_axi_dev3_rvalid ^ u_dut.s_axi_dev3_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p20 = {u_dut.s_axil_cpu_awaddr, u_dut.s_axil_cpu_awprot};   // bit 20
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p20 = {u_dut.s_axil_cpu_awaddr, u_dut.s_axil_cpu_awprot};   // bit 20
     reg [256-1:0] tb_chk_look_s_h20;
     always @(posedge clk) if (tb_chk_look_s_valid[20]) tb_chk_look_s_h20 <= tb_chk_look_s_p20;
     assign tb_chk_look_s_chg[20] = tb_chk_look_s_p20 != tb_chk_look_s_h20;
 `else
-    always @(tb_chk_look_s_p20) tb_chk_look_s_dirty[20] <= 1'b1;
+    always @(u_dut.s_axil_cpu_awaddr or u_dut.s_axil_cpu_awprot) tb_chk_look_s_dirty[20] <= 1'b1;   // bit 20
 `endif
     assign tb_chk_look[20] = (u_dut.s_axil_cpu_awvalid & (~tb_chk_look_s_pend[20] | u_dut.s_axil_cpu_awready)) | (tb_chk_look_s_pend[20] & (~u_dut.s_axil_cpu_awvalid | tb_chk_look_s_chg[20])) | ((u_dut.s_axil_cpu_awvalid ^ u_dut.s_axil_cpu_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p21 = {u_dut.s_axil_cpu_wdata, u_dut.s_axil_cpu_wstrb};   // bit 21
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p21 = {u_dut.s_axil_cpu_wdata, u_dut.s_axil_cpu_wstrb};   // bit 21
     reg [256-1:0] tb_chk_look_s_h21;
     always @(posedge clk) if (tb_chk_look_s_valid[21]) tb_chk_look_s_h21 <= tb_chk_look_s_p21;
     assign tb_chk_look_s_chg[21] = tb_chk_look_s_p21 != tb_chk_look_s_h21;
 `else
-    always @(tb_chk_look_s_p21) tb_chk_look_s_dirty[21] <= 1'b1;
+    always @(u_dut.s_axil_cpu_wdata or u_dut.s_axil_cpu_wstrb) tb_chk_look_s_dirty[21] <= 1'b1;   // bit 21
 `endif
     assign tb_chk_look[21] = (u_dut.s_axil_cpu_wvalid & (~tb_chk_look_s_pend[21] | u_dut.s_axil_cpu_wready)) | (tb_chk_look_s_pend[21] & (~u_dut.s_axil_cpu_wvalid | tb_chk_look_s_chg[21])) | ((u_dut.s_axil_cpu_wvalid ^ u_dut.s_axil_cpu_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p22 = {u_dut.s_axil_cpu_bresp};   // bit 22
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p22 = {u_dut.s_axil_cpu_bresp};   // bit 22
     reg [256-1:0] tb_chk_look_s_h22;
     always @(posedge clk) if (tb_chk_look_s_valid[22]) tb_chk_look_s_h22 <= tb_chk_look_s_p22;
     assign tb_chk_look_s_chg[22] = tb_chk_look_s_p22 != tb_chk_look_s_h22;
 `else
-    always @(tb_chk_look_s_p22) tb_chk_look_s_dirty[22] <= 1'b1;
+    always @(u_dut.s_axil_cpu_bresp) tb_chk_look_s_dirty[22] <= 1'b1;   // bit 22
 `endif
     assign tb_chk_look[22] = (u_dut.s_axil_cpu_bvalid & (~tb_chk_look_s_pend[22] | u_dut.s_axil_cpu_bready)) | (tb_chk_look_s_pend[22] & (~u_dut.s_axil_cpu_bvalid | tb_chk_look_s_chg[22])) | ((u_dut.s_axil_cpu_bvalid ^ u_dut.s_axil_cpu_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p23 = {u_dut.s_axil_cpu_araddr, u_dut.s_axil_cpu_arprot};   // bit 23
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p23 = {u_dut.s_axil_cpu_araddr, u_dut.s_axil_cpu_arprot};   // bit 23
     reg [256-1:0] tb_chk_look_s_h23;
     always @(posedge clk) if (tb_chk_look_s_valid[23]) tb_chk_look_s_h23 <= tb_chk_look_s_p23;
     assign tb_chk_look_s_chg[23] = tb_chk_look_s_p23 != tb_chk_look_s_h23;
 `else
-    always @(tb_chk_look_s_p23) tb_chk_look_s_dirty[23] <= 1'b1;
+    always @(u_dut.s_axil_cpu_araddr or u_dut.s_axil_cpu_arprot) tb_chk_look_s_dirty[23] <= 1'b1;   // bit 23
 `endif
     assign tb_chk_look[23] = (u_dut.s_axil_cpu_arvalid & (~tb_chk_look_s_pend[23] | u_dut.s_axil_cpu_arready)) | (tb_chk_look_s_pend[23] & (~u_dut.s_axil_cpu_arvalid | tb_chk_look_s_chg[23])) | ((u_dut.s_axil_cpu_arvalid ^ u_dut.s_axil_cpu_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p24 = {u_dut.s_axil_cpu_rdata, u_dut.s_axil_cpu_rresp};   // bit 24
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p24 = {u_dut.s_axil_cpu_rdata, u_dut.s_axil_cpu_rresp};   // bit 24
     reg [256-1:0] tb_chk_look_s_h24;
     always @(posedge clk) if (tb_chk_look_s_valid[24]) tb_chk_look_s_h24 <= tb_chk_look_s_p24;
     assign tb_chk_look_s_chg[24] = tb_chk_look_s_p24 != tb_chk_look_s_h24;
 `else
-    always @(tb_chk_look_s_p24) tb_chk_look_s_dirty[24] <= 1'b1;
+    always @(u_dut.s_axil_cpu_rdata or u_dut.s_axil_cpu_rresp) tb_chk_look_s_dirty[24] <= 1'b1;   // bit 24
 `endif
     assign tb_chk_look[24] = (u_dut.s_axil_cpu_rvalid & (~tb_chk_look_s_pend[24] | u_dut.s_axil_cpu_rready)) | (tb_chk_look_s_pend[24] & (~u_dut.s_axil_cpu_rvalid | tb_chk_look_s_chg[24])) | ((u_dut.s_axil_cpu_rvalid ^ u_dut.s_axil_cpu_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p25 = {u_dut.m_axi_ptw_arid, u_dut.m_axi_ptw_araddr, u_dut.m_axi_ptw_arlen, u_dut.m_axi_ptw_arsize, u_dut.m_axi_ptw_arburst, u_dut.m_axi_ptw_arlock, u_dut.m_axi_ptw_arcache, u_dut.m_axi_ptw_arprot};   // bit 25
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p25 = {u_dut.m_axi_ptw_arid, u_dut.m_axi_ptw_araddr, u_dut.m_axi_ptw_arlen, u_dut.m_axi_ptw_arsize, u_dut.m_axi_ptw_arburst, u_dut.m_axi_ptw_arlock, u_dut.m_axi_ptw_arcache, u_dut.m_axi_ptw_arprot};   // bit 25
     reg [256-1:0] tb_chk_look_s_h25;
     always @(posedge clk) if (tb_chk_look_s_valid[25]) tb_chk_look_s_h25 <= tb_chk_look_s_p25;
     assign tb_chk_look_s_chg[25] = tb_chk_look_s_p25 != tb_chk_look_s_h25;
 `else
-    always @(tb_chk_look_s_p25) tb_chk_look_s_dirty[25] <= 1'b1;
+    always @(u_dut.m_axi_ptw_arid or u_dut.m_axi_ptw_araddr or u_dut.m_axi_ptw_arlen or u_dut.m_axi_ptw_arsize or u_dut.m_axi_ptw_arburst or u_dut.m_axi_ptw_arlock or u_dut.m_axi_ptw_arcache or u_dut.m_axi_ptw_arprot) tb_chk_look_s_dirty[25] <= 1'b1;   // bit 25
 `endif
     assign tb_chk_look[25] = (u_dut.m_axi_ptw_arvalid & (~tb_chk_look_s_pend[25] | u_dut.m_axi_ptw_arready)) | (tb_chk_look_s_pend[25] & (~u_dut.m_axi_ptw_arvalid | tb_chk_look_s_chg[25])) | ((u_dut.m_axi_ptw_arvalid ^ u_dut.m_axi_ptw_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p26 = {u_dut.m_axi_ptw_rid, u_dut.m_axi_ptw_rdata, u_dut.m_axi_ptw_rresp, u_dut.m_axi_ptw_rlast};   // bit 26
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p26 = {u_dut.m_axi_ptw_rid, u_dut.m_axi_ptw_rdata, u_dut.m_axi_ptw_rresp, u_dut.m_axi_ptw_rlast};   // bit 26
     reg [256-1:0] tb_chk_look_s_h26;
     always @(posedge clk) if (tb_chk_look_s_valid[26]) tb_chk_look_s_h26 <= tb_chk_look_s_p26;
     assign tb_chk_look_s_chg[26] = tb_chk_look_s_p26 != tb_chk_look_s_h26;
 `else
-    always @(tb_chk_look_s_p26) tb_chk_look_s_dirty[26] <= 1'b1;
+    always @(u_dut.m_axi_ptw_rid or u_dut.m_axi_ptw_rdata or u_dut.m_axi_ptw_rresp or u_dut.m_axi_ptw_rlast) tb_chk_look_s_dirty[26] <= 1'b1;   // bit 26
 `endif
     assign tb_chk_look[26] = (u_dut.m_axi_ptw_rvalid & (~tb_chk_look_s_pend[26] | u_dut.m_axi_ptw_rready)) | (tb_chk_look_s_pend[26] & (~u_dut.m_axi_ptw_rvalid | tb_chk_look_s_chg[26])) | ((u_dut.m_axi_ptw_rvalid ^ u_dut.m_axi_ptw_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p27 = {u_dut.m_axi_smmuq_awid, u_dut.m_axi_smmuq_awaddr, u_dut.m_axi_smmuq_awlen, u_dut.m_axi_smmuq_awsize, u_dut.m_axi_smmuq_awburst, u_dut.m_axi_smmuq_awlock, u_dut.m_axi_smmuq_awcache, u_dut.m_axi_smmuq_awprot};   // bit 27
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p27 = {u_dut.m_axi_smmuq_awid, u_dut.m_axi_smmuq_awaddr, u_dut.m_axi_smmuq_awlen, u_dut.m_axi_smmuq_awsize, u_dut.m_axi_smmuq_awburst, u_dut.m_axi_smmuq_awlock, u_dut.m_axi_smmuq_awcache, u_dut.m_axi_smmuq_awprot};   // bit 27
     reg [256-1:0] tb_chk_look_s_h27;
     always @(posedge clk) if (tb_chk_look_s_valid[27]) tb_chk_look_s_h27 <= tb_chk_look_s_p27;
     assign tb_chk_look_s_chg[27] = tb_chk_look_s_p27 != tb_chk_look_s_h27;
 `else
-    always @(tb_chk_look_s_p27) tb_chk_look_s_dirty[27] <= 1'b1;
+    always @(u_dut.m_axi_smmuq_awid or u_dut.m_axi_smmuq_awaddr or u_dut.m_axi_smmuq_awlen or u_dut.m_axi_smmuq_awsize or u_dut.m_axi_smmuq_awburst or u_dut.m_axi_smmuq_awlock or u_dut.m_axi_smmuq_awcache or u_dut.m_axi_smmuq_awprot) tb_chk_look_s_dirty[27] <= 1'b1;   // bit 27
 `endif
     assign tb_chk_look[27] = (u_dut.m_axi_smmuq_awvalid & (~tb_chk_look_s_pend[27] | u_dut.m_axi_smmuq_awready)) | (tb_chk_look_s_pend[27] & (~u_dut.m_axi_smmuq_awvalid | tb_chk_look_s_chg[27])) | ((u_dut.m_axi_smmuq_awvalid ^ u_dut.m_axi_smmuq_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p28 = {u_dut.m_axi_smmuq_wdata, u_dut.m_axi_smmuq_wstrb, u_dut.m_axi_smmuq_wlast};   // bit 28
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p28 = {u_dut.m_axi_smmuq_wdata, u_dut.m_axi_smmuq_wstrb, u_dut.m_axi_smmuq_wlast};   // bit 28
     reg [256-1:0] tb_chk_look_s_h28;
     always @(posedge clk) if (tb_chk_look_s_valid[28]) tb_chk_look_s_h28 <= tb_chk_look_s_p28;
     assign tb_chk_look_s_chg[28] = tb_chk_look_s_p28 != tb_chk_look_s_h28;
 `else
-    always @(tb_chk_look_s_p28) tb_chk_look_s_dirty[28] <= 1'b1;
+    always @(u_dut.m_axi_smmuq_wdata or u_dut.m_axi_smmuq_wstrb or u_dut.m_axi_smmuq_wlast) tb_chk_look_s_dirty[28] <= 1'b1;   // bit 28
 `endif
     assign tb_chk_look[28] = (u_dut.m_axi_smmuq_wvalid & (~tb_chk_look_s_pend[28] | u_dut.m_axi_smmuq_wready)) | (tb_chk_look_s_pend[28] & (~u_dut.m_axi_smmuq_wvalid | tb_chk_look_s_chg[28])) | ((u_dut.m_axi_smmuq_wvalid ^ u_dut.m_axi_smmuq_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p29 = {u_dut.m_axi_smmuq_bid, u_dut.m_axi_smmuq_bresp};   // bit 29
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p29 = {u_dut.m_axi_smmuq_bid, u_dut.m_axi_smmuq_bresp};   // bit 29
     reg [256-1:0] tb_chk_look_s_h29;
     always @(posedge clk) if (tb_chk_look_s_valid[29]) tb_chk_look_s_h29 <= tb_chk_look_s_p29;
     assign tb_chk_look_s_chg[29] = tb_chk_look_s_p29 != tb_chk_look_s_h29;
 `else
-    always @(tb_chk_look_s_p29) tb_chk_look_s_dirty[29] <= 1'b1;
+    always @(u_dut.m_axi_smmuq_bid or u_dut.m_axi_smmuq_bresp) tb_chk_look_s_dirty[29] <= 1'b1;   // bit 29
 `endif
     assign tb_chk_look[29] = (u_dut.m_axi_smmuq_bvalid & (~tb_chk_look_s_pend[29] | u_dut.m_axi_smmuq_bready)) | (tb_chk_look_s_pend[29] & (~u_dut.m_axi_smmuq_bvalid | tb_chk_look_s_chg[29])) | ((u_dut.m_axi_smmuq_bvalid ^ u_dut.m_axi_smmuq_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p30 = {u_dut.m_axi_smmuq_arid, u_dut.m_axi_smmuq_araddr, u_dut.m_axi_smmuq_arlen, u_dut.m_axi_smmuq_arsize, u_dut.m_axi_smmuq_arburst, u_dut.m_axi_smmuq_arlock, u_dut.m_axi_smmuq_arcache, u_dut.m_axi_smmuq_arprot};   // bit 30
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p30 = {u_dut.m_axi_smmuq_arid, u_dut.m_axi_smmuq_araddr, u_dut.m_axi_smmuq_arlen, u_dut.m_axi_smmuq_arsize, u_dut.m_axi_smmuq_arburst, u_dut.m_axi_smmuq_arlock, u_dut.m_axi_smmuq_arcache, u_dut.m_axi_smmuq_arprot};   // bit 30
     reg [256-1:0] tb_chk_look_s_h30;
     always @(posedge clk) if (tb_chk_look_s_valid[30]) tb_chk_look_s_h30 <= tb_chk_look_s_p30;
     assign tb_chk_look_s_chg[30] = tb_chk_look_s_p30 != tb_chk_look_s_h30;
 `else
-    always @(tb_chk_look_s_p30) tb_chk_look_s_dirty[30] <= 1'b1;
+    always @(u_dut.m_axi_smmuq_arid or u_dut.m_axi_smmuq_araddr or u_dut.m_axi_smmuq_arlen or u_dut.m_axi_smmuq_arsize or u_dut.m_axi_smmuq_arburst or u_dut.m_axi_smmuq_arlock or u_dut.m_axi_smmuq_arcache or u_dut.m_axi_smmuq_arprot) tb_chk_look_s_dirty[30] <= 1'b1;   // bit 30
 `endif
     assign tb_chk_look[30] = (u_dut.m_axi_smmuq_arvalid & (~tb_chk_look_s_pend[30] | u_dut.m_axi_smmuq_arready)) | (tb_chk_look_s_pend[30] & (~u_dut.m_axi_smmuq_arvalid | tb_chk_look_s_chg[30])) | ((u_dut.m_axi_smmuq_arvalid ^ u_dut.m_axi_smmuq_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p31 = {u_dut.m_axi_smmuq_rid, u_dut.m_axi_smmuq_rdata, u_dut.m_axi_smmuq_rresp, u_dut.m_axi_smmuq_rlast};   // bit 31
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p31 = {u_dut.m_axi_smmuq_rid, u_dut.m_axi_smmuq_rdata, u_dut.m_axi_smmuq_rresp, u_dut.m_axi_smmuq_rlast};   // bit 31
     reg [256-1:0] tb_chk_look_s_h31;
     always @(posedge clk) if (tb_chk_look_s_valid[31]) tb_chk_look_s_h31 <= tb_chk_look_s_p31;
     assign tb_chk_look_s_chg[31] = tb_chk_look_s_p31 != tb_chk_look_s_h31;
 `else
-    always @(tb_chk_look_s_p31) tb_chk_look_s_dirty[31] <= 1'b1;
+    always @(u_dut.m_axi_smmuq_rid or u_dut.m_axi_smmuq_rdata or u_dut.m_axi_smmuq_rresp or u_dut.m_axi_smmuq_rlast) tb_chk_look_s_dirty[31] <= 1'b1;   // bit 31
 `endif
     assign tb_chk_look[31] = (u_dut.m_axi_smmuq_rvalid & (~tb_chk_look_s_pend[31] | u_dut.m_axi_smmuq_rready)) | (tb_chk_look_s_pend[31] & (~u_dut.m_axi_smmuq_rvalid | tb_chk_look_s_chg[31])) | ((u_dut.m_axi_smmuq_rvalid ^ u_dut.m_axi_smmuq_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p32 = {u_dut.m_axi_its_awid, u_dut.m_axi_its_awaddr, u_dut.m_axi_its_awlen, u_dut.m_axi_its_awsize, u_dut.m_axi_its_awburst, u_dut.m_axi_its_awlock, u_dut.m_axi_its_awcache, u_dut.m_axi_its_awprot};   // bit 32
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p32 = {u_dut.m_axi_its_awid, u_dut.m_axi_its_awaddr, u_dut.m_axi_its_awlen, u_dut.m_axi_its_awsize, u_dut.m_axi_its_awburst, u_dut.m_axi_its_awlock, u_dut.m_axi_its_awcache, u_dut.m_axi_its_awprot};   // bit 32
     reg [256-1:0] tb_chk_look_s_h32;
     always @(posedge clk) if (tb_chk_look_s_valid[32]) tb_chk_look_s_h32 <= tb_chk_look_s_p32;
     assign tb_chk_look_s_chg[32] = tb_chk_look_s_p32 != tb_chk_look_s_h32;
 `else
-    always @(tb_chk_look_s_p32) tb_chk_look_s_dirty[32] <= 1'b1;
+    always @(u_dut.m_axi_its_awid or u_dut.m_axi_its_awaddr or u_dut.m_axi_its_awlen or u_dut.m_axi_its_awsize or u_dut.m_axi_its_awburst or u_dut.m_axi_its_awlock or u_dut.m_axi_its_awcache or u_dut.m_axi_its_awprot) tb_chk_look_s_dirty[32] <= 1'b1;   // bit 32
 `endif
     assign tb_chk_look[32] = (u_dut.m_axi_its_awvalid & (~tb_chk_look_s_pend[32] | u_dut.m_axi_its_awready)) | (tb_chk_look_s_pend[32] & (~u_dut.m_axi_its_awvalid | tb_chk_look_s_chg[32])) | ((u_dut.m_axi_its_awvalid ^ u_dut.m_axi_its_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p33 = {u_dut.m_axi_its_wdata, u_dut.m_axi_its_wstrb, u_dut.m_axi_its_wlast};   // bit 33
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p33 = {u_dut.m_axi_its_wdata, u_dut.m_axi_its_wstrb, u_dut.m_axi_its_wlast};   // bit 33
     reg [256-1:0] tb_chk_look_s_h33;
     always @(posedge clk) if (tb_chk_look_s_valid[33]) tb_chk_look_s_h33 <= tb_chk_look_s_p33;
     assign tb_chk_look_s_chg[33] = tb_chk_look_s_p33 != tb_chk_look_s_h33;
 `else
-    always @(tb_chk_look_s_p33) tb_chk_look_s_dirty[33] <= 1'b1;
+    always @(u_dut.m_axi_its_wdata or u_dut.m_axi_its_wstrb or u_dut.m_axi_its_wlast) tb_chk_look_s_dirty[33] <= 1'b1;   // bit 33
 `endif
     assign tb_chk_look[33] = (u_dut.m_axi_its_wvalid & (~tb_chk_look_s_pend[33] | u_dut.m_axi_its_wready)) | (tb_chk_look_s_pend[33] & (~u_dut.m_axi_its_wvalid | tb_chk_look_s_chg[33])) | ((u_dut.m_axi_its_wvalid ^ u_dut.m_axi_its_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p34 = {u_dut.m_axi_its_bid, u_dut.m_axi_its_bresp};   // bit 34
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p34 = {u_dut.m_axi_its_bid, u_dut.m_axi_its_bresp};   // bit 34
     reg [256-1:0] tb_chk_look_s_h34;
     always @(posedge clk) if (tb_chk_look_s_valid[34]) tb_chk_look_s_h34 <= tb_chk_look_s_p34;
     assign tb_chk_look_s_chg[34] = tb_chk_look_s_p34 != tb_chk_look_s_h34;
 `else
-    always @(tb_chk_look_s_p34) tb_chk_look_s_dirty[34] <= 1'b1;
+    always @(u_dut.m_axi_its_bid or u_dut.m_axi_its_bresp) tb_chk_look_s_dirty[34] <= 1'b1;   // bit 34
 `endif
     assign tb_chk_look[34] = (u_dut.m_axi_its_bvalid & (~tb_chk_look_s_pend[34] | u_dut.m_axi_its_bready)) | (tb_chk_look_s_pend[34] & (~u_dut.m_axi_its_bvalid | tb_chk_look_s_chg[34])) | ((u_dut.m_axi_its_bvalid ^ u_dut.m_axi_its_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p35 = {u_dut.m_axi_its_arid, u_dut.m_axi_its_araddr, u_dut.m_axi_its_arlen, u_dut.m_axi_its_arsize, u_dut.m_axi_its_arburst, u_dut.m_axi_its_arlock, u_dut.m_axi_its_arcache, u_dut.m_axi_its_arprot};   // bit 35
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p35 = {u_dut.m_axi_its_arid, u_dut.m_axi_its_araddr, u_dut.m_axi_its_arlen, u_dut.m_axi_its_arsize, u_dut.m_axi_its_arburst, u_dut.m_axi_its_arlock, u_dut.m_axi_its_arcache, u_dut.m_axi_its_arprot};   // bit 35
     reg [256-1:0] tb_chk_look_s_h35;
     always @(posedge clk) if (tb_chk_look_s_valid[35]) tb_chk_look_s_h35 <= tb_chk_look_s_p35;
     assign tb_chk_look_s_chg[35] = tb_chk_look_s_p35 != tb_chk_look_s_h35;
 `else
-    always @(tb_chk_look_s_p35) tb_chk_look_s_dirty[35] <= 1'b1;
+    always @(u_dut.m_axi_its_arid or u_dut.m_axi_its_araddr or u_dut.m_axi_its_arlen or u_dut.m_axi_its_arsize or u_dut.m_axi_its_arburst or u_dut.m_axi_its_arlock or u_dut.m_axi_its_arcache or u_dut.m_axi_its_arprot) tb_chk_look_s_dirty[35] <= 1'b1;   // bit 35
 `endif
     assign tb_chk_look[35] = (u_dut.m_axi_its_arvalid & (~tb_chk_look_s_pend[35] | u_dut.m_axi_its_arready)) | (tb_chk_look_s_pend[35] & (~u_dut.m_axi_its_arvalid | tb_chk_look_s_chg[35])) | ((u_dut.m_axi_its_arvalid ^ u_dut.m_axi_its_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p36 = {u_dut.m_axi_its_rid, u_dut.m_axi_its_rdata, u_dut.m_axi_its_rresp, u_dut.m_axi_its_rlast};   // bit 36
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p36 = {u_dut.m_axi_its_rid, u_dut.m_axi_its_rdata, u_dut.m_axi_its_rresp, u_dut.m_axi_its_rlast};   // bit 36
     reg [256-1:0] tb_chk_look_s_h36;
     always @(posedge clk) if (tb_chk_look_s_valid[36]) tb_chk_look_s_h36 <= tb_chk_look_s_p36;
     assign tb_chk_look_s_chg[36] = tb_chk_look_s_p36 != tb_chk_look_s_h36;
 `else
-    always @(tb_chk_look_s_p36) tb_chk_look_s_dirty[36] <= 1'b1;
+    always @(u_dut.m_axi_its_rid or u_dut.m_axi_its_rdata or u_dut.m_axi_its_rresp or u_dut.m_axi_its_rlast) tb_chk_look_s_dirty[36] <= 1'b1;   // bit 36
 `endif
     assign tb_chk_look[36] = (u_dut.m_axi_its_rvalid & (~tb_chk_look_s_pend[36] | u_dut.m_axi_its_rready)) | (tb_chk_look_s_pend[36] & (~u_dut.m_axi_its_rvalid | tb_chk_look_s_chg[36])) | ((u_dut.m_axi_its_rvalid ^ u_dut.m_axi_its_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p37 = {u_dut.m_axi_mem_awid, u_dut.m_axi_mem_awaddr, u_dut.m_axi_mem_awlen, u_dut.m_axi_mem_awsize, u_dut.m_axi_mem_awburst, u_dut.m_axi_mem_awlock, u_dut.m_axi_mem_awcache, u_dut.m_axi_mem_awprot, u_dut.m_axi_mem_awuser};   // bit 37
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p37 = {u_dut.m_axi_mem_awid, u_dut.m_axi_mem_awaddr, u_dut.m_axi_mem_awlen, u_dut.m_axi_mem_awsize, u_dut.m_axi_mem_awburst, u_dut.m_axi_mem_awlock, u_dut.m_axi_mem_awcache, u_dut.m_axi_mem_awprot, u_dut.m_axi_mem_awuser};   // bit 37
     reg [256-1:0] tb_chk_look_s_h37;
     always @(posedge clk) if (tb_chk_look_s_valid[37]) tb_chk_look_s_h37 <= tb_chk_look_s_p37;
     assign tb_chk_look_s_chg[37] = tb_chk_look_s_p37 != tb_chk_look_s_h37;
 `else
-    always @(tb_chk_look_s_p37) tb_chk_look_s_dirty[37] <= 1'b1;
+    always @(u_dut.m_axi_mem_awid or u_dut.m_axi_mem_awaddr or u_dut.m_axi_mem_awlen or u_dut.m_axi_mem_awsize or u_dut.m_axi_mem_awburst or u_dut.m_axi_mem_awlock or u_dut.m_axi_mem_awcache or u_dut.m_axi_mem_awprot or u_dut.m_axi_mem_awuser) tb_chk_look_s_dirty[37] <= 1'b1;   // bit 37
 `endif
     assign tb_chk_look[37] = (u_dut.m_axi_mem_awvalid & (~tb_chk_look_s_pend[37] | u_dut.m_axi_mem_awready)) | (tb_chk_look_s_pend[37] & (~u_dut.m_axi_mem_awvalid | tb_chk_look_s_chg[37])) | ((u_dut.m_axi_mem_awvalid ^ u_dut.m_axi_mem_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p38 = {u_dut.m_axi_mem_wdata, u_dut.m_axi_mem_wstrb, u_dut.m_axi_mem_wlast};   // bit 38
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p38 = {u_dut.m_axi_mem_wdata, u_dut.m_axi_mem_wstrb, u_dut.m_axi_mem_wlast};   // bit 38
     reg [256-1:0] tb_chk_look_s_h38;
     always @(posedge clk) if (tb_chk_look_s_valid[38]) tb_chk_look_s_h38 <= tb_chk_look_s_p38;
     assign tb_chk_look_s_chg[38] = tb_chk_look_s_p38 != tb_chk_look_s_h38;
 `else
-    always @(tb_chk_look_s_p38) tb_chk_look_s_dirty[38] <= 1'b1;
+    always @(u_dut.m_axi_mem_wdata or u_dut.m_axi_mem_wstrb or u_dut.m_axi_mem_wlast) tb_chk_look_s_dirty[38] <= 1'b1;   // bit 38
 `endif
     assign tb_chk_look[38] = (u_dut.m_axi_mem_wvalid & (~tb_chk_look_s_pend[38] | u_dut.m_axi_mem_wready)) | (tb_chk_look_s_pend[38] & (~u_dut.m_axi_mem_wvalid | tb_chk_look_s_chg[38])) | ((u_dut.m_axi_mem_wvalid ^ u_dut.m_axi_mem_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p39 = {u_dut.m_axi_mem_bid, u_dut.m_axi_mem_bresp};   // bit 39
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p39 = {u_dut.m_axi_mem_bid, u_dut.m_axi_mem_bresp};   // bit 39
     reg [256-1:0] tb_chk_look_s_h39;
     always @(posedge clk) if (tb_chk_look_s_valid[39]) tb_chk_look_s_h39 <= tb_chk_look_s_p39;
     assign tb_chk_look_s_chg[39] = tb_chk_look_s_p39 != tb_chk_look_s_h39;
 `else
-    always @(tb_chk_look_s_p39) tb_chk_look_s_dirty[39] <= 1'b1;
+    always @(u_dut.m_axi_mem_bid or u_dut.m_axi_mem_bresp) tb_chk_look_s_dirty[39] <= 1'b1;   // bit 39
 `endif
     assign tb_chk_look[39] = (u_dut.m_axi_mem_bvalid & (~tb_chk_look_s_pend[39] | u_dut.m_axi_mem_bready)) | (tb_chk_look_s_pend[39] & (~u_dut.m_axi_mem_bvalid | tb_chk_look_s_chg[39])) | ((u_dut.m_axi_mem_bvalid ^ u_dut.m_axi_mem_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p40 = {u_dut.m_axi_mem_arid, u_dut.m_axi_mem_araddr, u_dut.m_axi_mem_arlen, u_dut.m_axi_mem_arsize, u_dut.m_axi_mem_arburst, u_dut.m_axi_mem_arlock, u_dut.m_axi_mem_arcache, u_dut.m_axi_mem_arprot, u_dut.m_axi_mem_aruser};   // bit 40
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p40 = {u_dut.m_axi_mem_arid, u_dut.m_axi_mem_araddr, u_dut.m_axi_mem_arlen, u_dut.m_axi_mem_arsize, u_dut.m_axi_mem_arburst, u_dut.m_axi_mem_arlock, u_dut.m_axi_mem_arcache, u_dut.m_axi_mem_arprot, u_dut.m_axi_mem_aruser};   // bit 40
     reg [256-1:0] tb_chk_look_s_h40;
     always @(posedge clk) if (tb_chk_look_s_valid[40]) tb_chk_look_s_h40 <= tb_chk_look_s_p40;
     assign tb_chk_look_s_chg[40] = tb_chk_look_s_p40 != tb_chk_look_s_h40;
 `else
-    always @(tb_chk_look_s_p40) tb_chk_look_s_dirty[40] <= 1'b1;
+    always @(u_dut.m_axi_mem_arid or u_dut.m_axi_mem_araddr or u_dut.m_axi_mem_arlen or u_dut.m_axi_mem_arsize or u_dut.m_axi_mem_arburst or u_dut.m_axi_mem_arlock or u_dut.m_axi_mem_arcache or u_dut.m_axi_mem_arprot or u_dut.m_axi_mem_aruser) tb_chk_look_s_dirty[40] <= 1'b1;   // bit 40
 `endif
     assign tb_chk_look[40] = (u_dut.m_axi_mem_arvalid & (~tb_chk_look_s_pend[40] | u_dut.m_axi_mem_arready)) | (tb_chk_look_s_pend[40] & (~u_dut.m_axi_mem_arvalid | tb_chk_look_s_chg[40])) | ((u_dut.m_axi_mem_arvalid ^ u_dut.m_axi_mem_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p41 = {u_dut.m_axi_mem_rid, u_dut.m_axi_mem_rdata, u_dut.m_axi_mem_rresp, u_dut.m_axi_mem_rlast};   // bit 41
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p41 = {u_dut.m_axi_mem_rid, u_dut.m_axi_mem_rdata, u_dut.m_axi_mem_rresp, u_dut.m_axi_mem_rlast};   // bit 41
     reg [256-1:0] tb_chk_look_s_h41;
     always @(posedge clk) if (tb_chk_look_s_valid[41]) tb_chk_look_s_h41 <= tb_chk_look_s_p41;
     assign tb_chk_look_s_chg[41] = tb_chk_look_s_p41 != tb_chk_look_s_h41;
 `else
-    always @(tb_chk_look_s_p41) tb_chk_look_s_dirty[41] <= 1'b1;
+    always @(u_dut.m_axi_mem_rid or u_dut.m_axi_mem_rdata or u_dut.m_axi_mem_rresp or u_dut.m_axi_mem_rlast) tb_chk_look_s_dirty[41] <= 1'b1;   // bit 41
 `endif
     assign tb_chk_look[41] = (u_dut.m_axi_mem_rvalid & (~tb_chk_look_s_pend[41] | u_dut.m_axi_mem_rready)) | (tb_chk_look_s_pend[41] & (~u_dut.m_axi_mem_rvalid | tb_chk_look_s_chg[41])) | ((u_dut.m_axi_mem_rvalid ^ u_dut.m_axi_mem_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p42 = {u_dut.lpi_intid, u_dut.lpi_target};   // bit 42
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p42 = {u_dut.lpi_intid, u_dut.lpi_target};   // bit 42
     reg [256-1:0] tb_chk_look_s_h42;
     always @(posedge clk) if (tb_chk_look_s_valid[42]) tb_chk_look_s_h42 <= tb_chk_look_s_p42;
     assign tb_chk_look_s_chg[42] = tb_chk_look_s_p42 != tb_chk_look_s_h42;
 `else
-    always @(tb_chk_look_s_p42) tb_chk_look_s_dirty[42] <= 1'b1;
+    always @(u_dut.lpi_intid or u_dut.lpi_target) tb_chk_look_s_dirty[42] <= 1'b1;   // bit 42
 `endif
     assign tb_chk_look[42] = (u_dut.lpi_valid & (~tb_chk_look_s_pend[42] | u_dut.lpi_ready)) | (tb_chk_look_s_pend[42] & (~u_dut.lpi_valid | tb_chk_look_s_chg[42])) | ((u_dut.lpi_valid ^ u_dut.lpi_ready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p43 = {u_dut.spi_intid};   // bit 43
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p43 = {u_dut.spi_intid};   // bit 43
     reg [256-1:0] tb_chk_look_s_h43;
     always @(posedge clk) if (tb_chk_look_s_valid[43]) tb_chk_look_s_h43 <= tb_chk_look_s_p43;
     assign tb_chk_look_s_chg[43] = tb_chk_look_s_p43 != tb_chk_look_s_h43;
 `else
-    always @(tb_chk_look_s_p43) tb_chk_look_s_dirty[43] <= 1'b1;
+    always @(u_dut.spi_intid) tb_chk_look_s_dirty[43] <= 1'b1;   // bit 43
 `endif
     assign tb_chk_look[43] = (u_dut.spi_valid & (~tb_chk_look_s_pend[43] | u_dut.spi_ready)) | (tb_chk_look_s_pend[43] & (~u_dut.spi_valid | tb_chk_look_s_chg[43])) | ((u_dut.spi_valid ^ u_dut.spi_ready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p44 = {u_dut.g_smmu.u_smmu.s_axil_awaddr, u_dut.g_smmu.u_smmu.s_axil_awprot};   // bit 49
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p44 = {u_dut.g_smmu.u_smmu.s_axil_awaddr, u_dut.g_smmu.u_smmu.s_axil_awprot};   // bit 49
     reg [256-1:0] tb_chk_look_s_h44;
     always @(posedge clk) if (tb_chk_look_s_valid[44]) tb_chk_look_s_h44 <= tb_chk_look_s_p44;
     assign tb_chk_look_s_chg[44] = tb_chk_look_s_p44 != tb_chk_look_s_h44;
 `else
-    always @(tb_chk_look_s_p44) tb_chk_look_s_dirty[44] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.s_axil_awaddr or u_dut.g_smmu.u_smmu.s_axil_awprot) tb_chk_look_s_dirty[44] <= 1'b1;   // bit 49
 `endif
     assign tb_chk_look[49] = (u_dut.g_smmu.u_smmu.s_axil_awvalid & (~tb_chk_look_s_pend[44] | u_dut.g_smmu.u_smmu.s_axil_awready)) | (tb_chk_look_s_pend[44] & (~u_dut.g_smmu.u_smmu.s_axil_awvalid | tb_chk_look_s_chg[44])) | ((u_dut.g_smmu.u_smmu.s_axil_awvalid ^ u_dut.g_smmu.u_smmu.s_axil_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p45 = {u_dut.g_smmu.u_smmu.s_axil_wdata, u_dut.g_smmu.u_smmu.s_axil_wstrb};   // bit 50
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p45 = {u_dut.g_smmu.u_smmu.s_axil_wdata, u_dut.g_smmu.u_smmu.s_axil_wstrb};   // bit 50
     reg [256-1:0] tb_chk_look_s_h45;
     always @(posedge clk) if (tb_chk_look_s_valid[45]) tb_chk_look_s_h45 <= tb_chk_look_s_p45;
     assign tb_chk_look_s_chg[45] = tb_chk_look_s_p45 != tb_chk_look_s_h45;
 `else
-    always @(tb_chk_look_s_p45) tb_chk_look_s_dirty[45] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.s_axil_wdata or u_dut.g_smmu.u_smmu.s_axil_wstrb) tb_chk_look_s_dirty[45] <= 1'b1;   // bit 50
 `endif
     assign tb_chk_look[50] = (u_dut.g_smmu.u_smmu.s_axil_wvalid & (~tb_chk_look_s_pend[45] | u_dut.g_smmu.u_smmu.s_axil_wready)) | (tb_chk_look_s_pend[45] & (~u_dut.g_smmu.u_smmu.s_axil_wvalid | tb_chk_look_s_chg[45])) | ((u_dut.g_smmu.u_smmu.s_axil_wvalid ^ u_dut.g_smmu.u_smmu.s_axil_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p46 = {u_dut.g_smmu.u_smmu.s_axil_bresp};   // bit 51
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p46 = {u_dut.g_smmu.u_smmu.s_axil_bresp};   // bit 51
     reg [256-1:0] tb_chk_look_s_h46;
     always @(posedge clk) if (tb_chk_look_s_valid[46]) tb_chk_look_s_h46 <= tb_chk_look_s_p46;
     assign tb_chk_look_s_chg[46] = tb_chk_look_s_p46 != tb_chk_look_s_h46;
 `else
-    always @(tb_chk_look_s_p46) tb_chk_look_s_dirty[46] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.s_axil_bresp) tb_chk_look_s_dirty[46] <= 1'b1;   // bit 51
 `endif
     assign tb_chk_look[51] = (u_dut.g_smmu.u_smmu.s_axil_bvalid & (~tb_chk_look_s_pend[46] | u_dut.g_smmu.u_smmu.s_axil_bready)) | (tb_chk_look_s_pend[46] & (~u_dut.g_smmu.u_smmu.s_axil_bvalid | tb_chk_look_s_chg[46])) | ((u_dut.g_smmu.u_smmu.s_axil_bvalid ^ u_dut.g_smmu.u_smmu.s_axil_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p47 = {u_dut.g_smmu.u_smmu.s_axil_araddr, u_dut.g_smmu.u_smmu.s_axil_arprot};   // bit 52
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p47 = {u_dut.g_smmu.u_smmu.s_axil_araddr, u_dut.g_smmu.u_smmu.s_axil_arprot};   // bit 52
     reg [256-1:0] tb_chk_look_s_h47;
     always @(posedge clk) if (tb_chk_look_s_valid[47]) tb_chk_look_s_h47 <= tb_chk_look_s_p47;
     assign tb_chk_look_s_chg[47] = tb_chk_look_s_p47 != tb_chk_look_s_h47;
 `else
-    always @(tb_chk_look_s_p47) tb_chk_look_s_dirty[47] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.s_axil_araddr or u_dut.g_smmu.u_smmu.s_axil_arprot) tb_chk_look_s_dirty[47] <= 1'b1;   // bit 52
 `endif
     assign tb_chk_look[52] = (u_dut.g_smmu.u_smmu.s_axil_arvalid & (~tb_chk_look_s_pend[47] | u_dut.g_smmu.u_smmu.s_axil_arready)) | (tb_chk_look_s_pend[47] & (~u_dut.g_smmu.u_smmu.s_axil_arvalid | tb_chk_look_s_chg[47])) | ((u_dut.g_smmu.u_smmu.s_axil_arvalid ^ u_dut.g_smmu.u_smmu.s_axil_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p48 = {u_dut.g_smmu.u_smmu.s_axil_rdata, u_dut.g_smmu.u_smmu.s_axil_rresp};   // bit 53
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p48 = {u_dut.g_smmu.u_smmu.s_axil_rdata, u_dut.g_smmu.u_smmu.s_axil_rresp};   // bit 53
     reg [256-1:0] tb_chk_look_s_h48;
     always @(posedge clk) if (tb_chk_look_s_valid[48]) tb_chk_look_s_h48 <= tb_chk_look_s_p48;
     assign tb_chk_look_s_chg[48] = tb_chk_look_s_p48 != tb_chk_look_s_h48;
 `else
-    always @(tb_chk_look_s_p48) tb_chk_look_s_dirty[48] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.s_axil_rdata or u_dut.g_smmu.u_smmu.s_axil_rresp) tb_chk_look_s_dirty[48] <= 1'b1;   // bit 53
 `endif
     assign tb_chk_look[53] = (u_dut.g_smmu.u_smmu.s_axil_rvalid & (~tb_chk_look_s_pend[48] | u_dut.g_smmu.u_smmu.s_axil_rready)) | (tb_chk_look_s_pend[48] & (~u_dut.g_smmu.u_smmu.s_axil_rvalid | tb_chk_look_s_chg[48])) | ((u_dut.g_smmu.u_smmu.s_axil_rvalid ^ u_dut.g_smmu.u_smmu.s_axil_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p49 = {u_dut.g_smmu.u_smmu.s_axi_awid, u_dut.g_smmu.u_smmu.s_axi_awaddr, u_dut.g_smmu.u_smmu.s_axi_awlen, u_dut.g_smmu.u_smmu.s_axi_awsize, u_dut.g_smmu.u_smmu.s_axi_awburst, u_dut.g_smmu.u_smmu.s_axi_awlock, u_dut.g_smmu.u_smmu.s_axi_awcache, u_dut.g_smmu.u_smmu.s_axi_awprot, u_dut.g_smmu.u_smmu.s_axi_awuser};   // bit 54
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p49 = {u_dut.g_smmu.u_smmu.s_axi_awid, u_dut.g_smmu.u_smmu.s_axi_awaddr, u_dut.g_smmu.u_smmu.s_axi_awlen, u_dut.g_smmu.u_smmu.s_axi_awsize, u_dut.g_smmu.u_smmu.s_axi_awburst, u_dut.g_smmu.u_smmu.s_axi_awlock, u_dut.g_smmu.u_smmu.s_axi_awcache, u_dut.g_smmu.u_smmu.s_axi_awprot, u_dut.g_smmu.u_smmu.s_axi_awuser};   // bit 54
     reg [256-1:0] tb_chk_look_s_h49;
     always @(posedge clk) if (tb_chk_look_s_valid[49]) tb_chk_look_s_h49 <= tb_chk_look_s_p49;
     assign tb_chk_look_s_chg[49] = tb_chk_look_s_p49 != tb_chk_look_s_h49;
 `else
-    always @(tb_chk_look_s_p49) tb_chk_look_s_dirty[49] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.s_axi_awid or u_dut.g_smmu.u_smmu.s_axi_awaddr or u_dut.g_smmu.u_smmu.s_axi_awlen or u_dut.g_smmu.u_smmu.s_axi_awsize or u_dut.g_smmu.u_smmu.s_axi_awburst or u_dut.g_smmu.u_smmu.s_axi_awlock or u_dut.g_smmu.u_smmu.s_axi_awcache or u_dut.g_smmu.u_smmu.s_axi_awprot or u_dut.g_smmu.u_smmu.s_axi_awuser) tb_chk_look_s_dirty[49] <= 1'b1;   // bit 54
 `endif
     assign tb_chk_look[54] = (u_dut.g_smmu.u_smmu.s_axi_awvalid & (~tb_chk_look_s_pend[49] | u_dut.g_smmu.u_smmu.s_axi_awready)) | (tb_chk_look_s_pend[49] & (~u_dut.g_smmu.u_smmu.s_axi_awvalid | tb_chk_look_s_chg[49])) | ((u_dut.g_smmu.u_smmu.s_axi_awvalid ^ u_dut.g_smmu.u_smmu.s_axi_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p50 = {u_dut.g_smmu.u_smmu.s_axi_wdata, u_dut.g_smmu.u_smmu.s_axi_wstrb, u_dut.g_smmu.u_smmu.s_axi_wlast};   // bit 55
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p50 = {u_dut.g_smmu.u_smmu.s_axi_wdata, u_dut.g_smmu.u_smmu.s_axi_wstrb, u_dut.g_smmu.u_smmu.s_axi_wlast};   // bit 55
     reg [256-1:0] tb_chk_look_s_h50;
     always @(posedge clk) if (tb_chk_look_s_valid[50]) tb_chk_look_s_h50 <= tb_chk_look_s_p50;
     assign tb_chk_look_s_chg[50] = tb_chk_look_s_p50 != tb_chk_look_s_h50;
 `else
-    always @(tb_chk_look_s_p50) tb_chk_look_s_dirty[50] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.s_axi_wdata or u_dut.g_smmu.u_smmu.s_axi_wstrb or u_dut.g_smmu.u_smmu.s_axi_wlast) tb_chk_look_s_dirty[50] <= 1'b1;   // bit 55
 `endif
     assign tb_chk_look[55] = (u_dut.g_smmu.u_smmu.s_axi_wvalid & (~tb_chk_look_s_pend[50] | u_dut.g_smmu.u_smmu.s_axi_wready)) | (tb_chk_look_s_pend[50] & (~u_dut.g_smmu.u_smmu.s_axi_wvalid | tb_chk_look_s_chg[50])) | ((u_dut.g_smmu.u_smmu.s_axi_wvalid ^ u_dut.g_smmu.u_smmu.s_axi_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p51 = {u_dut.g_smmu.u_smmu.s_axi_bid, u_dut.g_smmu.u_smmu.s_axi_bresp};   // bit 56
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p51 = {u_dut.g_smmu.u_smmu.s_axi_bid, u_dut.g_smmu.u_smmu.s_axi_bresp};   // bit 56
     reg [256-1:0] tb_chk_look_s_h51;
     always @(posedge clk) if (tb_chk_look_s_valid[51]) tb_chk_look_s_h51 <= tb_chk_look_s_p51;
     assign tb_chk_look_s_chg[51] = tb_chk_look_s_p51 != tb_chk_look_s_h51;
 `else
-    always @(tb_chk_look_s_p51) tb_chk_look_s_dirty[51] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.s_axi_bid or u_dut.g_smmu.u_smmu.s_axi_bresp) tb_chk_look_s_dirty[51] <= 1'b1;   // bit 56
 `endif
     assign tb_chk_look[56] = (u_dut.g_smmu.u_smmu.s_axi_bvalid & (~tb_chk_look_s_pend[51] | u_dut.g_smmu.u_smmu.s_axi_bready)) | (tb_chk_look_s_pend[51] & (~u_dut.g_smmu.u_smmu.s_axi_bvalid | tb_chk_look_s_chg[51])) | ((u_dut.g_smmu.u_smmu.s_axi_bvalid ^ u_dut.g_smmu.u_smmu.s_axi_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p52 = {u_dut.g_smmu.u_smmu.s_axi_arid, u_dut.g_smmu.u_smmu.s_axi_araddr, u_dut.g_smmu.u_smmu.s_axi_arlen, u_dut.g_smmu.u_smmu.s_axi_arsize, u_dut.g_smmu.u_smmu.s_axi_arburst, u_dut.g_smmu.u_smmu.s_axi_arlock, u_dut.g_smmu.u_smmu.s_axi_arcache, u_dut.g_smmu.u_smmu.s_axi_arprot, u_dut.g_smmu.u_smmu.s_axi_aruser};   // bit 57
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p52 = {u_dut.g_smmu.u_smmu.s_axi_arid, u_dut.g_smmu.u_smmu.s_axi_araddr, u_dut.g_smmu.u_smmu.s_axi_arlen, u_dut.g_smmu.u_smmu.s_axi_arsize, u_dut.g_smmu.u_smmu.s_axi_arburst, u_dut.g_smmu.u_smmu.s_axi_arlock, u_dut.g_smmu.u_smmu.s_axi_arcache, u_dut.g_smmu.u_smmu.s_axi_arprot, u_dut.g_smmu.u_smmu.s_axi_aruser};   // bit 57
     reg [256-1:0] tb_chk_look_s_h52;
     always @(posedge clk) if (tb_chk_look_s_valid[52]) tb_chk_look_s_h52 <= tb_chk_look_s_p52;
     assign tb_chk_look_s_chg[52] = tb_chk_look_s_p52 != tb_chk_look_s_h52;
 `else
-    always @(tb_chk_look_s_p52) tb_chk_look_s_dirty[52] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.s_axi_arid or u_dut.g_smmu.u_smmu.s_axi_araddr or u_dut.g_smmu.u_smmu.s_axi_arlen or u_dut.g_smmu.u_smmu.s_axi_arsize or u_dut.g_smmu.u_smmu.s_axi_arburst or u_dut.g_smmu.u_smmu.s_axi_arlock or u_dut.g_smmu.u_smmu.s_axi_arcache or u_dut.g_smmu.u_smmu.s_axi_arprot or u_dut.g_smmu.u_smmu.s_axi_aruser) tb_chk_look_s_dirty[52] <= 1'b1;   // bit 57
 `endif
     assign tb_chk_look[57] = (u_dut.g_smmu.u_smmu.s_axi_arvalid & (~tb_chk_look_s_pend[52] | u_dut.g_smmu.u_smmu.s_axi_arready)) | (tb_chk_look_s_pend[52] & (~u_dut.g_smmu.u_smmu.s_axi_arvalid | tb_chk_look_s_chg[52])) | ((u_dut.g_smmu.u_smmu.s_axi_arvalid ^ u_dut.g_smmu.u_smmu.s_axi_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p53 = {u_dut.g_smmu.u_smmu.s_axi_rid, u_dut.g_smmu.u_smmu.s_axi_rdata, u_dut.g_smmu.u_smmu.s_axi_rresp, u_dut.g_smmu.u_smmu.s_axi_rlast};   // bit 58
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p53 = {u_dut.g_smmu.u_smmu.s_axi_rid, u_dut.g_smmu.u_smmu.s_axi_rdata, u_dut.g_smmu.u_smmu.s_axi_rresp, u_dut.g_smmu.u_smmu.s_axi_rlast};   // bit 58
     reg [256-1:0] tb_chk_look_s_h53;
     always @(posedge clk) if (tb_chk_look_s_valid[53]) tb_chk_look_s_h53 <= tb_chk_look_s_p53;
     assign tb_chk_look_s_chg[53] = tb_chk_look_s_p53 != tb_chk_look_s_h53;
 `else
-    always @(tb_chk_look_s_p53) tb_chk_look_s_dirty[53] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.s_axi_rid or u_dut.g_smmu.u_smmu.s_axi_rdata or u_dut.g_smmu.u_smmu.s_axi_rresp or u_dut.g_smmu.u_smmu.s_axi_rlast) tb_chk_look_s_dirty[53] <= 1'b1;   // bit 58
 `endif
     assign tb_chk_look[58] = (u_dut.g_smmu.u_smmu.s_axi_rvalid & (~tb_chk_look_s_pend[53] | u_dut.g_smmu.u_smmu.s_axi_rready)) | (tb_chk_look_s_pend[53] & (~u_dut.g_smmu.u_smmu.s_axi_rvalid | tb_chk_look_s_chg[53])) | ((u_dut.g_smmu.u_smmu.s_axi_rvalid ^ u_dut.g_smmu.u_smmu.s_axi_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p54 = {u_dut.g_smmu.u_smmu.m_axi_awid, u_dut.g_smmu.u_smmu.m_axi_awaddr, u_dut.g_smmu.u_smmu.m_axi_awlen, u_dut.g_smmu.u_smmu.m_axi_awsize, u_dut.g_smmu.u_smmu.m_axi_awburst, u_dut.g_smmu.u_smmu.m_axi_awlock, u_dut.g_smmu.u_smmu.m_axi_awcache, u_dut.g_smmu.u_smmu.m_axi_awprot, u_dut.g_smmu.u_smmu.m_axi_awuser};   // bit 59
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p54 = {u_dut.g_smmu.u_smmu.m_axi_awid, u_dut.g_smmu.u_smmu.m_axi_awaddr, u_dut.g_smmu.u_smmu.m_axi_awlen, u_dut.g_smmu.u_smmu.m_axi_awsize, u_dut.g_smmu.u_smmu.m_axi_awburst, u_dut.g_smmu.u_smmu.m_axi_awlock, u_dut.g_smmu.u_smmu.m_axi_awcache, u_dut.g_smmu.u_smmu.m_axi_awprot, u_dut.g_smmu.u_smmu.m_axi_awuser};   // bit 59
     reg [256-1:0] tb_chk_look_s_h54;
     always @(posedge clk) if (tb_chk_look_s_valid[54]) tb_chk_look_s_h54 <= tb_chk_look_s_p54;
     assign tb_chk_look_s_chg[54] = tb_chk_look_s_p54 != tb_chk_look_s_h54;
 `else
-    always @(tb_chk_look_s_p54) tb_chk_look_s_dirty[54] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.m_axi_awid or u_dut.g_smmu.u_smmu.m_axi_awaddr or u_dut.g_smmu.u_smmu.m_axi_awlen or u_dut.g_smmu.u_smmu.m_axi_awsize or u_dut.g_smmu.u_smmu.m_axi_awburst or u_dut.g_smmu.u_smmu.m_axi_awlock or u_dut.g_smmu.u_smmu.m_axi_awcache or u_dut.g_smmu.u_smmu.m_axi_awprot or u_dut.g_smmu.u_smmu.m_axi_awuser) tb_chk_look_s_dirty[54] <= 1'b1;   // bit 59
 `endif
     assign tb_chk_look[59] = (u_dut.g_smmu.u_smmu.m_axi_awvalid & (~tb_chk_look_s_pend[54] | u_dut.g_smmu.u_smmu.m_axi_awready)) | (tb_chk_look_s_pend[54] & (~u_dut.g_smmu.u_smmu.m_axi_awvalid | tb_chk_look_s_chg[54])) | ((u_dut.g_smmu.u_smmu.m_axi_awvalid ^ u_dut.g_smmu.u_smmu.m_axi_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p55 = {u_dut.g_smmu.u_smmu.m_axi_wdata, u_dut.g_smmu.u_smmu.m_axi_wstrb, u_dut.g_smmu.u_smmu.m_axi_wlast};   // bit 60
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p55 = {u_dut.g_smmu.u_smmu.m_axi_wdata, u_dut.g_smmu.u_smmu.m_axi_wstrb, u_dut.g_smmu.u_smmu.m_axi_wlast};   // bit 60
     reg [256-1:0] tb_chk_look_s_h55;
     always @(posedge clk) if (tb_chk_look_s_valid[55]) tb_chk_look_s_h55 <= tb_chk_look_s_p55;
     assign tb_chk_look_s_chg[55] = tb_chk_look_s_p55 != tb_chk_look_s_h55;
 `else
-    always @(tb_chk_look_s_p55) tb_chk_look_s_dirty[55] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.m_axi_wdata or u_dut.g_smmu.u_smmu.m_axi_wstrb or u_dut.g_smmu.u_smmu.m_axi_wlast) tb_chk_look_s_dirty[55] <= 1'b1;   // bit 60
 `endif
     assign tb_chk_look[60] = (u_dut.g_smmu.u_smmu.m_axi_wvalid & (~tb_chk_look_s_pend[55] | u_dut.g_smmu.u_smmu.m_axi_wready)) | (tb_chk_look_s_pend[55] & (~u_dut.g_smmu.u_smmu.m_axi_wvalid | tb_chk_look_s_chg[55])) | ((u_dut.g_smmu.u_smmu.m_axi_wvalid ^ u_dut.g_smmu.u_smmu.m_axi_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p56 = {u_dut.g_smmu.u_smmu.m_axi_bid, u_dut.g_smmu.u_smmu.m_axi_bresp};   // bit 61
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p56 = {u_dut.g_smmu.u_smmu.m_axi_bid, u_dut.g_smmu.u_smmu.m_axi_bresp};   // bit 61
     reg [256-1:0] tb_chk_look_s_h56;
     always @(posedge clk) if (tb_chk_look_s_valid[56]) tb_chk_look_s_h56 <= tb_chk_look_s_p56;
     assign tb_chk_look_s_chg[56] = tb_chk_look_s_p56 != tb_chk_look_s_h56;
 `else
-    always @(tb_chk_look_s_p56) tb_chk_look_s_dirty[56] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.m_axi_bid or u_dut.g_smmu.u_smmu.m_axi_bresp) tb_chk_look_s_dirty[56] <= 1'b1;   // bit 61
 `endif
     assign tb_chk_look[61] = (u_dut.g_smmu.u_smmu.m_axi_bvalid & (~tb_chk_look_s_pend[56] | u_dut.g_smmu.u_smmu.m_axi_bready)) | (tb_chk_look_s_pend[56] & (~u_dut.g_smmu.u_smmu.m_axi_bvalid | tb_chk_look_s_chg[56])) | ((u_dut.g_smmu.u_smmu.m_axi_bvalid ^ u_dut.g_smmu.u_smmu.m_axi_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p57 = {u_dut.g_smmu.u_smmu.m_axi_arid, u_dut.g_smmu.u_smmu.m_axi_araddr, u_dut.g_smmu.u_smmu.m_axi_arlen, u_dut.g_smmu.u_smmu.m_axi_arsize, u_dut.g_smmu.u_smmu.m_axi_arburst, u_dut.g_smmu.u_smmu.m_axi_arlock, u_dut.g_smmu.u_smmu.m_axi_arcache, u_dut.g_smmu.u_smmu.m_axi_arprot, u_dut.g_smmu.u_smmu.m_axi_aruser};   // bit 62
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p57 = {u_dut.g_smmu.u_smmu.m_axi_arid, u_dut.g_smmu.u_smmu.m_axi_araddr, u_dut.g_smmu.u_smmu.m_axi_arlen, u_dut.g_smmu.u_smmu.m_axi_arsize, u_dut.g_smmu.u_smmu.m_axi_arburst, u_dut.g_smmu.u_smmu.m_axi_arlock, u_dut.g_smmu.u_smmu.m_axi_arcache, u_dut.g_smmu.u_smmu.m_axi_arprot, u_dut.g_smmu.u_smmu.m_axi_aruser};   // bit 62
     reg [256-1:0] tb_chk_look_s_h57;
     always @(posedge clk) if (tb_chk_look_s_valid[57]) tb_chk_look_s_h57 <= tb_chk_look_s_p57;
     assign tb_chk_look_s_chg[57] = tb_chk_look_s_p57 != tb_chk_look_s_h57;
 `else
-    always @(tb_chk_look_s_p57) tb_chk_look_s_dirty[57] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.m_axi_arid or u_dut.g_smmu.u_smmu.m_axi_araddr or u_dut.g_smmu.u_smmu.m_axi_arlen or u_dut.g_smmu.u_smmu.m_axi_arsize or u_dut.g_smmu.u_smmu.m_axi_arburst or u_dut.g_smmu.u_smmu.m_axi_arlock or u_dut.g_smmu.u_smmu.m_axi_arcache or u_dut.g_smmu.u_smmu.m_axi_arprot or u_dut.g_smmu.u_smmu.m_axi_aruser) tb_chk_look_s_dirty[57] <= 1'b1;   // bit 62
 `endif
     assign tb_chk_look[62] = (u_dut.g_smmu.u_smmu.m_axi_arvalid & (~tb_chk_look_s_pend[57] | u_dut.g_smmu.u_smmu.m_axi_arready)) | (tb_chk_look_s_pend[57] & (~u_dut.g_smmu.u_smmu.m_axi_arvalid | tb_chk_look_s_chg[57])) | ((u_dut.g_smmu.u_smmu.m_axi_arvalid ^ u_dut.g_smmu.u_smmu.m_axi_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p58 = {u_dut.g_smmu.u_smmu.m_axi_rid, u_dut.g_smmu.u_smmu.m_axi_rdata, u_dut.g_smmu.u_smmu.m_axi_rresp, u_dut.g_smmu.u_smmu.m_axi_rlast};   // bit 63
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p58 = {u_dut.g_smmu.u_smmu.m_axi_rid, u_dut.g_smmu.u_smmu.m_axi_rdata, u_dut.g_smmu.u_smmu.m_axi_rresp, u_dut.g_smmu.u_smmu.m_axi_rlast};   // bit 63
     reg [256-1:0] tb_chk_look_s_h58;
     always @(posedge clk) if (tb_chk_look_s_valid[58]) tb_chk_look_s_h58 <= tb_chk_look_s_p58;
     assign tb_chk_look_s_chg[58] = tb_chk_look_s_p58 != tb_chk_look_s_h58;
 `else
-    always @(tb_chk_look_s_p58) tb_chk_look_s_dirty[58] <= 1'b1;
+    always @(u_dut.g_smmu.u_smmu.m_axi_rid or u_dut.g_smmu.u_smmu.m_axi_rdata or u_dut.g_smmu.u_smmu.m_axi_rresp or u_dut.g_smmu.u_smmu.m_axi_rlast) tb_chk_look_s_dirty[58] <= 1'b1;   // bit 63
 `endif
     assign tb_chk_look[63] = (u_dut.g_smmu.u_smmu.m_axi_rvalid & (~tb_chk_look_s_pend[58] | u_dut.g_smmu.u_smmu.m_axi_rready)) | (tb_chk_look_s_pend[58] & (~u_dut.g_smmu.u_smmu.m_axi_rvalid | tb_chk_look_s_chg[58])) | ((u_dut.g_smmu.u_smmu.m_axi_rvalid ^ u_dut.g_smmu.u_smmu.m_axi_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p59 = {u_dut.u_its.s_axil_awaddr, u_dut.u_its.s_axil_awprot};   // bit 64
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p59 = {u_dut.u_its.s_axil_awaddr, u_dut.u_its.s_axil_awprot};   // bit 64
     reg [256-1:0] tb_chk_look_s_h59;
     always @(posedge clk) if (tb_chk_look_s_valid[59]) tb_chk_look_s_h59 <= tb_chk_look_s_p59;
     assign tb_chk_look_s_chg[59] = tb_chk_look_s_p59 != tb_chk_look_s_h59;
 `else
-    always @(tb_chk_look_s_p59) tb_chk_look_s_dirty[59] <= 1'b1;
+    always @(u_dut.u_its.s_axil_awaddr or u_dut.u_its.s_axil_awprot) tb_chk_look_s_dirty[59] <= 1'b1;   // bit 64
 `endif
     assign tb_chk_look[64] = (u_dut.u_its.s_axil_awvalid & (~tb_chk_look_s_pend[59] | u_dut.u_its.s_axil_awready)) | (tb_chk_look_s_pend[59] & (~u_dut.u_its.s_axil_awvalid | tb_chk_look_s_chg[59])) | ((u_dut.u_its.s_axil_awvalid ^ u_dut.u_its.s_axil_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p60 = {u_dut.u_its.s_axil_wdata, u_dut.u_its.s_axil_wstrb};   // bit 65
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p60 = {u_dut.u_its.s_axil_wdata, u_dut.u_its.s_axil_wstrb};   // bit 65
     reg [256-1:0] tb_chk_look_s_h60;
     always @(posedge clk) if (tb_chk_look_s_valid[60]) tb_chk_look_s_h60 <= tb_chk_look_s_p60;
     assign tb_chk_look_s_chg[60] = tb_chk_look_s_p60 != tb_chk_look_s_h60;
 `else
-    always @(tb_chk_look_s_p60) tb_chk_look_s_dirty[60] <= 1'b1;
+    always @(u_dut.u_its.s_axil_wdata or u_dut.u_its.s_axil_wstrb) tb_chk_look_s_dirty[60] <= 1'b1;   // bit 65
 `endif
     assign tb_chk_look[65] = (u_dut.u_its.s_axil_wvalid & (~tb_chk_look_s_pend[60] | u_dut.u_its.s_axil_wready)) | (tb_chk_look_s_pend[60] & (~u_dut.u_its.s_axil_wvalid | tb_chk_look_s_chg[60])) | ((u_dut.u_its.s_axil_wvalid ^ u_dut.u_its.s_axil_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p61 = {u_dut.u_its.s_axil_bresp};   // bit 66
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p61 = {u_dut.u_its.s_axil_bresp};   // bit 66
     reg [256-1:0] tb_chk_look_s_h61;
     always @(posedge clk) if (tb_chk_look_s_valid[61]) tb_chk_look_s_h61 <= tb_chk_look_s_p61;
     assign tb_chk_look_s_chg[61] = tb_chk_look_s_p61 != tb_chk_look_s_h61;
 `else
-    always @(tb_chk_look_s_p61) tb_chk_look_s_dirty[61] <= 1'b1;
+    always @(u_dut.u_its.s_axil_bresp) tb_chk_look_s_dirty[61] <= 1'b1;   // bit 66
 `endif
     assign tb_chk_look[66] = (u_dut.u_its.s_axil_bvalid & (~tb_chk_look_s_pend[61] | u_dut.u_its.s_axil_bready)) | (tb_chk_look_s_pend[61] & (~u_dut.u_its.s_axil_bvalid | tb_chk_look_s_chg[61])) | ((u_dut.u_its.s_axil_bvalid ^ u_dut.u_its.s_axil_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p62 = {u_dut.u_its.s_axil_araddr, u_dut.u_its.s_axil_arprot};   // bit 67
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p62 = {u_dut.u_its.s_axil_araddr, u_dut.u_its.s_axil_arprot};   // bit 67
     reg [256-1:0] tb_chk_look_s_h62;
     always @(posedge clk) if (tb_chk_look_s_valid[62]) tb_chk_look_s_h62 <= tb_chk_look_s_p62;
     assign tb_chk_look_s_chg[62] = tb_chk_look_s_p62 != tb_chk_look_s_h62;
 `else
-    always @(tb_chk_look_s_p62) tb_chk_look_s_dirty[62] <= 1'b1;
+    always @(u_dut.u_its.s_axil_araddr or u_dut.u_its.s_axil_arprot) tb_chk_look_s_dirty[62] <= 1'b1;   // bit 67
 `endif
     assign tb_chk_look[67] = (u_dut.u_its.s_axil_arvalid & (~tb_chk_look_s_pend[62] | u_dut.u_its.s_axil_arready)) | (tb_chk_look_s_pend[62] & (~u_dut.u_its.s_axil_arvalid | tb_chk_look_s_chg[62])) | ((u_dut.u_its.s_axil_arvalid ^ u_dut.u_its.s_axil_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p63 = {u_dut.u_its.s_axil_rdata, u_dut.u_its.s_axil_rresp};   // bit 68
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p63 = {u_dut.u_its.s_axil_rdata, u_dut.u_its.s_axil_rresp};   // bit 68
     reg [256-1:0] tb_chk_look_s_h63;
     always @(posedge clk) if (tb_chk_look_s_valid[63]) tb_chk_look_s_h63 <= tb_chk_look_s_p63;
     assign tb_chk_look_s_chg[63] = tb_chk_look_s_p63 != tb_chk_look_s_h63;
 `else
-    always @(tb_chk_look_s_p63) tb_chk_look_s_dirty[63] <= 1'b1;
+    always @(u_dut.u_its.s_axil_rdata or u_dut.u_its.s_axil_rresp) tb_chk_look_s_dirty[63] <= 1'b1;   // bit 68
 `endif
     assign tb_chk_look[68] = (u_dut.u_its.s_axil_rvalid & (~tb_chk_look_s_pend[63] | u_dut.u_its.s_axil_rready)) | (tb_chk_look_s_pend[63] & (~u_dut.u_its.s_axil_rvalid | tb_chk_look_s_chg[63])) | ((u_dut.u_its.s_axil_rvalid ^ u_dut.u_its.s_axil_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p64 = {u_dut.u_its.s_axi_awid, u_dut.u_its.s_axi_awaddr, u_dut.u_its.s_axi_awlen, u_dut.u_its.s_axi_awsize, u_dut.u_its.s_axi_awburst, u_dut.u_its.s_axi_awlock, u_dut.u_its.s_axi_awcache, u_dut.u_its.s_axi_awprot, u_dut.u_its.s_axi_awuser};   // bit 69
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p64 = {u_dut.u_its.s_axi_awid, u_dut.u_its.s_axi_awaddr, u_dut.u_its.s_axi_awlen, u_dut.u_its.s_axi_awsize, u_dut.u_its.s_axi_awburst, u_dut.u_its.s_axi_awlock, u_dut.u_its.s_axi_awcache, u_dut.u_its.s_axi_awprot, u_dut.u_its.s_axi_awuser};   // bit 69
     reg [256-1:0] tb_chk_look_s_h64;
     always @(posedge clk) if (tb_chk_look_s_valid[64]) tb_chk_look_s_h64 <= tb_chk_look_s_p64;
     assign tb_chk_look_s_chg[64] = tb_chk_look_s_p64 != tb_chk_look_s_h64;
 `else
-    always @(tb_chk_look_s_p64) tb_chk_look_s_dirty[64] <= 1'b1;
+    always @(u_dut.u_its.s_axi_awid or u_dut.u_its.s_axi_awaddr or u_dut.u_its.s_axi_awlen or u_dut.u_its.s_axi_awsize or u_dut.u_its.s_axi_awburst or u_dut.u_its.s_axi_awlock or u_dut.u_its.s_axi_awcache or u_dut.u_its.s_axi_awprot or u_dut.u_its.s_axi_awuser) tb_chk_look_s_dirty[64] <= 1'b1;   // bit 69
 `endif
     assign tb_chk_look[69] = (u_dut.u_its.s_axi_awvalid & (~tb_chk_look_s_pend[64] | u_dut.u_its.s_axi_awready)) | (tb_chk_look_s_pend[64] & (~u_dut.u_its.s_axi_awvalid | tb_chk_look_s_chg[64])) | ((u_dut.u_its.s_axi_awvalid ^ u_dut.u_its.s_axi_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p65 = {u_dut.u_its.s_axi_wdata, u_dut.u_its.s_axi_wstrb, u_dut.u_its.s_axi_wlast};   // bit 70
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p65 = {u_dut.u_its.s_axi_wdata, u_dut.u_its.s_axi_wstrb, u_dut.u_its.s_axi_wlast};   // bit 70
     reg [256-1:0] tb_chk_look_s_h65;
     always @(posedge clk) if (tb_chk_look_s_valid[65]) tb_chk_look_s_h65 <= tb_chk_look_s_p65;
     assign tb_chk_look_s_chg[65] = tb_chk_look_s_p65 != tb_chk_look_s_h65;
 `else
-    always @(tb_chk_look_s_p65) tb_chk_look_s_dirty[65] <= 1'b1;
+    always @(u_dut.u_its.s_axi_wdata or u_dut.u_its.s_axi_wstrb or u_dut.u_its.s_axi_wlast) tb_chk_look_s_dirty[65] <= 1'b1;   // bit 70
 `endif
     assign tb_chk_look[70] = (u_dut.u_its.s_axi_wvalid & (~tb_chk_look_s_pend[65] | u_dut.u_its.s_axi_wready)) | (tb_chk_look_s_pend[65] & (~u_dut.u_its.s_axi_wvalid | tb_chk_look_s_chg[65])) | ((u_dut.u_its.s_axi_wvalid ^ u_dut.u_its.s_axi_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p66 = {u_dut.u_its.s_axi_bid, u_dut.u_its.s_axi_bresp};   // bit 71
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p66 = {u_dut.u_its.s_axi_bid, u_dut.u_its.s_axi_bresp};   // bit 71
     reg [256-1:0] tb_chk_look_s_h66;
     always @(posedge clk) if (tb_chk_look_s_valid[66]) tb_chk_look_s_h66 <= tb_chk_look_s_p66;
     assign tb_chk_look_s_chg[66] = tb_chk_look_s_p66 != tb_chk_look_s_h66;
 `else
-    always @(tb_chk_look_s_p66) tb_chk_look_s_dirty[66] <= 1'b1;
+    always @(u_dut.u_its.s_axi_bid or u_dut.u_its.s_axi_bresp) tb_chk_look_s_dirty[66] <= 1'b1;   // bit 71
 `endif
     assign tb_chk_look[71] = (u_dut.u_its.s_axi_bvalid & (~tb_chk_look_s_pend[66] | u_dut.u_its.s_axi_bready)) | (tb_chk_look_s_pend[66] & (~u_dut.u_its.s_axi_bvalid | tb_chk_look_s_chg[66])) | ((u_dut.u_its.s_axi_bvalid ^ u_dut.u_its.s_axi_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p67 = {u_dut.u_its.s_axi_arid, u_dut.u_its.s_axi_araddr, u_dut.u_its.s_axi_arlen, u_dut.u_its.s_axi_arsize, u_dut.u_its.s_axi_arburst, u_dut.u_its.s_axi_arlock, u_dut.u_its.s_axi_arcache, u_dut.u_its.s_axi_arprot, u_dut.u_its.s_axi_aruser};   // bit 72
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p67 = {u_dut.u_its.s_axi_arid, u_dut.u_its.s_axi_araddr, u_dut.u_its.s_axi_arlen, u_dut.u_its.s_axi_arsize, u_dut.u_its.s_axi_arburst, u_dut.u_its.s_axi_arlock, u_dut.u_its.s_axi_arcache, u_dut.u_its.s_axi_arprot, u_dut.u_its.s_axi_aruser};   // bit 72
     reg [256-1:0] tb_chk_look_s_h67;
     always @(posedge clk) if (tb_chk_look_s_valid[67]) tb_chk_look_s_h67 <= tb_chk_look_s_p67;
     assign tb_chk_look_s_chg[67] = tb_chk_look_s_p67 != tb_chk_look_s_h67;
 `else
-    always @(tb_chk_look_s_p67) tb_chk_look_s_dirty[67] <= 1'b1;
+    always @(u_dut.u_its.s_axi_arid or u_dut.u_its.s_axi_araddr or u_dut.u_its.s_axi_arlen or u_dut.u_its.s_axi_arsize or u_dut.u_its.s_axi_arburst or u_dut.u_its.s_axi_arlock or u_dut.u_its.s_axi_arcache or u_dut.u_its.s_axi_arprot or u_dut.u_its.s_axi_aruser) tb_chk_look_s_dirty[67] <= 1'b1;   // bit 72
 `endif
     assign tb_chk_look[72] = (u_dut.u_its.s_axi_arvalid & (~tb_chk_look_s_pend[67] | u_dut.u_its.s_axi_arready)) | (tb_chk_look_s_pend[67] & (~u_dut.u_its.s_axi_arvalid | tb_chk_look_s_chg[67])) | ((u_dut.u_its.s_axi_arvalid ^ u_dut.u_its.s_axi_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p68 = {u_dut.u_its.s_axi_rid, u_dut.u_its.s_axi_rdata, u_dut.u_its.s_axi_rresp, u_dut.u_its.s_axi_rlast};   // bit 73
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p68 = {u_dut.u_its.s_axi_rid, u_dut.u_its.s_axi_rdata, u_dut.u_its.s_axi_rresp, u_dut.u_its.s_axi_rlast};   // bit 73
     reg [256-1:0] tb_chk_look_s_h68;
     always @(posedge clk) if (tb_chk_look_s_valid[68]) tb_chk_look_s_h68 <= tb_chk_look_s_p68;
     assign tb_chk_look_s_chg[68] = tb_chk_look_s_p68 != tb_chk_look_s_h68;
 `else
-    always @(tb_chk_look_s_p68) tb_chk_look_s_dirty[68] <= 1'b1;
+    always @(u_dut.u_its.s_axi_rid or u_dut.u_its.s_axi_rdata or u_dut.u_its.s_axi_rresp or u_dut.u_its.s_axi_rlast) tb_chk_look_s_dirty[68] <= 1'b1;   // bit 73
 `endif
     assign tb_chk_look[73] = (u_dut.u_its.s_axi_rvalid & (~tb_chk_look_s_pend[68] | u_dut.u_its.s_axi_rready)) | (tb_chk_look_s_pend[68] & (~u_dut.u_its.s_axi_rvalid | tb_chk_look_s_chg[68])) | ((u_dut.u_its.s_axi_rvalid ^ u_dut.u_its.s_axi_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p69 = {u_dut.u_v2m.s_axi_awid, u_dut.u_v2m.s_axi_awaddr, u_dut.u_v2m.s_axi_awlen, u_dut.u_v2m.s_axi_awsize, u_dut.u_v2m.s_axi_awburst, u_dut.u_v2m.s_axi_awlock, u_dut.u_v2m.s_axi_awcache, u_dut.u_v2m.s_axi_awprot, u_dut.u_v2m.s_axi_awuser};   // bit 74
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p69 = {u_dut.u_v2m.s_axi_awid, u_dut.u_v2m.s_axi_awaddr, u_dut.u_v2m.s_axi_awlen, u_dut.u_v2m.s_axi_awsize, u_dut.u_v2m.s_axi_awburst, u_dut.u_v2m.s_axi_awlock, u_dut.u_v2m.s_axi_awcache, u_dut.u_v2m.s_axi_awprot, u_dut.u_v2m.s_axi_awuser};   // bit 74
     reg [256-1:0] tb_chk_look_s_h69;
     always @(posedge clk) if (tb_chk_look_s_valid[69]) tb_chk_look_s_h69 <= tb_chk_look_s_p69;
     assign tb_chk_look_s_chg[69] = tb_chk_look_s_p69 != tb_chk_look_s_h69;
 `else
-    always @(tb_chk_look_s_p69) tb_chk_look_s_dirty[69] <= 1'b1;
+    always @(u_dut.u_v2m.s_axi_awid or u_dut.u_v2m.s_axi_awaddr or u_dut.u_v2m.s_axi_awlen or u_dut.u_v2m.s_axi_awsize or u_dut.u_v2m.s_axi_awburst or u_dut.u_v2m.s_axi_awlock or u_dut.u_v2m.s_axi_awcache or u_dut.u_v2m.s_axi_awprot or u_dut.u_v2m.s_axi_awuser) tb_chk_look_s_dirty[69] <= 1'b1;   // bit 74
 `endif
     assign tb_chk_look[74] = (u_dut.u_v2m.s_axi_awvalid & (~tb_chk_look_s_pend[69] | u_dut.u_v2m.s_axi_awready)) | (tb_chk_look_s_pend[69] & (~u_dut.u_v2m.s_axi_awvalid | tb_chk_look_s_chg[69])) | ((u_dut.u_v2m.s_axi_awvalid ^ u_dut.u_v2m.s_axi_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p70 = {u_dut.u_v2m.s_axi_wdata, u_dut.u_v2m.s_axi_wstrb, u_dut.u_v2m.s_axi_wlast};   // bit 75
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p70 = {u_dut.u_v2m.s_axi_wdata, u_dut.u_v2m.s_axi_wstrb, u_dut.u_v2m.s_axi_wlast};   // bit 75
     reg [256-1:0] tb_chk_look_s_h70;
     always @(posedge clk) if (tb_chk_look_s_valid[70]) tb_chk_look_s_h70 <= tb_chk_look_s_p70;
     assign tb_chk_look_s_chg[70] = tb_chk_look_s_p70 != tb_chk_look_s_h70;
 `else
-    always @(tb_chk_look_s_p70) tb_chk_look_s_dirty[70] <= 1'b1;
+    always @(u_dut.u_v2m.s_axi_wdata or u_dut.u_v2m.s_axi_wstrb or u_dut.u_v2m.s_axi_wlast) tb_chk_look_s_dirty[70] <= 1'b1;   // bit 75
 `endif
     assign tb_chk_look[75] = (u_dut.u_v2m.s_axi_wvalid & (~tb_chk_look_s_pend[70] | u_dut.u_v2m.s_axi_wready)) | (tb_chk_look_s_pend[70] & (~u_dut.u_v2m.s_axi_wvalid | tb_chk_look_s_chg[70])) | ((u_dut.u_v2m.s_axi_wvalid ^ u_dut.u_v2m.s_axi_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p71 = {u_dut.u_v2m.s_axi_bid, u_dut.u_v2m.s_axi_bresp};   // bit 76
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p71 = {u_dut.u_v2m.s_axi_bid, u_dut.u_v2m.s_axi_bresp};   // bit 76
     reg [256-1:0] tb_chk_look_s_h71;
     always @(posedge clk) if (tb_chk_look_s_valid[71]) tb_chk_look_s_h71 <= tb_chk_look_s_p71;
     assign tb_chk_look_s_chg[71] = tb_chk_look_s_p71 != tb_chk_look_s_h71;
 `else
-    always @(tb_chk_look_s_p71) tb_chk_look_s_dirty[71] <= 1'b1;
+    always @(u_dut.u_v2m.s_axi_bid or u_dut.u_v2m.s_axi_bresp) tb_chk_look_s_dirty[71] <= 1'b1;   // bit 76
 `endif
     assign tb_chk_look[76] = (u_dut.u_v2m.s_axi_bvalid & (~tb_chk_look_s_pend[71] | u_dut.u_v2m.s_axi_bready)) | (tb_chk_look_s_pend[71] & (~u_dut.u_v2m.s_axi_bvalid | tb_chk_look_s_chg[71])) | ((u_dut.u_v2m.s_axi_bvalid ^ u_dut.u_v2m.s_axi_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p72 = {u_dut.u_v2m.s_axi_arid, u_dut.u_v2m.s_axi_araddr, u_dut.u_v2m.s_axi_arlen, u_dut.u_v2m.s_axi_arsize, u_dut.u_v2m.s_axi_arburst, u_dut.u_v2m.s_axi_arlock, u_dut.u_v2m.s_axi_arcache, u_dut.u_v2m.s_axi_arprot, u_dut.u_v2m.s_axi_aruser};   // bit 77
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p72 = {u_dut.u_v2m.s_axi_arid, u_dut.u_v2m.s_axi_araddr, u_dut.u_v2m.s_axi_arlen, u_dut.u_v2m.s_axi_arsize, u_dut.u_v2m.s_axi_arburst, u_dut.u_v2m.s_axi_arlock, u_dut.u_v2m.s_axi_arcache, u_dut.u_v2m.s_axi_arprot, u_dut.u_v2m.s_axi_aruser};   // bit 77
     reg [256-1:0] tb_chk_look_s_h72;
     always @(posedge clk) if (tb_chk_look_s_valid[72]) tb_chk_look_s_h72 <= tb_chk_look_s_p72;
     assign tb_chk_look_s_chg[72] = tb_chk_look_s_p72 != tb_chk_look_s_h72;
 `else
-    always @(tb_chk_look_s_p72) tb_chk_look_s_dirty[72] <= 1'b1;
+    always @(u_dut.u_v2m.s_axi_arid or u_dut.u_v2m.s_axi_araddr or u_dut.u_v2m.s_axi_arlen or u_dut.u_v2m.s_axi_arsize or u_dut.u_v2m.s_axi_arburst or u_dut.u_v2m.s_axi_arlock or u_dut.u_v2m.s_axi_arcache or u_dut.u_v2m.s_axi_arprot or u_dut.u_v2m.s_axi_aruser) tb_chk_look_s_dirty[72] <= 1'b1;   // bit 77
 `endif
     assign tb_chk_look[77] = (u_dut.u_v2m.s_axi_arvalid & (~tb_chk_look_s_pend[72] | u_dut.u_v2m.s_axi_arready)) | (tb_chk_look_s_pend[72] & (~u_dut.u_v2m.s_axi_arvalid | tb_chk_look_s_chg[72])) | ((u_dut.u_v2m.s_axi_arvalid ^ u_dut.u_v2m.s_axi_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p73 = {u_dut.u_v2m.s_axi_rid, u_dut.u_v2m.s_axi_rdata, u_dut.u_v2m.s_axi_rresp, u_dut.u_v2m.s_axi_rlast};   // bit 78
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p73 = {u_dut.u_v2m.s_axi_rid, u_dut.u_v2m.s_axi_rdata, u_dut.u_v2m.s_axi_rresp, u_dut.u_v2m.s_axi_rlast};   // bit 78
     reg [256-1:0] tb_chk_look_s_h73;
     always @(posedge clk) if (tb_chk_look_s_valid[73]) tb_chk_look_s_h73 <= tb_chk_look_s_p73;
     assign tb_chk_look_s_chg[73] = tb_chk_look_s_p73 != tb_chk_look_s_h73;
 `else
-    always @(tb_chk_look_s_p73) tb_chk_look_s_dirty[73] <= 1'b1;
+    always @(u_dut.u_v2m.s_axi_rid or u_dut.u_v2m.s_axi_rdata or u_dut.u_v2m.s_axi_rresp or u_dut.u_v2m.s_axi_rlast) tb_chk_look_s_dirty[73] <= 1'b1;   // bit 78
 `endif
     assign tb_chk_look[78] = (u_dut.u_v2m.s_axi_rvalid & (~tb_chk_look_s_pend[73] | u_dut.u_v2m.s_axi_rready)) | (tb_chk_look_s_pend[73] & (~u_dut.u_v2m.s_axi_rvalid | tb_chk_look_s_chg[73])) | ((u_dut.u_v2m.s_axi_rvalid ^ u_dut.u_v2m.s_axi_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p74 = {u_dut.u_ic.u_cpu_v2m.s_axil_awaddr, u_dut.u_ic.u_cpu_v2m.s_axil_awprot};   // bit 79
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p74 = {u_dut.u_ic.u_cpu_v2m.s_axil_awaddr, u_dut.u_ic.u_cpu_v2m.s_axil_awprot};   // bit 79
     reg [256-1:0] tb_chk_look_s_h74;
     always @(posedge clk) if (tb_chk_look_s_valid[74]) tb_chk_look_s_h74 <= tb_chk_look_s_p74;
     assign tb_chk_look_s_chg[74] = tb_chk_look_s_p74 != tb_chk_look_s_h74;
 `else
-    always @(tb_chk_look_s_p74) tb_chk_look_s_dirty[74] <= 1'b1;
+    always @(u_dut.u_ic.u_cpu_v2m.s_axil_awaddr or u_dut.u_ic.u_cpu_v2m.s_axil_awprot) tb_chk_look_s_dirty[74] <= 1'b1;   // bit 79
 `endif
     assign tb_chk_look[79] = (u_dut.u_ic.u_cpu_v2m.s_axil_awvalid & (~tb_chk_look_s_pend[74] | u_dut.u_ic.u_cpu_v2m.s_axil_awready)) | (tb_chk_look_s_pend[74] & (~u_dut.u_ic.u_cpu_v2m.s_axil_awvalid | tb_chk_look_s_chg[74])) | ((u_dut.u_ic.u_cpu_v2m.s_axil_awvalid ^ u_dut.u_ic.u_cpu_v2m.s_axil_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p75 = {u_dut.u_ic.u_cpu_v2m.s_axil_wdata, u_dut.u_ic.u_cpu_v2m.s_axil_wstrb};   // bit 80
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p75 = {u_dut.u_ic.u_cpu_v2m.s_axil_wdata, u_dut.u_ic.u_cpu_v2m.s_axil_wstrb};   // bit 80
     reg [256-1:0] tb_chk_look_s_h75;
     always @(posedge clk) if (tb_chk_look_s_valid[75]) tb_chk_look_s_h75 <= tb_chk_look_s_p75;
     assign tb_chk_look_s_chg[75] = tb_chk_look_s_p75 != tb_chk_look_s_h75;
 `else
-    always @(tb_chk_look_s_p75) tb_chk_look_s_dirty[75] <= 1'b1;
+    always @(u_dut.u_ic.u_cpu_v2m.s_axil_wdata or u_dut.u_ic.u_cpu_v2m.s_axil_wstrb) tb_chk_look_s_dirty[75] <= 1'b1;   // bit 80
 `endif
     assign tb_chk_look[80] = (u_dut.u_ic.u_cpu_v2m.s_axil_wvalid & (~tb_chk_look_s_pend[75] | u_dut.u_ic.u_cpu_v2m.s_axil_wready)) | (tb_chk_look_s_pend[75] & (~u_dut.u_ic.u_cpu_v2m.s_axil_wvalid | tb_chk_look_s_chg[75])) | ((u_dut.u_ic.u_cpu_v2m.s_axil_wvalid ^ u_dut.u_ic.u_cpu_v2m.s_axil_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p76 = {u_dut.u_ic.u_cpu_v2m.s_axil_bresp};   // bit 81
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p76 = {u_dut.u_ic.u_cpu_v2m.s_axil_bresp};   // bit 81
     reg [256-1:0] tb_chk_look_s_h76;
     always @(posedge clk) if (tb_chk_look_s_valid[76]) tb_chk_look_s_h76 <= tb_chk_look_s_p76;
     assign tb_chk_look_s_chg[76] = tb_chk_look_s_p76 != tb_chk_look_s_h76;
 `else
-    always @(tb_chk_look_s_p76) tb_chk_look_s_dirty[76] <= 1'b1;
+    always @(u_dut.u_ic.u_cpu_v2m.s_axil_bresp) tb_chk_look_s_dirty[76] <= 1'b1;   // bit 81
 `endif
     assign tb_chk_look[81] = (u_dut.u_ic.u_cpu_v2m.s_axil_bvalid & (~tb_chk_look_s_pend[76] | u_dut.u_ic.u_cpu_v2m.s_axil_bready)) | (tb_chk_look_s_pend[76] & (~u_dut.u_ic.u_cpu_v2m.s_axil_bvalid | tb_chk_look_s_chg[76])) | ((u_dut.u_ic.u_cpu_v2m.s_axil_bvalid ^ u_dut.u_ic.u_cpu_v2m.s_axil_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p77 = {u_dut.u_ic.u_cpu_v2m.s_axil_araddr, u_dut.u_ic.u_cpu_v2m.s_axil_arprot};   // bit 82
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p77 = {u_dut.u_ic.u_cpu_v2m.s_axil_araddr, u_dut.u_ic.u_cpu_v2m.s_axil_arprot};   // bit 82
     reg [256-1:0] tb_chk_look_s_h77;
     always @(posedge clk) if (tb_chk_look_s_valid[77]) tb_chk_look_s_h77 <= tb_chk_look_s_p77;
     assign tb_chk_look_s_chg[77] = tb_chk_look_s_p77 != tb_chk_look_s_h77;
 `else
-    always @(tb_chk_look_s_p77) tb_chk_look_s_dirty[77] <= 1'b1;
+    always @(u_dut.u_ic.u_cpu_v2m.s_axil_araddr or u_dut.u_ic.u_cpu_v2m.s_axil_arprot) tb_chk_look_s_dirty[77] <= 1'b1;   // bit 82
 `endif
     assign tb_chk_look[82] = (u_dut.u_ic.u_cpu_v2m.s_axil_arvalid & (~tb_chk_look_s_pend[77] | u_dut.u_ic.u_cpu_v2m.s_axil_arready)) | (tb_chk_look_s_pend[77] & (~u_dut.u_ic.u_cpu_v2m.s_axil_arvalid | tb_chk_look_s_chg[77])) | ((u_dut.u_ic.u_cpu_v2m.s_axil_arvalid ^ u_dut.u_ic.u_cpu_v2m.s_axil_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p78 = {u_dut.u_ic.u_cpu_v2m.s_axil_rdata, u_dut.u_ic.u_cpu_v2m.s_axil_rresp};   // bit 83
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p78 = {u_dut.u_ic.u_cpu_v2m.s_axil_rdata, u_dut.u_ic.u_cpu_v2m.s_axil_rresp};   // bit 83
     reg [256-1:0] tb_chk_look_s_h78;
     always @(posedge clk) if (tb_chk_look_s_valid[78]) tb_chk_look_s_h78 <= tb_chk_look_s_p78;
     assign tb_chk_look_s_chg[78] = tb_chk_look_s_p78 != tb_chk_look_s_h78;
 `else
-    always @(tb_chk_look_s_p78) tb_chk_look_s_dirty[78] <= 1'b1;
+    always @(u_dut.u_ic.u_cpu_v2m.s_axil_rdata or u_dut.u_ic.u_cpu_v2m.s_axil_rresp) tb_chk_look_s_dirty[78] <= 1'b1;   // bit 83
 `endif
     assign tb_chk_look[83] = (u_dut.u_ic.u_cpu_v2m.s_axil_rvalid & (~tb_chk_look_s_pend[78] | u_dut.u_ic.u_cpu_v2m.s_axil_rready)) | (tb_chk_look_s_pend[78] & (~u_dut.u_ic.u_cpu_v2m.s_axil_rvalid | tb_chk_look_s_chg[78])) | ((u_dut.u_ic.u_cpu_v2m.s_axil_rvalid ^ u_dut.u_ic.u_cpu_v2m.s_axil_rready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p79 = {u_dut.u_ic.u_cpu_v2m.m_axi_awid, u_dut.u_ic.u_cpu_v2m.m_axi_awaddr, u_dut.u_ic.u_cpu_v2m.m_axi_awlen, u_dut.u_ic.u_cpu_v2m.m_axi_awsize, u_dut.u_ic.u_cpu_v2m.m_axi_awburst, u_dut.u_ic.u_cpu_v2m.m_axi_awlock, u_dut.u_ic.u_cpu_v2m.m_axi_awcache, u_dut.u_ic.u_cpu_v2m.m_axi_awprot, u_dut.u_ic.u_cpu_v2m.m_axi_awuser};   // bit 84
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p79 = {u_dut.u_ic.u_cpu_v2m.m_axi_awid, u_dut.u_ic.u_cpu_v2m.m_axi_awaddr, u_dut.u_ic.u_cpu_v2m.m_axi_awlen, u_dut.u_ic.u_cpu_v2m.m_axi_awsize, u_dut.u_ic.u_cpu_v2m.m_axi_awburst, u_dut.u_ic.u_cpu_v2m.m_axi_awlock, u_dut.u_ic.u_cpu_v2m.m_axi_awcache, u_dut.u_ic.u_cpu_v2m.m_axi_awprot, u_dut.u_ic.u_cpu_v2m.m_axi_awuser};   // bit 84
     reg [256-1:0] tb_chk_look_s_h79;
     always @(posedge clk) if (tb_chk_look_s_valid[79]) tb_chk_look_s_h79 <= tb_chk_look_s_p79;
     assign tb_chk_look_s_chg[79] = tb_chk_look_s_p79 != tb_chk_look_s_h79;
 `else
-    always @(tb_chk_look_s_p79) tb_chk_look_s_dirty[79] <= 1'b1;
+    always @(u_dut.u_ic.u_cpu_v2m.m_axi_awid or u_dut.u_ic.u_cpu_v2m.m_axi_awaddr or u_dut.u_ic.u_cpu_v2m.m_axi_awlen or u_dut.u_ic.u_cpu_v2m.m_axi_awsize or u_dut.u_ic.u_cpu_v2m.m_axi_awburst or u_dut.u_ic.u_cpu_v2m.m_axi_awlock or u_dut.u_ic.u_cpu_v2m.m_axi_awcache or u_dut.u_ic.u_cpu_v2m.m_axi_awprot or u_dut.u_ic.u_cpu_v2m.m_axi_awuser) tb_chk_look_s_dirty[79] <= 1'b1;   // bit 84
 `endif
     assign tb_chk_look[84] = (u_dut.u_ic.u_cpu_v2m.m_axi_awvalid & (~tb_chk_look_s_pend[79] | u_dut.u_ic.u_cpu_v2m.m_axi_awready)) | (tb_chk_look_s_pend[79] & (~u_dut.u_ic.u_cpu_v2m.m_axi_awvalid | tb_chk_look_s_chg[79])) | ((u_dut.u_ic.u_cpu_v2m.m_axi_awvalid ^ u_dut.u_ic.u_cpu_v2m.m_axi_awready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p80 = {u_dut.u_ic.u_cpu_v2m.m_axi_wdata, u_dut.u_ic.u_cpu_v2m.m_axi_wstrb, u_dut.u_ic.u_cpu_v2m.m_axi_wlast};   // bit 85
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p80 = {u_dut.u_ic.u_cpu_v2m.m_axi_wdata, u_dut.u_ic.u_cpu_v2m.m_axi_wstrb, u_dut.u_ic.u_cpu_v2m.m_axi_wlast};   // bit 85
     reg [256-1:0] tb_chk_look_s_h80;
     always @(posedge clk) if (tb_chk_look_s_valid[80]) tb_chk_look_s_h80 <= tb_chk_look_s_p80;
     assign tb_chk_look_s_chg[80] = tb_chk_look_s_p80 != tb_chk_look_s_h80;
 `else
-    always @(tb_chk_look_s_p80) tb_chk_look_s_dirty[80] <= 1'b1;
+    always @(u_dut.u_ic.u_cpu_v2m.m_axi_wdata or u_dut.u_ic.u_cpu_v2m.m_axi_wstrb or u_dut.u_ic.u_cpu_v2m.m_axi_wlast) tb_chk_look_s_dirty[80] <= 1'b1;   // bit 85
 `endif
     assign tb_chk_look[85] = (u_dut.u_ic.u_cpu_v2m.m_axi_wvalid & (~tb_chk_look_s_pend[80] | u_dut.u_ic.u_cpu_v2m.m_axi_wready)) | (tb_chk_look_s_pend[80] & (~u_dut.u_ic.u_cpu_v2m.m_axi_wvalid | tb_chk_look_s_chg[80])) | ((u_dut.u_ic.u_cpu_v2m.m_axi_wvalid ^ u_dut.u_ic.u_cpu_v2m.m_axi_wready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p81 = {u_dut.u_ic.u_cpu_v2m.m_axi_bid, u_dut.u_ic.u_cpu_v2m.m_axi_bresp};   // bit 86
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p81 = {u_dut.u_ic.u_cpu_v2m.m_axi_bid, u_dut.u_ic.u_cpu_v2m.m_axi_bresp};   // bit 86
     reg [256-1:0] tb_chk_look_s_h81;
     always @(posedge clk) if (tb_chk_look_s_valid[81]) tb_chk_look_s_h81 <= tb_chk_look_s_p81;
     assign tb_chk_look_s_chg[81] = tb_chk_look_s_p81 != tb_chk_look_s_h81;
 `else
-    always @(tb_chk_look_s_p81) tb_chk_look_s_dirty[81] <= 1'b1;
+    always @(u_dut.u_ic.u_cpu_v2m.m_axi_bid or u_dut.u_ic.u_cpu_v2m.m_axi_bresp) tb_chk_look_s_dirty[81] <= 1'b1;   // bit 86
 `endif
     assign tb_chk_look[86] = (u_dut.u_ic.u_cpu_v2m.m_axi_bvalid & (~tb_chk_look_s_pend[81] | u_dut.u_ic.u_cpu_v2m.m_axi_bready)) | (tb_chk_look_s_pend[81] & (~u_dut.u_ic.u_cpu_v2m.m_axi_bvalid | tb_chk_look_s_chg[81])) | ((u_dut.u_ic.u_cpu_v2m.m_axi_bvalid ^ u_dut.u_ic.u_cpu_v2m.m_axi_bready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p82 = {u_dut.u_ic.u_cpu_v2m.m_axi_arid, u_dut.u_ic.u_cpu_v2m.m_axi_araddr, u_dut.u_ic.u_cpu_v2m.m_axi_arlen, u_dut.u_ic.u_cpu_v2m.m_axi_arsize, u_dut.u_ic.u_cpu_v2m.m_axi_arburst, u_dut.u_ic.u_cpu_v2m.m_axi_arlock, u_dut.u_ic.u_cpu_v2m.m_axi_arcache, u_dut.u_ic.u_cpu_v2m.m_axi_arprot, u_dut.u_ic.u_cpu_v2m.m_axi_aruser};   // bit 87
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p82 = {u_dut.u_ic.u_cpu_v2m.m_axi_arid, u_dut.u_ic.u_cpu_v2m.m_axi_araddr, u_dut.u_ic.u_cpu_v2m.m_axi_arlen, u_dut.u_ic.u_cpu_v2m.m_axi_arsize, u_dut.u_ic.u_cpu_v2m.m_axi_arburst, u_dut.u_ic.u_cpu_v2m.m_axi_arlock, u_dut.u_ic.u_cpu_v2m.m_axi_arcache, u_dut.u_ic.u_cpu_v2m.m_axi_arprot, u_dut.u_ic.u_cpu_v2m.m_axi_aruser};   // bit 87
     reg [256-1:0] tb_chk_look_s_h82;
     always @(posedge clk) if (tb_chk_look_s_valid[82]) tb_chk_look_s_h82 <= tb_chk_look_s_p82;
     assign tb_chk_look_s_chg[82] = tb_chk_look_s_p82 != tb_chk_look_s_h82;
 `else
-    always @(tb_chk_look_s_p82) tb_chk_look_s_dirty[82] <= 1'b1;
+    always @(u_dut.u_ic.u_cpu_v2m.m_axi_arid or u_dut.u_ic.u_cpu_v2m.m_axi_araddr or u_dut.u_ic.u_cpu_v2m.m_axi_arlen or u_dut.u_ic.u_cpu_v2m.m_axi_arsize or u_dut.u_ic.u_cpu_v2m.m_axi_arburst or u_dut.u_ic.u_cpu_v2m.m_axi_arlock or u_dut.u_ic.u_cpu_v2m.m_axi_arcache or u_dut.u_ic.u_cpu_v2m.m_axi_arprot or u_dut.u_ic.u_cpu_v2m.m_axi_aruser) tb_chk_look_s_dirty[82] <= 1'b1;   // bit 87
 `endif
     assign tb_chk_look[87] = (u_dut.u_ic.u_cpu_v2m.m_axi_arvalid & (~tb_chk_look_s_pend[82] | u_dut.u_ic.u_cpu_v2m.m_axi_arready)) | (tb_chk_look_s_pend[82] & (~u_dut.u_ic.u_cpu_v2m.m_axi_arvalid | tb_chk_look_s_chg[82])) | ((u_dut.u_ic.u_cpu_v2m.m_axi_arvalid ^ u_dut.u_ic.u_cpu_v2m.m_axi_arready) === 1'bx);
-    wire [256-1:0] tb_chk_look_s_p83 = {u_dut.u_ic.u_cpu_v2m.m_axi_rid, u_dut.u_ic.u_cpu_v2m.m_axi_rdata, u_dut.u_ic.u_cpu_v2m.m_axi_rresp, u_dut.u_ic.u_cpu_v2m.m_axi_rlast};   // bit 88
 `ifdef VERILATOR
+    wire [256-1:0] tb_chk_look_s_p83 = {u_dut.u_ic.u_cpu_v2m.m_axi_rid, u_dut.u_ic.u_cpu_v2m.m_axi_rdata, u_dut.u_ic.u_cpu_v2m.m_axi_rresp, u_dut.u_ic.u_cpu_v2m.m_axi_rlast};   // bit 88
     reg [256-1:0] tb_chk_look_s_h83;
     always @(posedge clk) if (tb_chk_look_s_valid[83]) tb_chk_look_s_h83 <= tb_chk_look_s_p83;
     assign tb_chk_look_s_chg[83] = tb_chk_look_s_p83 != tb_chk_look_s_h83;
 `else
-    always @(tb_chk_look_s_p83) tb_chk_look_s_dirty[83] <= 1'b1;
+    always @(u_dut.u_ic.u_cpu_v2m.m_axi_rid or u_dut.u_ic.u_cpu_v2m.m_axi_rdata or u_dut.u_ic.u_cpu_v2m.m_axi_rresp or u_dut.u_ic.u_cpu_v2m.m_axi_rlast) tb_chk_look_s_dirty[83] <= 1'b1;   // bit 88
 `endif
     assign tb_chk_look[88] = (u_dut.u_ic.u_cpu_v2m.m_axi_rvalid & (~tb_chk_look_s_pend[83] | u_dut.u_ic.u_cpu_v2m.m_axi_rready)) | (tb_chk_look_s_pend[83] & (~u_dut.u_ic.u_cpu_v2m.m_axi_rvalid | tb_chk_look_s_chg[83])) | ((u_dut.u_ic.u_cpu_v2m.m_axi_rvalid ^ u_dut.u_ic.u_cpu_v2m.m_axi_rready) === 1'bx);
     /* verilator lint_on WIDTH */

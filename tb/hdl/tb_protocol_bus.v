@@ -196,193 +196,193 @@ module tb_protocol_bus (
     end
     assign chk_look_s_chg = chk_look_s_dirty;
 `endif
-    wire [256-1:0] chk_look_s_p0 = {s_axi_awid, s_axi_awaddr, s_axi_awlen, s_axi_awsize, s_axi_awburst};   // bit 0
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p0 = {s_axi_awid, s_axi_awaddr, s_axi_awlen, s_axi_awsize, s_axi_awburst};   // bit 0
     reg [256-1:0] chk_look_s_h0;
     always @(posedge clk) if (chk_look_s_valid[0]) chk_look_s_h0 <= chk_look_s_p0;
     assign chk_look_s_chg[0] = chk_look_s_p0 != chk_look_s_h0;
 `else
-    always @(chk_look_s_p0) chk_look_s_dirty[0] <= 1'b1;
+    always @(s_axi_awid or s_axi_awaddr or s_axi_awlen or s_axi_awsize or s_axi_awburst) chk_look_s_dirty[0] <= 1'b1;   // bit 0
 `endif
     assign chk_look[0] = (s_axi_awvalid & (~chk_look_s_pend[0] | s_axi_awready)) | (chk_look_s_pend[0] & (~s_axi_awvalid | chk_look_s_chg[0])) | ((s_axi_awvalid ^ s_axi_awready) === 1'bx);
-    wire [256-1:0] chk_look_s_p1 = {s_axi_wdata, s_axi_wstrb, s_axi_wlast};   // bit 1
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p1 = {s_axi_wdata, s_axi_wstrb, s_axi_wlast};   // bit 1
     reg [256-1:0] chk_look_s_h1;
     always @(posedge clk) if (chk_look_s_valid[1]) chk_look_s_h1 <= chk_look_s_p1;
     assign chk_look_s_chg[1] = chk_look_s_p1 != chk_look_s_h1;
 `else
-    always @(chk_look_s_p1) chk_look_s_dirty[1] <= 1'b1;
+    always @(s_axi_wdata or s_axi_wstrb or s_axi_wlast) chk_look_s_dirty[1] <= 1'b1;   // bit 1
 `endif
     assign chk_look[1] = (s_axi_wvalid & (~chk_look_s_pend[1] | s_axi_wready)) | (chk_look_s_pend[1] & (~s_axi_wvalid | chk_look_s_chg[1])) | ((s_axi_wvalid ^ s_axi_wready) === 1'bx);
-    wire [256-1:0] chk_look_s_p2 = {s_axi_bid, s_axi_bresp};   // bit 2
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p2 = {s_axi_bid, s_axi_bresp};   // bit 2
     reg [256-1:0] chk_look_s_h2;
     always @(posedge clk) if (chk_look_s_valid[2]) chk_look_s_h2 <= chk_look_s_p2;
     assign chk_look_s_chg[2] = chk_look_s_p2 != chk_look_s_h2;
 `else
-    always @(chk_look_s_p2) chk_look_s_dirty[2] <= 1'b1;
+    always @(s_axi_bid or s_axi_bresp) chk_look_s_dirty[2] <= 1'b1;   // bit 2
 `endif
     assign chk_look[2] = (s_axi_bvalid & (~chk_look_s_pend[2] | s_axi_bready)) | (chk_look_s_pend[2] & (~s_axi_bvalid | chk_look_s_chg[2])) | ((s_axi_bvalid ^ s_axi_bready) === 1'bx);
-    wire [256-1:0] chk_look_s_p3 = {s_axi_arid, s_axi_araddr, s_axi_arlen, s_axi_arsize, s_axi_arburst};   // bit 3
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p3 = {s_axi_arid, s_axi_araddr, s_axi_arlen, s_axi_arsize, s_axi_arburst};   // bit 3
     reg [256-1:0] chk_look_s_h3;
     always @(posedge clk) if (chk_look_s_valid[3]) chk_look_s_h3 <= chk_look_s_p3;
     assign chk_look_s_chg[3] = chk_look_s_p3 != chk_look_s_h3;
 `else
-    always @(chk_look_s_p3) chk_look_s_dirty[3] <= 1'b1;
+    always @(s_axi_arid or s_axi_araddr or s_axi_arlen or s_axi_arsize or s_axi_arburst) chk_look_s_dirty[3] <= 1'b1;   // bit 3
 `endif
     assign chk_look[3] = (s_axi_arvalid & (~chk_look_s_pend[3] | s_axi_arready)) | (chk_look_s_pend[3] & (~s_axi_arvalid | chk_look_s_chg[3])) | ((s_axi_arvalid ^ s_axi_arready) === 1'bx);
-    wire [256-1:0] chk_look_s_p4 = {s_axi_rid, s_axi_rdata, s_axi_rresp, s_axi_rlast};   // bit 4
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p4 = {s_axi_rid, s_axi_rdata, s_axi_rresp, s_axi_rlast};   // bit 4
     reg [256-1:0] chk_look_s_h4;
     always @(posedge clk) if (chk_look_s_valid[4]) chk_look_s_h4 <= chk_look_s_p4;
     assign chk_look_s_chg[4] = chk_look_s_p4 != chk_look_s_h4;
 `else
-    always @(chk_look_s_p4) chk_look_s_dirty[4] <= 1'b1;
+    always @(s_axi_rid or s_axi_rdata or s_axi_rresp or s_axi_rlast) chk_look_s_dirty[4] <= 1'b1;   // bit 4
 `endif
     assign chk_look[4] = (s_axi_rvalid & (~chk_look_s_pend[4] | s_axi_rready)) | (chk_look_s_pend[4] & (~s_axi_rvalid | chk_look_s_chg[4])) | ((s_axi_rvalid ^ s_axi_rready) === 1'bx);
-    wire [256-1:0] chk_look_s_p5 = {m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst};   // bit 5
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p5 = {m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst};   // bit 5
     reg [256-1:0] chk_look_s_h5;
     always @(posedge clk) if (chk_look_s_valid[5]) chk_look_s_h5 <= chk_look_s_p5;
     assign chk_look_s_chg[5] = chk_look_s_p5 != chk_look_s_h5;
 `else
-    always @(chk_look_s_p5) chk_look_s_dirty[5] <= 1'b1;
+    always @(m_axi_awid or m_axi_awaddr or m_axi_awlen or m_axi_awsize or m_axi_awburst) chk_look_s_dirty[5] <= 1'b1;   // bit 5
 `endif
     assign chk_look[5] = (m_axi_awvalid & (~chk_look_s_pend[5] | m_axi_awready)) | (chk_look_s_pend[5] & (~m_axi_awvalid | chk_look_s_chg[5])) | ((m_axi_awvalid ^ m_axi_awready) === 1'bx);
-    wire [256-1:0] chk_look_s_p6 = {m_axi_wdata, m_axi_wstrb, m_axi_wlast};   // bit 6
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p6 = {m_axi_wdata, m_axi_wstrb, m_axi_wlast};   // bit 6
     reg [256-1:0] chk_look_s_h6;
     always @(posedge clk) if (chk_look_s_valid[6]) chk_look_s_h6 <= chk_look_s_p6;
     assign chk_look_s_chg[6] = chk_look_s_p6 != chk_look_s_h6;
 `else
-    always @(chk_look_s_p6) chk_look_s_dirty[6] <= 1'b1;
+    always @(m_axi_wdata or m_axi_wstrb or m_axi_wlast) chk_look_s_dirty[6] <= 1'b1;   // bit 6
 `endif
     assign chk_look[6] = (m_axi_wvalid & (~chk_look_s_pend[6] | m_axi_wready)) | (chk_look_s_pend[6] & (~m_axi_wvalid | chk_look_s_chg[6])) | ((m_axi_wvalid ^ m_axi_wready) === 1'bx);
-    wire [256-1:0] chk_look_s_p7 = {m_axi_bid, m_axi_bresp};   // bit 7
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p7 = {m_axi_bid, m_axi_bresp};   // bit 7
     reg [256-1:0] chk_look_s_h7;
     always @(posedge clk) if (chk_look_s_valid[7]) chk_look_s_h7 <= chk_look_s_p7;
     assign chk_look_s_chg[7] = chk_look_s_p7 != chk_look_s_h7;
 `else
-    always @(chk_look_s_p7) chk_look_s_dirty[7] <= 1'b1;
+    always @(m_axi_bid or m_axi_bresp) chk_look_s_dirty[7] <= 1'b1;   // bit 7
 `endif
     assign chk_look[7] = (m_axi_bvalid & (~chk_look_s_pend[7] | m_axi_bready)) | (chk_look_s_pend[7] & (~m_axi_bvalid | chk_look_s_chg[7])) | ((m_axi_bvalid ^ m_axi_bready) === 1'bx);
-    wire [256-1:0] chk_look_s_p8 = {m_axi_arid, m_axi_araddr, m_axi_arlen, m_axi_arsize, m_axi_arburst};   // bit 8
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p8 = {m_axi_arid, m_axi_araddr, m_axi_arlen, m_axi_arsize, m_axi_arburst};   // bit 8
     reg [256-1:0] chk_look_s_h8;
     always @(posedge clk) if (chk_look_s_valid[8]) chk_look_s_h8 <= chk_look_s_p8;
     assign chk_look_s_chg[8] = chk_look_s_p8 != chk_look_s_h8;
 `else
-    always @(chk_look_s_p8) chk_look_s_dirty[8] <= 1'b1;
+    always @(m_axi_arid or m_axi_araddr or m_axi_arlen or m_axi_arsize or m_axi_arburst) chk_look_s_dirty[8] <= 1'b1;   // bit 8
 `endif
     assign chk_look[8] = (m_axi_arvalid & (~chk_look_s_pend[8] | m_axi_arready)) | (chk_look_s_pend[8] & (~m_axi_arvalid | chk_look_s_chg[8])) | ((m_axi_arvalid ^ m_axi_arready) === 1'bx);
-    wire [256-1:0] chk_look_s_p9 = {m_axi_rid, m_axi_rdata, m_axi_rresp, m_axi_rlast};   // bit 9
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p9 = {m_axi_rid, m_axi_rdata, m_axi_rresp, m_axi_rlast};   // bit 9
     reg [256-1:0] chk_look_s_h9;
     always @(posedge clk) if (chk_look_s_valid[9]) chk_look_s_h9 <= chk_look_s_p9;
     assign chk_look_s_chg[9] = chk_look_s_p9 != chk_look_s_h9;
 `else
-    always @(chk_look_s_p9) chk_look_s_dirty[9] <= 1'b1;
+    always @(m_axi_rid or m_axi_rdata or m_axi_rresp or m_axi_rlast) chk_look_s_dirty[9] <= 1'b1;   // bit 9
 `endif
     assign chk_look[9] = (m_axi_rvalid & (~chk_look_s_pend[9] | m_axi_rready)) | (chk_look_s_pend[9] & (~m_axi_rvalid | chk_look_s_chg[9])) | ((m_axi_rvalid ^ m_axi_rready) === 1'bx);
-    wire [256-1:0] chk_look_s_p10 = {s_axil_awaddr, s_axil_awprot};   // bit 10
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p10 = {s_axil_awaddr, s_axil_awprot};   // bit 10
     reg [256-1:0] chk_look_s_h10;
     always @(posedge clk) if (chk_look_s_valid[10]) chk_look_s_h10 <= chk_look_s_p10;
     assign chk_look_s_chg[10] = chk_look_s_p10 != chk_look_s_h10;
 `else
-    always @(chk_look_s_p10) chk_look_s_dirty[10] <= 1'b1;
+    always @(s_axil_awaddr or s_axil_awprot) chk_look_s_dirty[10] <= 1'b1;   // bit 10
 `endif
     assign chk_look[10] = (s_axil_awvalid & (~chk_look_s_pend[10] | s_axil_awready)) | (chk_look_s_pend[10] & (~s_axil_awvalid | chk_look_s_chg[10])) | ((s_axil_awvalid ^ s_axil_awready) === 1'bx);
-    wire [256-1:0] chk_look_s_p11 = {s_axil_wdata, s_axil_wstrb};   // bit 11
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p11 = {s_axil_wdata, s_axil_wstrb};   // bit 11
     reg [256-1:0] chk_look_s_h11;
     always @(posedge clk) if (chk_look_s_valid[11]) chk_look_s_h11 <= chk_look_s_p11;
     assign chk_look_s_chg[11] = chk_look_s_p11 != chk_look_s_h11;
 `else
-    always @(chk_look_s_p11) chk_look_s_dirty[11] <= 1'b1;
+    always @(s_axil_wdata or s_axil_wstrb) chk_look_s_dirty[11] <= 1'b1;   // bit 11
 `endif
     assign chk_look[11] = (s_axil_wvalid & (~chk_look_s_pend[11] | s_axil_wready)) | (chk_look_s_pend[11] & (~s_axil_wvalid | chk_look_s_chg[11])) | ((s_axil_wvalid ^ s_axil_wready) === 1'bx);
-    wire [256-1:0] chk_look_s_p12 = {s_axil_bresp};   // bit 12
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p12 = {s_axil_bresp};   // bit 12
     reg [256-1:0] chk_look_s_h12;
     always @(posedge clk) if (chk_look_s_valid[12]) chk_look_s_h12 <= chk_look_s_p12;
     assign chk_look_s_chg[12] = chk_look_s_p12 != chk_look_s_h12;
 `else
-    always @(chk_look_s_p12) chk_look_s_dirty[12] <= 1'b1;
+    always @(s_axil_bresp) chk_look_s_dirty[12] <= 1'b1;   // bit 12
 `endif
     assign chk_look[12] = (s_axil_bvalid & (~chk_look_s_pend[12] | s_axil_bready)) | (chk_look_s_pend[12] & (~s_axil_bvalid | chk_look_s_chg[12])) | ((s_axil_bvalid ^ s_axil_bready) === 1'bx);
-    wire [256-1:0] chk_look_s_p13 = {s_axil_araddr, s_axil_arprot};   // bit 13
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p13 = {s_axil_araddr, s_axil_arprot};   // bit 13
     reg [256-1:0] chk_look_s_h13;
     always @(posedge clk) if (chk_look_s_valid[13]) chk_look_s_h13 <= chk_look_s_p13;
     assign chk_look_s_chg[13] = chk_look_s_p13 != chk_look_s_h13;
 `else
-    always @(chk_look_s_p13) chk_look_s_dirty[13] <= 1'b1;
+    always @(s_axil_araddr or s_axil_arprot) chk_look_s_dirty[13] <= 1'b1;   // bit 13
 `endif
     assign chk_look[13] = (s_axil_arvalid & (~chk_look_s_pend[13] | s_axil_arready)) | (chk_look_s_pend[13] & (~s_axil_arvalid | chk_look_s_chg[13])) | ((s_axil_arvalid ^ s_axil_arready) === 1'bx);
-    wire [256-1:0] chk_look_s_p14 = {s_axil_rdata, s_axil_rresp};   // bit 14
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p14 = {s_axil_rdata, s_axil_rresp};   // bit 14
     reg [256-1:0] chk_look_s_h14;
     always @(posedge clk) if (chk_look_s_valid[14]) chk_look_s_h14 <= chk_look_s_p14;
     assign chk_look_s_chg[14] = chk_look_s_p14 != chk_look_s_h14;
 `else
-    always @(chk_look_s_p14) chk_look_s_dirty[14] <= 1'b1;
+    always @(s_axil_rdata or s_axil_rresp) chk_look_s_dirty[14] <= 1'b1;   // bit 14
 `endif
     assign chk_look[14] = (s_axil_rvalid & (~chk_look_s_pend[14] | s_axil_rready)) | (chk_look_s_pend[14] & (~s_axil_rvalid | chk_look_s_chg[14])) | ((s_axil_rvalid ^ s_axil_rready) === 1'bx);
-    wire [256-1:0] chk_look_s_p15 = {m_axil_awaddr, m_axil_awprot};   // bit 15
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p15 = {m_axil_awaddr, m_axil_awprot};   // bit 15
     reg [256-1:0] chk_look_s_h15;
     always @(posedge clk) if (chk_look_s_valid[15]) chk_look_s_h15 <= chk_look_s_p15;
     assign chk_look_s_chg[15] = chk_look_s_p15 != chk_look_s_h15;
 `else
-    always @(chk_look_s_p15) chk_look_s_dirty[15] <= 1'b1;
+    always @(m_axil_awaddr or m_axil_awprot) chk_look_s_dirty[15] <= 1'b1;   // bit 15
 `endif
     assign chk_look[15] = (m_axil_awvalid & (~chk_look_s_pend[15] | m_axil_awready)) | (chk_look_s_pend[15] & (~m_axil_awvalid | chk_look_s_chg[15])) | ((m_axil_awvalid ^ m_axil_awready) === 1'bx);
-    wire [256-1:0] chk_look_s_p16 = {m_axil_wdata, m_axil_wstrb};   // bit 16
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p16 = {m_axil_wdata, m_axil_wstrb};   // bit 16
     reg [256-1:0] chk_look_s_h16;
     always @(posedge clk) if (chk_look_s_valid[16]) chk_look_s_h16 <= chk_look_s_p16;
     assign chk_look_s_chg[16] = chk_look_s_p16 != chk_look_s_h16;
 `else
-    always @(chk_look_s_p16) chk_look_s_dirty[16] <= 1'b1;
+    always @(m_axil_wdata or m_axil_wstrb) chk_look_s_dirty[16] <= 1'b1;   // bit 16
 `endif
     assign chk_look[16] = (m_axil_wvalid & (~chk_look_s_pend[16] | m_axil_wready)) | (chk_look_s_pend[16] & (~m_axil_wvalid | chk_look_s_chg[16])) | ((m_axil_wvalid ^ m_axil_wready) === 1'bx);
-    wire [256-1:0] chk_look_s_p17 = {m_axil_bresp};   // bit 17
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p17 = {m_axil_bresp};   // bit 17
     reg [256-1:0] chk_look_s_h17;
     always @(posedge clk) if (chk_look_s_valid[17]) chk_look_s_h17 <= chk_look_s_p17;
     assign chk_look_s_chg[17] = chk_look_s_p17 != chk_look_s_h17;
 `else
-    always @(chk_look_s_p17) chk_look_s_dirty[17] <= 1'b1;
+    always @(m_axil_bresp) chk_look_s_dirty[17] <= 1'b1;   // bit 17
 `endif
     assign chk_look[17] = (m_axil_bvalid & (~chk_look_s_pend[17] | m_axil_bready)) | (chk_look_s_pend[17] & (~m_axil_bvalid | chk_look_s_chg[17])) | ((m_axil_bvalid ^ m_axil_bready) === 1'bx);
-    wire [256-1:0] chk_look_s_p18 = {m_axil_araddr, m_axil_arprot};   // bit 18
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p18 = {m_axil_araddr, m_axil_arprot};   // bit 18
     reg [256-1:0] chk_look_s_h18;
     always @(posedge clk) if (chk_look_s_valid[18]) chk_look_s_h18 <= chk_look_s_p18;
     assign chk_look_s_chg[18] = chk_look_s_p18 != chk_look_s_h18;
 `else
-    always @(chk_look_s_p18) chk_look_s_dirty[18] <= 1'b1;
+    always @(m_axil_araddr or m_axil_arprot) chk_look_s_dirty[18] <= 1'b1;   // bit 18
 `endif
     assign chk_look[18] = (m_axil_arvalid & (~chk_look_s_pend[18] | m_axil_arready)) | (chk_look_s_pend[18] & (~m_axil_arvalid | chk_look_s_chg[18])) | ((m_axil_arvalid ^ m_axil_arready) === 1'bx);
-    wire [256-1:0] chk_look_s_p19 = {m_axil_rdata, m_axil_rresp};   // bit 19
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p19 = {m_axil_rdata, m_axil_rresp};   // bit 19
     reg [256-1:0] chk_look_s_h19;
     always @(posedge clk) if (chk_look_s_valid[19]) chk_look_s_h19 <= chk_look_s_p19;
     assign chk_look_s_chg[19] = chk_look_s_p19 != chk_look_s_h19;
 `else
-    always @(chk_look_s_p19) chk_look_s_dirty[19] <= 1'b1;
+    always @(m_axil_rdata or m_axil_rresp) chk_look_s_dirty[19] <= 1'b1;   // bit 19
 `endif
     assign chk_look[19] = (m_axil_rvalid & (~chk_look_s_pend[19] | m_axil_rready)) | (chk_look_s_pend[19] & (~m_axil_rvalid | chk_look_s_chg[19])) | ((m_axil_rvalid ^ m_axil_rready) === 1'bx);
-    wire [256-1:0] chk_look_s_p20 = {ev_data};   // bit 20
 `ifdef VERILATOR
+    wire [256-1:0] chk_look_s_p20 = {ev_data};   // bit 20
     reg [256-1:0] chk_look_s_h20;
     always @(posedge clk) if (chk_look_s_valid[20]) chk_look_s_h20 <= chk_look_s_p20;
     assign chk_look_s_chg[20] = chk_look_s_p20 != chk_look_s_h20;
 `else
-    always @(chk_look_s_p20) chk_look_s_dirty[20] <= 1'b1;
+    always @(ev_data) chk_look_s_dirty[20] <= 1'b1;   // bit 20
 `endif
     assign chk_look[20] = (ev_valid & (~chk_look_s_pend[20] | ev_ready)) | (chk_look_s_pend[20] & (~ev_valid | chk_look_s_chg[20])) | ((ev_valid ^ ev_ready) === 1'bx);
     assign chk_look[24] = 1'b0;    // no monitors here
