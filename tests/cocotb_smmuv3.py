@@ -104,7 +104,8 @@ async def every_ste_config(dut):
 @cocotb.test()
 async def config_events_exact(dut):
     """C_BAD_STREAMID of an invalid L1 descriptor (Span 0; StreamID 0x105 is below
-    2^LOG2SIZE = 2^16, so this is not the range check: streamid_beyond_log2size), F_STE_FETCH,
+    2^LOG2SIZE = 2^16, so this is not the range check: streamid_beyond_log2size), F_STE_FETCH
+    (of the STE and of the L1 descriptor),
     F_CD_FETCH, C_BAD_CD (V = 0, AA64 = 0, TG0 16K, T0SZ 40, TTB0 beyond IPS 32/36/42/44)."""
     tb = await setup(dut)
     drv = tb.driver
@@ -121,6 +122,13 @@ async def config_events_exact(dut):
     drv.arm_smmu_init_l2_strtab(0x30)
     tb.q_mem.read_error_addrs.add(drv.ste_addr(0x31))
     await tb.access(0x31, 0x1000, True)
+    tb.q_mem.clear()
+    # L1STD fetch abort (IHI 0070 7.3.4 F_STE_FETCH: an external abort on fetching the
+    # STE or the L1 descriptor that locates it; FetchAddr is the address fetched)
+    drv.arm_smmu_init_l2_strtab(0x205)
+    l1_addr = drv.strtab_base + (0x205 >> drv.strtab_split) * V.L1STD_BYTES
+    tb.q_mem.read_error_addrs.add(l1_addr)
+    await tb.access(0x205, 0x1000, False)
     tb.q_mem.clear()
     dom = await tb.attach(0x32, asid=5)
     dom.pgtbl.map(0x2000, tb.buffer(), 0x1000, RW)
@@ -143,8 +151,10 @@ async def config_events_exact(dut):
         await drv.arm_smmu_write_ctx_desc(d.master, cd)
         await tb.access(sid, 0x3000, False)
     kinds = [e.type for e in tb.events_seen]
-    assert kinds[:3] == [V.EVT_C_BAD_STREAMID, V.EVT_F_STE_FETCH, V.EVT_F_CD_FETCH], kinds
-    assert kinds[3:] == [V.EVT_C_BAD_CD] * len(bad_cds), kinds
+    assert kinds[:4] == [V.EVT_C_BAD_STREAMID, V.EVT_F_STE_FETCH, V.EVT_F_STE_FETCH,
+                         V.EVT_F_CD_FETCH], kinds
+    assert (tb.events_seen[2].sid, tb.events_seen[2].fetch_addr) == (0x205, l1_addr)
+    assert kinds[4:] == [V.EVT_C_BAD_CD] * len(bad_cds), kinds
     await ClockCycles(dut.clk, 2)
 
 
