@@ -122,8 +122,11 @@ test-verilator-all: $(STAMP) tools
 # holes.txt and a line per block. COV_TESTS=... picks the tests, COV_SMMU=3 or 2 one SMMU,
 # SEED=n the seed. Needs Debian's verilator_coverage and lcov (check_tools.sh coverage).
 COV_SMMU  ?= 2,3
-# (not test_simulators_agree: its two runs are plain builds, they add no coverage)
-COV_TESTS ?= $(SIM_TESTS) $(filter-out tests/test_system.py $(AGREE_TEST),$(VERILATOR_TESTS))
+# (not test_simulators_agree: its two runs are plain builds, they add no coverage; plus
+# the SMMUv2 bench with a 64-bit AXI-Lite port, the only build where the 64-bit
+# TLBI-operand path of smmu_v2_regs.v exists)
+COV_TESTS ?= $(SIM_TESTS) $(filter-out tests/test_system.py $(AGREE_TEST),$(VERILATOR_TESTS)) \
+    "tests/test_smmu.py::test_smmu[axil64_cb4]"
 COV_DIR   := $(RESULTS)/coverage
 coverage: $(STAMP)
 	@scripts/check_tools.sh coverage

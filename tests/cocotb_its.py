@@ -76,6 +76,17 @@ async def registers_reset_and_probe(dut):
             f"write64({off:#x}) wrote {[hex(o) for o in tb.ctrl_writes[mark:]]}"
         got = await tb.read64(off)
         assert got == value, f"reg {off:#x}: wrote {value:#x} read {got:#x}"
+    # read-only registers ignore writes (GICv3 IHI 0069 "GITS_TYPER", "GITS_IIDR",
+    # "GITS_PIDR2": RO; 12.1 a write to a RO register is ignored): all ones to each,
+    # then each reads its architected value again and CTLR/CBASER/BASER0 are unchanged
+    for off in (H.GITS_TYPER, H.GITS_TYPER + 4, H.GITS_IIDR, H.GITS_PIDR2):
+        await tb.write32(off, 0xFFFF_FFFF)
+    assert await tb.read64(H.GITS_TYPER) == typer, "GITS_TYPER changed by a write"
+    assert await tb.read32(H.GITS_IIDR) == H.GITS_IIDR_VALUE
+    assert await tb.read32(H.GITS_PIDR2) == H.GITS_PIDR2_VALUE
+    assert await tb.read32(H.GITS_CTLR) == 1 << H.CTLR_QUIESCENT_BIT
+    assert await tb.read64(H.GITS_CBASER) == tb.its.gits_cbaser()
+    assert await tb.read64(H.GITS_BASER0) == tb.its.gits_baser_device()
     await tb.write64(H.GITS_BASER0, tb.its.gits_baser_device() | (2 << H.BASER_PAGE_SIZE_LSB))
     got = await tb.read64(H.GITS_BASER0)
     assert field(got, H.BASER_PAGE_SIZE_LSB, H.BASER_PAGE_SIZE_W) == 0, "Page_Size must be fixed 4K"

@@ -103,11 +103,13 @@ async def every_ste_config(dut):
 
 @cocotb.test()
 async def config_events_exact(dut):
-    """C_BAD_STREAMID (beyond LOG2SIZE and an invalid L1 descriptor), F_STE_FETCH,
-    F_CD_FETCH, C_BAD_CD (V = 0, AA64 = 0, TG0 16K, T0SZ 40, TTB0 beyond IPS)."""
+    """C_BAD_STREAMID of an invalid L1 descriptor (Span 0; StreamID 0x105 is below
+    2^LOG2SIZE = 2^16, so this is not the range check: streamid_beyond_log2size), F_STE_FETCH
+    (of the STE and of the L1 descriptor),
+    F_CD_FETCH, C_BAD_CD (V = 0, AA64 = 0, TG0 16K, T0SZ 40, TTB0 beyond IPS 32/36/42/44)."""
     tb = await setup(dut)
     drv = tb.driver
-    # CR2.RECINVSID = 0: an out-of-range StreamID aborts without a record
+    # CR2.RECINVSID = 0: an invalid StreamID aborts without a record
     await drv.writel(V.CR2, 1 << V.CR2_PTM_BIT)
     tb.ref.regs.recinvsid = False
     out = await tb.access(0x105, 0x1000, False)
@@ -121,6 +123,13 @@ async def config_events_exact(dut):
     tb.q_mem.read_error_addrs.add(drv.ste_addr(0x31))
     await tb.access(0x31, 0x1000, True)
     tb.q_mem.clear()
+    # L1STD fetch abort (IHI 0070 7.3.4 F_STE_FETCH: an external abort on fetching the
+    # STE or the L1 descriptor that locates it; FetchAddr is the address fetched)
+    drv.arm_smmu_init_l2_strtab(0x205)
+    l1_addr = drv.strtab_base + (0x205 >> drv.strtab_split) * V.L1STD_BYTES
+    tb.q_mem.read_error_addrs.add(l1_addr)
+    await tb.access(0x205, 0x1000, False)
+    tb.q_mem.clear()
     dom = await tb.attach(0x32, asid=5)
     dom.pgtbl.map(0x2000, tb.buffer(), 0x1000, RW)
     tb.q_mem.read_error_addrs.add(dom.master.cd_addr + 8)
@@ -128,8 +137,11 @@ async def config_events_exact(dut):
     await tb.access(0x32, 0x2000, False)
     tb.q_mem.clear()
     await tb.access(0x32, 0x2000, False)
+    # TTB0 at 2^IPS for each IPS size (IHI 0070 5.4 CD.TTB0: ILLEGAL outside the range
+    # of the effective IPS; CD.IPS 0b000 32 ... 0b100 44 bits)
     bad_cds = [dict(v=False), dict(aa64=False), dict(tg0=2), dict(t0sz=40),
-               dict(ttb0=1 << 44, ips=4), dict(endi=True), dict(ha=True), dict(epd1=False)]
+               dict(ttb0=1 << 44, ips=4), dict(ttb0=1 << 32, ips=0), dict(ttb0=1 << 36, ips=1),
+               dict(ttb0=1 << 42, ips=3), dict(endi=True), dict(ha=True), dict(epd1=False)]
     for i, kw in enumerate(bad_cds):
         sid = 0x40 + i
         d = await tb.attach(sid, asid=0x10 + i)
@@ -139,8 +151,49 @@ async def config_events_exact(dut):
         await drv.arm_smmu_write_ctx_desc(d.master, cd)
         await tb.access(sid, 0x3000, False)
     kinds = [e.type for e in tb.events_seen]
-    assert kinds[:3] == [V.EVT_C_BAD_STREAMID, V.EVT_F_STE_FETCH, V.EVT_F_CD_FETCH], kinds
-    assert kinds[3:] == [V.EVT_C_BAD_CD] * len(bad_cds), kinds
+    assert kinds[:4] == [V.EVT_C_BAD_STREAMID, V.EVT_F_STE_FETCH, V.EVT_F_STE_FETCH,
+                         V.EVT_F_CD_FETCH], kinds
+    assert (tb.events_seen[2].sid, tb.events_seen[2].fetch_addr) == (0x205, l1_addr)
+    assert kinds[4:] == [V.EVT_C_BAD_CD] * len(bad_cds), kinds
+    await ClockCycles(dut.clk, 2)
+
+
+@cocotb.test()
+async def streamid_beyond_log2size(dut):
+    """A StreamID at or above 2^STRTAB_BASE_CFG.LOG2SIZE (IHI 0070 6.3.24: the table
+    covers StreamIDs below 2^LOG2SIZE; 7.3.3 C_BAD_STREAMID for one beyond it) aborts
+    with C_BAD_STREAMID, one below it still translates. Linux sets LOG2SIZE = SIDSIZE,
+    so the driver never leaves a StreamID beyond it; this programs LOG2SIZE 12. The
+    StreamIDs beyond it have valid L1 descriptors and STEs (they translate first), so
+    only the range check can abort them."""
+    tb = await setup(dut)
+    drv = tb.driver
+    log2size = 12
+    assert tb.sid_bits > log2size
+    below, beyond = 0xF05, [1 << log2size, 0x1F05, (1 << tb.sid_bits) - 1]
+    pa = tb.buffer()
+    for sid in [below] + beyond:
+        dom = await tb.attach(sid, asid=sid & 0xFF)
+        dom.pgtbl.map(0x8000, pa, 0x1000, RW)
+        out = await tb.access(sid, 0x8020, False)
+        assert isinstance(out, Forward) and out.pa == pa + 0x20, (hex(sid), out)
+    cfg = (drv.strtab_cfg & ~0x3F) | (log2size << V.STRTAB_BASE_CFG_LOG2SIZE_SHIFT)
+    cr0 = await drv.readl(V.CR0)
+    # STRTAB_BASE_CFG is programmed with SMMUEN = 0, then the configuration invalidated
+    assert await drv.arm_smmu_write_reg_sync(cr0 & ~(1 << V.CR0_SMMUEN_BIT), V.CR0, V.CR0ACK) == 0
+    await drv.writel(V.STRTAB_BASE_CFG, cfg)
+    assert await drv.readl(V.STRTAB_BASE_CFG) == cfg
+    assert await drv.arm_smmu_write_reg_sync(cr0, V.CR0, V.CR0ACK) == 0
+    await drv.arm_smmu_cmdq_issue_cmdlist([ArmSmmuCmdqEnt(V.OP_CFGI_ALL),
+                                           ArmSmmuCmdqEnt(V.OP_TLBI_NH_ALL),
+                                           ArmSmmuCmdqEnt(V.OP_CMD_SYNC)])
+    tb.ref.regs.strtab_base_cfg = cfg
+    out = await tb.access(below, 0x8020, False)
+    assert isinstance(out, Forward) and out.pa == pa + 0x20, out
+    for sid in beyond:
+        out = await tb.access(sid, 0x8020, True)
+        assert isinstance(out, Terminate) and out.event is not None and \
+            out.event.type == V.EVT_C_BAD_STREAMID and out.event.sid == sid, (hex(sid), out)
     await ClockCycles(dut.clk, 2)
 
 
@@ -168,6 +221,24 @@ async def translation_faults_exact(dut):
     leaf = dom2.pgtbl.leaf_pte_addr(0x40_0000)
     tb.image.write_u64(leaf, tb.image.read_u64(leaf) | (1 << 44))
     await tb.access(0x51, 0x40_0000, False)
+    # the other CD.IPS sizes (IHI 0070 5.4 CD.IPS: 0b000 32, 0b001 36, 0b011 42 bits;
+    # 3.4.3 an output address above it is an Address Size fault): a page just below
+    # 2^oas translates, the same leaf with bit oas set faults F_ADDR_SIZE
+    for sid, oas in ((0x53, 32), (0x54, 36), (0x55, 42)):
+        dx = await tb.attach(sid, asid=sid, oas=oas)
+        assert tb.driver.arm_smmu_cd_for(dx.master).ips == {32: 0, 36: 1, 42: 3}[oas]
+        pa_ok = tb.buffer()
+        assert pa_ok < 1 << 32
+        dx.pgtbl.map(0x60_0000, pa_ok, 0x1000, RW)
+        out = await tb.access(sid, 0x60_0010, False)
+        assert isinstance(out, Forward) and out.pa == pa_ok + 0x10, out
+        leaf = dx.pgtbl.leaf_pte_addr(0x60_0000)
+        tb.image.write_u64(leaf, tb.image.read_u64(leaf) | (1 << oas))
+        await tb.driver.arm_smmu_cmdq_issue_cmdlist(
+            [ArmSmmuCmdqEnt(V.OP_TLBI_NH_ASID, asid=sid), ArmSmmuCmdqEnt(V.OP_CMD_SYNC)])
+        out = await tb.access(sid, 0x60_0010, False)
+        assert isinstance(out, Terminate) and out.event is not None and \
+            out.event.type == V.EVT_F_ADDR_SIZE, (oas, out)
     # walk external abort on the level-2 table read
     dom.pgtbl.map(0x5000_0000, tb.buffer(), 0x1000, RW)
     tb.ptw_mem.read_error_addrs.add(dom.pgtbl.leaf_pte_addr(0x5000_0000))
@@ -616,6 +687,17 @@ async def registers_and_idrs(dut):
     assert await d.readl(V.STRTAB_BASE + 4) == want >> 32
     await d.writel(V.CMDQ_BASE, 0x1000 | 25)
     assert (await d.readl(V.CMDQ_BASE)) & 0x1F == V.CMDQS
+    # CMDQ_BASE[63:32] (IHI 0070 6.3.22: RA bit 62, ADDR[51:32]; ADDR bits above the
+    # 48-bit OAS read 0, as STRTAB_BASE above) and CMDQ_PROD.WR (6.3.23) read back what
+    # was written; Linux never reads either (code coverage: their read decode was unhit).
+    # CMDQEN is 0, so the PROD write starts nothing; PROD goes back to 0 before CR0 below.
+    await d.writel(V.CMDQ_BASE + 4, (1 << (V.Q_BASE_RWA_BIT - 32)) | (0xF << 16) | 0xAB)
+    assert await d.readl(V.CMDQ_BASE + 4) == (1 << (V.Q_BASE_RWA_BIT - 32)) | 0xAB
+    assert await d.readl(V.CMDQ_BASE) == 0x1000 | V.CMDQS          # low half untouched
+    for prod in (0x5, 1 << V.CMDQS | 0x3, 0):                      # index, wrap + index
+        await d.writel(V.CMDQ_PROD, prod)
+        assert await d.readl(V.CMDQ_PROD) == prod, hex(prod)
+    await d.writel(V.CMDQ_BASE + 4, 0)
     await d.writel(V.EVENTQ_BASE + 4, 0x12)
     await d.writel(V.EVENTQ_BASE, 0x2000 | 3)
     assert await d.readq(V.EVENTQ_BASE) == (0x12 << 32) | 0x2003
