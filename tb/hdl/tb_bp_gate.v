@@ -42,50 +42,41 @@ module tb_bp_gate #(
     // pause with probability thresh/256, for its next first beat), and Icarus's
     // 4-state XORs are slow: 39 always-stepping 32-bit generators cost a tenth of the run.
     // Procedural (blocking t) so they are vthread code, not per-bit gate functors.
-`ifdef VERILATOR
+    // one clock of the gate: the same registers under both simulators
     /* verilator lint_off BLKSEQ */
-    always @(posedge clk) begin
-        if (rst) begin
-            lfsr  <= (start == 16'h0) ? NONZERO : start;
-            stall <= 1'b0;
-            held  <= 1'b0;
-        end else begin
-            if (up_valid) begin
-                t = lfsr ^ (lfsr << 7);
-                t = t ^ (t >> 9);
-                t = t ^ (t << 8);
-                lfsr  <= t;
-                stall <= t[15:8] < thresh;
+    task step;
+        begin
+            if (rst) begin
+                lfsr  <= (start == 16'h0) ? NONZERO : start;
+                stall <= 1'b0;
+                held  <= 1'b0;
+            end else begin
+                if (up_valid) begin
+                    t = lfsr ^ (lfsr << 7);
+                    t = t ^ (t >> 9);
+                    t = t ^ (t << 8);
+                    lfsr  <= t;
+                    stall <= t[15:8] < thresh;
+                end
+                held <= dn_valid & ~dn_ready;
             end
-            held <= dn_valid & ~dn_ready;
         end
-    end
+    endtask
     /* verilator lint_on BLKSEQ */
+`ifdef VERILATOR
+    always @(posedge clk) step;
 `else
-    // Icarus: the same registers, but the block sleeps while the channel is idle
-    // (up_valid and rst low), so an idle gate costs no thread wake-up per clock (each
-    // wake loads its inputs, and a load costs Icarus a dynamic_cast). Equivalent:
-    // an idle clock steps nothing, and `held` is already 0 there, since a compliant
-    // sender keeps VALID up until the handshake, whose edge clears `held` (a sender
-    // that drops VALID early is the protocol checker's VALID_DROPPED).
+    // Icarus: the block sleeps while the channel is idle (up_valid and rst low), so an
+    // idle gate costs no thread wake-up per clock (each wake loads its inputs, and a
+    // load costs Icarus a dynamic_cast). Equivalent: an idle clock steps nothing, and
+    // `held` is already 0 there, since a compliant sender keeps VALID up until the
+    // handshake, whose edge clears `held` (a sender that drops VALID early is the
+    // protocol checker's VALID_DROPPED).
     initial held = 1'b0;
     always begin
         wait (up_valid | rst);
         @(posedge clk);
-        if (rst) begin
-            lfsr  <= (start == 16'h0) ? NONZERO : start;
-            stall <= 1'b0;
-            held  <= 1'b0;
-        end else begin
-            if (up_valid) begin
-                t = lfsr ^ (lfsr << 7);
-                t = t ^ (t >> 9);
-                t = t ^ (t << 8);
-                lfsr  <= t;
-                stall <= t[15:8] < thresh;
-            end
-            held <= dn_valid & ~dn_ready;
-        end
+        step;
     end
 `endif
 endmodule
