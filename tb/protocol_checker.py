@@ -431,8 +431,10 @@ def handshake_signals(module: str, prefix: str, kind: str) -> list[str]:
 # --- look mode: an HDL filter (tb/hdl/tb_chk_look.v) says which ports to sample ----------
 LOOK_LANES = 8          # tb_chk_look's N and W: the most a channel may carry
 LOOK_BITS = 256
-LOOK_RESET = "rst"      # look vector entries that are not ports: the reset, and the
-LOOK_MONITORS = "monitors"      # conditions of the on_clock monitors
+# the look vector's two entries that are not channels: the reset, and the clocks the
+# on_clock monitors need
+LOOK_RESET = "rst"
+LOOK_MONITORS = "monitors"
 
 
 def look_channels(module: str, prefix: str, kind: str) -> list[tuple[str, str, str | None, list[str]]]:

@@ -235,7 +235,7 @@ class SystemEnv:
         self.rng = random.Random(cocotb.RANDOM_SEED if seed is None else seed)
         if self.wrapped:
             # gates open until set_backpressure; in "hdl" mode the LFSR seed comes from
-            # the test's seed (the other modes draw nothing, so they replay as before)
+            # the test's seed (the other modes draw nothing from it)
             dut.tb_bp_thresh.value = 0
             dut.tb_bp_seed.value = self.rng.getrandbits(32) if self.pause_mode == "hdl" else 1
         # the models' idle sinks wake in a fixed order, not in the simulator's callback

@@ -160,8 +160,8 @@ async def config_events_exact(dut):
 
 @cocotb.test()
 async def streamid_beyond_log2size(dut):
-    """A StreamID at or above 2^STRTAB_BASE_CFG.LOG2SIZE (IHI 0070 6.3.24: the table
-    covers StreamIDs below 2^LOG2SIZE; 7.3.3 C_BAD_STREAMID for one beyond it) aborts
+    """A StreamID at or above 2^STRTAB_BASE_CFG.LOG2SIZE (IHI 0070 6.3.25
+    SMMU_STRTAB_BASE_CFG: the table covers StreamIDs below 2^LOG2SIZE; 7.3.3 C_BAD_STREAMID for one beyond it) aborts
     with C_BAD_STREAMID, one below it still translates. Linux sets LOG2SIZE = SIDSIZE,
     so the driver never leaves a StreamID beyond it; this programs LOG2SIZE 12. The
     StreamIDs beyond it have valid L1 descriptors and STEs (they translate first), so
@@ -222,7 +222,7 @@ async def translation_faults_exact(dut):
     tb.image.write_u64(leaf, tb.image.read_u64(leaf) | (1 << 44))
     await tb.access(0x51, 0x40_0000, False)
     # the other CD.IPS sizes (IHI 0070 5.4 CD.IPS: 0b000 32, 0b001 36, 0b011 42 bits;
-    # 3.4.3 an output address above it is an Address Size fault): a page just below
+    # 3.4 Address sizes: an output address above it is an Address Size fault): a page just below
     # 2^oas translates, the same leaf with bit oas set faults F_ADDR_SIZE
     for sid, oas in ((0x53, 32), (0x54, 36), (0x55, 42)):
         dx = await tb.attach(sid, asid=sid, oas=oas)
@@ -687,8 +687,9 @@ async def registers_and_idrs(dut):
     assert await d.readl(V.STRTAB_BASE + 4) == want >> 32
     await d.writel(V.CMDQ_BASE, 0x1000 | 25)
     assert (await d.readl(V.CMDQ_BASE)) & 0x1F == V.CMDQS
-    # CMDQ_BASE[63:32] (IHI 0070 6.3.22: RA bit 62, ADDR[51:32]; ADDR bits above the
-    # 48-bit OAS read 0, as STRTAB_BASE above) and CMDQ_PROD.WR (6.3.23) read back what
+    # CMDQ_BASE[63:32] (IHI 0070 6.3.26 SMMU_CMDQ_BASE: RA bit 62, ADDR bits [55:32];
+    # ADDR bits above the 48-bit OAS read 0, as STRTAB_BASE above) and CMDQ_PROD.WR
+    # (6.3.27 SMMU_CMDQ_PROD) read back what
     # was written; Linux never reads either (code coverage: their read decode was unhit).
     # CMDQEN is 0, so the PROD write starts nothing; PROD goes back to 0 before CR0 below.
     await d.writel(V.CMDQ_BASE + 4, (1 << (V.Q_BASE_RWA_BIT - 32)) | (0xF << 16) | 0xAB)
