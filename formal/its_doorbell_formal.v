@@ -1,4 +1,4 @@
-// its_doorbell_formal: formal harness around its_doorbell (hdl/its_doorbell.v, as
+// its_doorbell_formal: formal harness around its_doorbell (hdl/gic/rtl/its_doorbell.v, as
 // is) at a small parameter set, for the glue proof its_glue_m_axi: its_cmd and
 // its_xlate are replaced by abstractions generated from their own headers
 // (formal/units.py) whose outputs are free but keep what each unit's proof shows

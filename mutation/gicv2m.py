@@ -1,11 +1,12 @@
-"""Mutants of the GICv2m frame (hdl/gicv2m_frame.v), written for issue 9: the
+"""Mutants of the GICv2m frame (hdl/gic/rtl/gicv2m_frame.v), written for issue 9: the
 MSI_SETSPI_NS decode (access sizes, lanes, RES0 bits, range edges), the AXI write
 and read paths (bursts, IDs, responses, back-pressure), the registers and counters.
 Killed by the GICv2m bench on its three SPI ranges (TESTS)."""
 
 from mutation.framework import Mutant
+from tb.rtl_files import relpath as rtl
 
-V = "hdl/gicv2m_frame.v"
+V = rtl("gicv2m_frame.v")
 
 MUTANTS = [
     Mutant("V1", "access size: strobes 0111/1011 taken as a 16-bit SETSPI write", V,

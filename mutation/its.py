@@ -1,14 +1,15 @@
-"""Mutants of the GICv3 ITS (hdl/its_doorbell.v, its_cmd.v, its_xlate.v), written for
+"""Mutants of the GICv3 ITS (hdl/gic/rtl/its_doorbell.v, its_cmd.v, its_xlate.v), written for
 issue 9 across every sub-module and the review's bug classes: stale translations,
 interrupts still inside the ITS, RDbase / ICID / EventID range checks, access sizes
 and lanes of GITS_TRANSLATER, invalidation, the stall protocol, register file and
 arbitration. Killed by the ITS bench on its three parameter sets (TESTS)."""
 
 from mutation.framework import Mutant
+from tb.rtl_files import relpath as rtl
 
-X = "hdl/its_xlate.v"
-C = "hdl/its_cmd.v"
-D = "hdl/its_doorbell.v"
+X = rtl("its_xlate.v")
+C = rtl("its_cmd.v")
+D = rtl("its_doorbell.v")
 
 MUTANTS = [
     # --- its_xlate: translation frame, cache, walk -------------------------------------

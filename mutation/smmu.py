@@ -1,4 +1,4 @@
-"""Mutants of the SMMU block (hdl/smmu_tlb.v and its sub-modules): the fourteen of
+"""Mutants of the SMMU block (hdl/smmu_v2/rtl/smmu_tlb.v and its sub-modules): the fourteen of
 the old bench/smmu_mutants.py (M1..M14) and fresh ones (F1..) over every sub-module
 and every bug class issue 9 names (instruction-marked writes, ID0.ATOSNS, 64-bit
 register halves and TLBI operands, start-table alignment, T0SZ and IPS decoding,
@@ -8,17 +8,18 @@ unit bench on the default set, the 64-bit register port set and the walker's
 architecture tests (TESTS)."""
 
 from mutation.framework import Mutant
+from tb.rtl_files import relpath as rtl
 
-_PTW = "hdl/smmu_ptw.v"
-_CHAN = "hdl/smmu_xlate_chan.v"
-_REGS = "hdl/smmu_v2_regs.v"
-_TLB = "hdl/smmu_tlb_array.v"
-_WC = "hdl/smmu_walk_cache.v"
-_CORE = "hdl/smmu_xlate_core.v"
-_TOP = "hdl/smmu_tlb.v"
-_WR = "hdl/smmu_wr_resp.v"
-_RD = "hdl/smmu_rd_resp.v"
-_SM = "hdl/smmu_stream_match.v"
+_PTW = rtl("smmu_ptw.v")
+_CHAN = rtl("smmu_xlate_chan.v")
+_REGS = rtl("smmu_v2_regs.v")
+_TLB = rtl("smmu_tlb_array.v")
+_WC = rtl("smmu_walk_cache.v")
+_CORE = rtl("smmu_xlate_core.v")
+_TOP = rtl("smmu_tlb.v")
+_WR = rtl("smmu_wr_resp.v")
+_RD = rtl("smmu_rd_resp.v")
+_SM = rtl("smmu_stream_match.v")
 
 MUTANTS = [
     # ---- ported from bench/smmu_mutants.py (same names, same edits)
@@ -146,7 +147,7 @@ MUTANTS = [
     Mutant("F30", "back-pressure: a terminated B dropped without BREADY", _WR,
            "if (fault_send && s_bready)", "if (fault_send)"),
     # ---- other classes
-    # (the VALID gating in reset, hdl/smmu_tlb.v, is not mutated: the protocol checker
+    # (the VALID gating in reset, hdl/smmu_v2/rtl/smmu_tlb.v, is not mutated: the protocol checker
     # deliberately accepts X at the first reset edge, so no test can see it go)
     Mutant("F31", "reset: sCR0 resets with CLIENTPD clear (no global bypass)", _REGS,
            "scr0_r <= `SMMU_SCR0_RESET;", "scr0_r <= 32'd0;"),

@@ -1,4 +1,4 @@
-"""Mutants of the SMMUv3 front-end (hdl/smmu_v3*.v), written for issue 11: configuration
+"""Mutants of the SMMUv3 front-end (hdl/smmu_v3/rtl/smmu_v3*.v), written for issue 11: configuration
 lookup and its cache, the command queue (errors, CFGI, TLBI range stepping, SYNC),
 the event queue, the channel's responses, records and attribute overrides, GBPA.
 Killed by the SMMUv3 bench (TESTS: the default and the 64-bit register port sets).
@@ -13,13 +13,14 @@ in mutation/__init__.py as:
 """
 
 from mutation.framework import Mutant
+from tb.rtl_files import relpath as rtl
 
-CFG = "hdl/smmu_v3_cfg.v"
-CMDQ = "hdl/smmu_v3_cmdq.v"
-EVTQ = "hdl/smmu_v3_evtq.v"
-CHAN = "hdl/smmu_v3_chan.v"
-REGS = "hdl/smmu_v3_regs.v"
-TOP = "hdl/smmu_v3.v"
+CFG = rtl("smmu_v3_cfg.v")
+CMDQ = rtl("smmu_v3_cmdq.v")
+EVTQ = rtl("smmu_v3_evtq.v")
+CHAN = rtl("smmu_v3_chan.v")
+REGS = rtl("smmu_v3_regs.v")
+TOP = rtl("smmu_v3.v")
 
 MUTANTS = [
     Mutant("Q1", "CFGI_STE_RANGE invalidates one StreamID only (span ignored)", CFG,

@@ -3,7 +3,7 @@
 ``msi_typer_decode`` is what gicv2m_init_one reads from MSI_TYPER and
 ``is_msi_spi_valid`` the check it then makes (v6.1); ``V2mReference`` predicts, for
 each write to MSI_SETSPI_NS, the SPI raised or the drop (and the IMPLEMENTATION
-DEFINED counters of hdl/gicv2m_frame.v).
+DEFINED counters of hdl/gic/rtl/gicv2m_frame.v).
 
 The write is decoded from the architecture, not from the RTL: the frame's
 MSI_SETSPI_NS is the model of GICv3's GICD_SETSPI_NSR / GICM_SETSPI_NSR, whose value is

@@ -5,7 +5,7 @@ attributes, or terminate with the exact event record (or none).
 
 The predictor reads the Stream table, STE, CD and page tables from the shared
 MemoryImage and walks with pymodel.io_pgtable_arm.walk; it shares no code with
-the RTL (hdl/smmu_v3*.v), only the field positions of pymodel.hwdefs.smmuv3.
+the RTL (hdl/smmu_v3/rtl/smmu_v3*.v), only the field positions of pymodel.hwdefs.smmuv3.
 Its implementation choices (what is ILLEGAL, which IDR features exist) are the
 ones docs/smmuv3.md lists for the block.
 """

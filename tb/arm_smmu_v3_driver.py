@@ -1,5 +1,5 @@
 """A model of how Linux 6.1's drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c programs an
-SMMUv3, driving hdl/smmu_v3.v's registers through a cocotbext-axi AxiLiteMaster and
+SMMUv3, driving hdl/smmu_v3/rtl/smmu_v3.v's registers through a cocotbext-axi AxiLiteMaster and
 building the Stream table, CDs and command queue in the shared MemoryImage (the
 kernel's DMA memory). Read it beside the kernel file: methods carry the kernel
 function names (arm_smmu_device_hw_probe, arm_smmu_device_reset,

@@ -1,4 +1,4 @@
-"""Testbench for hdl/gicv2m_frame.v: an AxiMaster on the frame (s_axi_*) whose W beats
+"""Testbench for hdl/gic/rtl/gicv2m_frame.v: an AxiMaster on the frame (s_axi_*) whose W beats
 carry random bytes in their unstrobed lanes (tb.its_tb.WBeatTamper), an SpiMonitor on
 spi_* driving random spi_ready, pause generators on every AXI channel."""
 

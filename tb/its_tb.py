@@ -1,4 +1,4 @@
-"""Testbench for hdl/its_doorbell.v (GICv3 ITS) in the verilog-axi bench shape.
+"""Testbench for hdl/gic/rtl/its_doorbell.v (GICv3 ITS) in the verilog-axi bench shape.
 
 TB builds: the clock, an AxiLiteMaster on the control frame (s_axil_*), an AxiMaster
 for device doorbell writes on the translation frame (s_axi_*, awuser = DeviceID), an

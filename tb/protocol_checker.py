@@ -62,6 +62,8 @@ import cocotb
 from cocotb.triggers import RisingEdge, ValueChange
 from cocotb.utils import get_sim_time
 
+from tb import rtl_files
+
 AXI4 = "axi4"
 AXI4LITE = "axi4lite"
 STREAM = "stream"
@@ -395,7 +397,8 @@ class PortRules:
 
 # --- which ports a module has: read from its RTL header, so no port can be forgotten ----
 _ROOT = Path(__file__).resolve().parent.parent
-_RTL_DIRS = (_ROOT / "hdl", _ROOT / "tb" / "hdl")
+# every block's rtl/ (tb/rtl_files.py) and the testbench HDL
+_RTL_DIRS = (*rtl_files.rtl_dirs(), _ROOT / "tb" / "hdl")
 _DECL = re.compile(r"\b(input|output)\s+(?:wire|reg)?\s*(?:signed\s*)?(\[[^\]]*\])?\s*(\w+)")
 
 

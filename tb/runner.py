@@ -45,9 +45,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from tb import rtl_files
+
 
 ROOT = Path(__file__).resolve().parent.parent
-HDL = ROOT / "hdl"
+HDL = rtl_files.HDL
 TESTS = ROOT / "tests"
 SIM_BUILD = ROOT / "sim_build"
 SIMULATOR = os.environ.get("SIM", "icarus")
@@ -187,18 +189,18 @@ def verilator_parameters(parameters: Mapping[str, object],
 
 
 def top_file(toplevel: str) -> Path:
-    """The toplevel's Verilog file: hdl/<top>.v, or a testbench wrapper in tb/hdl/."""
-    for d in (HDL, ROOT / "tb" / "hdl"):
-        if (d / f"{toplevel}.v").exists():
-            return d / f"{toplevel}.v"
-    return HDL / f"{toplevel}.v"
+    """The toplevel's Verilog file: hdl/<block>/rtl/<top>.v, or a testbench wrapper in tb/hdl/."""
+    tb_file = ROOT / "tb" / "hdl" / f"{toplevel}.v"
+    if tb_file.exists():
+        return tb_file
+    return rtl_files.module_file(toplevel)
 
 
 def _hdl_digest(sources: Iterable[str], parameters: Mapping[str, object], waves: bool) -> str:
-    """What a Verilator build depends on: the sources, every file in hdl/ (the
-    headers), the parameters, the trace switch and the Verilator version."""
+    """What a Verilator build depends on: the sources, every file under hdl/ (every
+    block's headers), the parameters, the trace switch and the Verilator version."""
     h = hashlib.sha1()
-    files = {(HDL / s).resolve() for s in sources}
+    files = {p.resolve() for p in rtl_files.paths(sources)}
     files |= {f for f in HDL.rglob("*") if f.suffix in (".v", ".vh", ".sv", ".svh")}
     for f in sorted(files):
         if f.is_file():
@@ -269,7 +271,8 @@ def run_cocotb(
     extra_env: Mapping[str, str] | None = None,
     waves: bool | None = None,
 ) -> Path:
-    """Build `sources` (names relative to hdl/) and run cocotb module `test_module`.
+    """Build `sources` (RTL file names, tb/rtl_files.py finds each block's file; a
+    name with a slash is a path relative to hdl/) and run cocotb module `test_module`.
 
     Raises CocotbTestFailed when a cocotb test fails and NoCocotbTestRan when none
     ran; returns the results XML path.
@@ -349,8 +352,8 @@ def _build_and_test(build_dir, toplevel, sources, test_module, parameters,
     else:
         test_dir = build_dir
         runner.build(
-            sources=[HDL / s for s in sources],
-            includes=[HDL],
+            sources=rtl_files.paths(sources),
+            includes=rtl_files.include_dirs(),
             hdl_toplevel=toplevel,
             parameters=parameters,
             build_dir=build_dir,
@@ -439,8 +442,8 @@ def _verilator_build(runner, toplevel, sources, parameters, waves) -> Path:
                 and (build_dir / toplevel).exists()):
             stamp.unlink(missing_ok=True)
             runner.build(
-                sources=[HDL / s for s in sources],
-                includes=[HDL],
+                sources=rtl_files.paths(sources),
+                includes=rtl_files.include_dirs(),
                 hdl_toplevel=toplevel,
                 parameters=verilator_parameters(parameters, top_file(toplevel)),
                 build_dir=build_dir,

@@ -1,5 +1,5 @@
 """Prediction side of the SMMU scoreboard: the programming state a test has given
-hdl/smmu_tlb.v (sCR0, stream-match entries, context banks) and, for one transaction,
+hdl/smmu_v2/rtl/smmu_tlb.v (sCR0, stream-match entries, context banks) and, for one transaction,
 what the SMMUv2 architecture says must happen to it. Every translation and every
 context fault comes from the golden stage-1 walker `pymodel.io_pgtable_arm.walk`
 over the same MemoryImage the walker's AXI RAM serves; this module only adds the

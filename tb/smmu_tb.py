@@ -1,4 +1,4 @@
-"""Testbench for hdl/smmu_tlb.v: the TB class (clock, reset, cocotbext-axi bus
+"""Testbench for hdl/smmu_v2/rtl/smmu_tlb.v: the TB class (clock, reset, cocotbext-axi bus
 models, pause generators on every channel), passive monitors of the downstream
 address and write-data channels, and the scoreboard that predicts every downstream
 beat and every fault from tb.smmu_model (which asks the golden walker).

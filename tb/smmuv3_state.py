@@ -1,5 +1,5 @@
 """Prediction side of the system scoreboard when msi_system_top has SMMU_VERSION = 3:
-the register state the kernel layer gave hdl/smmu_v3.v (SMMUEN, Stream table base
+the register state the kernel layer gave hdl/smmu_v3/rtl/smmu_v3.v (SMMUEN, Stream table base
 and format, CR2.RECINVSID) and, for one transaction, the outcome the SMMUv3
 architecture wants, in the scoreboard's vocabulary (tb.smmu_model.Outcome).
 

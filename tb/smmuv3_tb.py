@@ -1,4 +1,4 @@
-"""Testbench for hdl/smmu_v3.v: the TB class (clock, reset, cocotbext-axi bus models,
+"""Testbench for hdl/smmu_v3/rtl/smmu_v3.v: the TB class (clock, reset, cocotbext-axi bus models,
 protocol checker on every port, pause generators on every channel), the Linux 6.1
 driver model programming it, the independent reference (pymodel.smmuv3) predicting
 every transaction, and a checker comparing what the DUT did with the prediction.

@@ -1,4 +1,4 @@
-"""cocotb tests of hdl/gicv2m_frame.v against pymodel.gicv2m.V2mReference (which
+"""cocotb tests of hdl/gic/rtl/gicv2m_frame.v against pymodel.gicv2m.V2mReference (which
 decodes MSI_SETSPI_NS from the architecture text, see its docstring)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""cocotb tests of hdl/its_doorbell.v against pymodel.its (driver model + reference).
+"""cocotb tests of hdl/gic/rtl/its_doorbell.v against pymodel.its (driver model + reference).
 
 Every expected value comes from the model: the commands are built by its_node in the
 kernel driver's words, the reference translator predicts LPIs, drops and command

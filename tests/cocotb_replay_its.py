@@ -1,5 +1,5 @@
 """cocotb module: replay a captured Linux boot's ITS programming and MSIs against
-hdl/its_doorbell.v (tb/replay/its_replay.py). The capture is $REPLAY_CAPTURE."""
+hdl/gic/rtl/its_doorbell.v (tb/replay/its_replay.py). The capture is $REPLAY_CAPTURE."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """cocotb module: replay a captured Linux boot's SMMUv3 programming and its translations
-against hdl/smmu_v3.v (tb/replay/smmu_replay.py). The capture is $REPLAY_CAPTURE."""
+against hdl/smmu_v3/rtl/smmu_v3.v (tb/replay/smmu_replay.py). The capture is $REPLAY_CAPTURE."""
 
 from __future__ import annotations
 

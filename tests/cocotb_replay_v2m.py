@@ -1,4 +1,4 @@
-"""cocotb module: replay a GICv2m capture's MSIs against hdl/gicv2m_frame.v
+"""cocotb module: replay a GICv2m capture's MSIs against hdl/gic/rtl/gicv2m_frame.v
 (tb/replay/v2m_replay.py). The capture is $REPLAY_CAPTURE."""
 
 from __future__ import annotations

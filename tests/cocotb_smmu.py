@@ -1,4 +1,4 @@
-"""cocotb tests of hdl/smmu_tlb.v (SMMUv2 stage-1 SMMU): registers, translation,
+"""cocotb tests of hdl/smmu_v2/rtl/smmu_tlb.v (SMMUv2 stage-1 SMMU): registers, translation,
 faults, invalidation, bypass, random traffic. Every expectation comes from the
 golden walker (pymodel.io_pgtable_arm.walk) through tb.smmu_model."""
 

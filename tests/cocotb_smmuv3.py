@@ -1,4 +1,4 @@
-"""cocotb tests of hdl/smmu_v3.v (SMMUv3 front-end on the shared translation core),
+"""cocotb tests of hdl/smmu_v3/rtl/smmu_v3.v (SMMUv3 front-end on the shared translation core),
 programmed by tb.arm_smmu_v3_driver (Linux 6.1's arm-smmu-v3 in its vocabulary);
 every expectation comes from pymodel.smmuv3 (the reference over io_pgtable_arm.walk)."""
 

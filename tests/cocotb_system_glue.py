@@ -1,4 +1,4 @@
-"""cocotb tests of msi_interconnect (hdl/msi_interconnect.v), the glue exactly as
+"""cocotb tests of msi_interconnect (hdl/system/rtl/msi_interconnect.v), the glue exactly as
 msi_system_top instantiates it: the device arbiter (devices -> m_axi_up), the PA
 decoder (s_axi_dn -> ITS translation frame / GICv2m / memory / DECERR), the CPU
 decoder (s_axil_cpu -> SMMU registers / ITS control frame / GICv2m through the

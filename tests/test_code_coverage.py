@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tb import rtl_files
+
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("code_coverage", ROOT / "scripts" / "code_coverage.py")
 cc = importlib.util.module_from_spec(_spec)
@@ -33,12 +35,13 @@ def _dat(path: Path, points: dict[str, int]) -> Path:
 
 
 # two builds of one instance (pages differ by parameter set) and a second module
-A_IF = _key(f="/x/hdl/its_xlate.v", l="40", n="9", t="branch", page="v_branch/its_xlate__P1",
+GIC = "/x/hdl/gic/rtl"      # where a build names the RTL it read
+A_IF = _key(f=f"{GIC}/its_xlate.v", l="40", n="9", t="branch", page="v_branch/its_xlate__P1",
             o="if", S="40", h="top.u_its.u_x")
 A_IF2 = A_IF.replace("__P1", "__P2")
-A_TOG = _key(f="/x/hdl/its_xlate.v", l="12", n="3", t="toggle", page="v_toggle/its_xlate__P1",
+A_TOG = _key(f=f"{GIC}/its_xlate.v", l="12", n="3", t="toggle", page="v_toggle/its_xlate__P1",
              o="state[1]:0->1", h="top.u_its.u_x")
-V_LINE = _key(f="/x/hdl/gicv2m_frame.v", l="50", n="5", t="line", page="v_line/gicv2m_frame",
+V_LINE = _key(f=f"{GIC}/gicv2m_frame.v", l="50", n="5", t="line", page="v_line/gicv2m_frame",
               o="block", S="50-52,54", h="top.u_v2m")
 
 
@@ -70,13 +73,13 @@ def test_bad_data_and_unknown_module_are_named(tmp_path):
     with pytest.raises(cc.CoverageDataError, match="bad.dat"):
         cc.parse_dat(bad)
     with pytest.raises(cc.UnassignedFile, match="new_block"):
-        cc.block_of("/x/hdl/new_block.v")
+        cc.block_of("/x/hdl/new/rtl/new_block.v")
 
 
 def test_every_hdl_module_is_in_one_block():
     placed = [m for mods in cc.BLOCKS.values() for m in mods]
     assert len(placed) == len(set(placed)), "a module in two blocks"
-    modules = sorted(p.stem for p in (ROOT / "hdl").glob("*.v"))
+    modules = sorted(p.stem for p in rtl_files.sources())
     assert sorted(placed) == modules
 
 
@@ -139,7 +142,7 @@ def test_system_paths_name_the_instances_of_msi_system_top():
     # a standalone top's points are renamed to these paths: each must be the module's
     # instance in msi_system_top.v, or the renamed points would double-count
     import re
-    top = re.sub(r"//[^\n]*", "", (ROOT / "hdl" / "msi_system_top.v").read_text())
+    top = re.sub(r"//[^\n]*", "", rtl_files.path("msi_system_top.v").read_text())
     for module, path in cc.SYSTEM_PATHS.items():
         inst = path.rsplit(".", 1)[-1]
         assert re.search(rf"\b{module}\b[^;]*?\b{inst}\s*\(", top, re.S), (module, path)
@@ -157,6 +160,6 @@ def test_system_paths_name_the_instances_of_msi_system_top():
 
 
 def test_testbench_hdl_is_not_counted():
-    rtl = cc.Point("/x/hdl/its_cmd.v", 1, 1, "line", "block", "top.u")
+    rtl = cc.Point("/x/hdl/gic/rtl/its_cmd.v", 1, 1, "line", "block", "top.u")
     tbp = cc.Point("/x/tb/hdl/msi_system_tb.v", 1, 1, "line", "block", "msi_system_tb")
     assert cc.rtl_only({rtl: 1, tbp: 1}) == {rtl: 1}

@@ -8,6 +8,7 @@ docs/formal.md lists the properties, assumptions, depths and run times.
 import pytest
 
 from formal.run_formal import MUTANTS, PROOFS, run_mutant, run_proof
+from tb import rtl_files
 
 
 @pytest.mark.formal
@@ -63,8 +64,9 @@ def test_composition_check_sees_a_rewiring(tmp_path, file, old, new, expect):
     from formal.units import composition_check
     hdl = tmp_path / "hdl"
     shutil.copytree(HDL, hdl)
-    text = (hdl / file).read_text()
-    assert text.count(old) == 1, f"hdl/{file} changed: update this case ({old!r})"
-    (hdl / file).write_text(text.replace(old, new))
+    path = rtl_files.path(file, hdl)
+    text = path.read_text()
+    assert text.count(old) == 1, f"{rtl_files.relpath(file)} changed: update this case ({old!r})"
+    path.write_text(text.replace(old, new))
     problems = composition_check(hdl)
     assert any(p.startswith(expect) for p in problems), problems

@@ -10,6 +10,7 @@ import pytest
 
 from mutation import BLOCKS
 from mutation.framework import ROOT, Mutant, MutantError, Runner, apply, check, private_copy
+from tb import rtl_files
 
 
 def test_apply_replaces_the_one_occurrence():
@@ -44,7 +45,7 @@ def test_runner_reports_stale_without_running(tmp_path):
 
 def test_private_copy_leaves_out_outputs(tmp_path):
     work = private_copy(tmp_path / "tree")
-    assert (work / "hdl" / "axi_arbiter.v").is_file()
+    assert (work / rtl_files.relpath("axi_arbiter.v")).is_file()
     assert not (work / ".git").exists() and not (work / ".venv").exists()
 
 

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tb import runner
+from tb import rtl_files, runner
 from tb import system_regress as R
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -269,9 +269,10 @@ def test_layout_names_are_in_an_icarus_dump(tmp_path):
     dump.write_text(f'module dump_top; initial begin $dumpfile("{vcd}"); '
                     "$dumpvars(0, msi_system_top); end endmodule\n")
     vvp = tmp_path / "top.vvp"
-    subprocess.run(["iverilog", "-g2012", "-I", str(ROOT / "hdl"), "-o", str(vvp),
+    incs = [a for d in rtl_files.include_dirs() for a in ("-I", str(d))]
+    subprocess.run(["iverilog", "-g2012", *incs, "-o", str(vvp),
                     "-s", "msi_system_top", "-s", "dump_top",
-                    *[str(ROOT / "hdl" / s) for s in SYSTEM_SOURCES], str(dump)], check=True)
+                    *map(str, rtl_files.paths(SYSTEM_SOURCES)), str(dump)], check=True)
     subprocess.run(["vvp", "-n", str(vvp)], check=True, capture_output=True, timeout=120)
     scope, names = [], set()
     for line in vcd.read_text().splitlines():

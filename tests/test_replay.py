@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tb import rtl_files
 from tb.replay.capture import shared_linux61_capture
 from tb.runner import run_cocotb
 
@@ -19,9 +20,8 @@ SHIPPED_ALL = sorted(p for p in (ROOT / "captures").glob("*") if (p / "memory").
 SHIPPED = [p for p in SHIPPED_ALL if p.name.endswith("-gic3")]
 SHIPPED_V2M = [p for p in SHIPPED_ALL if p.name.endswith("-gic2")]
 ITS_SOURCES = ["its_doorbell.v", "its_cmd.v", "its_xlate.v"]
-SMMUV3_SOURCES = sorted(p.name for p in (ROOT / "hdl").glob("smmu_v3*.v")) + [
-    "smmu_xlate_core.v", "smmu_ptw.v", "smmu_tlb_array.v", "smmu_walk_cache.v",
-    "smmu_rd_resp.v", "smmu_wr_resp.v"]
+# the SMMUv3 front-end on the shared core: every file of both blocks (hdl/README.md)
+SMMUV3_SOURCES = [p.name for p in rtl_files.sources(blocks=("smmu_v3", "smmu_core"))]
 
 
 def _replay_its(capture: Path, name: str) -> None:

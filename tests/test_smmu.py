@@ -1,4 +1,4 @@
-"""pytest runners for the SMMU block (hdl/smmu_tlb.v): one build per HDL parameter
+"""pytest runners for the SMMU block (hdl/smmu_v2/rtl/smmu_tlb.v): one build per HDL parameter
 set (Icarus binds parameters at compile time), cocotb tests in tests/cocotb_smmu.py.
 
     SMMU_RANDOM_TXNS=500 pytest tests/test_smmu.py -k random   # longer random runs

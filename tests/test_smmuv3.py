@@ -1,4 +1,4 @@
-"""pytest runners for the SMMUv3 block (hdl/smmu_v3.v): one build per HDL parameter set,
+"""pytest runners for the SMMUv3 block (hdl/smmu_v3/rtl/smmu_v3.v): one build per HDL parameter set,
 cocotb tests in tests/cocotb_smmuv3.py.
 
     SEED=1234 pytest tests/test_smmuv3.py            # replay a seed

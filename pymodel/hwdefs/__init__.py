@@ -1,9 +1,10 @@
 """One source of truth for register maps, field positions, command encodings and
 the system memory map. RTL includes the `define headers that gen_vh writes from
-these modules (hdl/*_defs.vh); the model and the tests import the modules.
+these modules (hdl/<block>/include/*_defs.vh); the model and the tests import the modules.
 
-Each module that sets VH_PREFIX and VH_FILE becomes a header: every UPPER_CASE
-int it defines becomes `define <VH_PREFIX><NAME>, in definition order.
+Each module that sets VH_PREFIX, VH_FILE and VH_BLOCK becomes the header
+hdl/<VH_BLOCK>/include/<VH_FILE>: every UPPER_CASE int it defines becomes
+`define <VH_PREFIX><NAME>, in definition order.
 """
 
 import importlib

@@ -3,6 +3,7 @@ the scoreboards that predict responses."""
 
 VH_PREFIX = "AXI_"
 VH_FILE = "axi_defs.vh"
+VH_BLOCK = "common"  # the header goes to hdl/common/include/ (hdl/README.md)
 
 RESP_OKAY = 0
 RESP_EXOKAY = 1

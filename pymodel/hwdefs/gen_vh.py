@@ -1,4 +1,6 @@
-"""Writes hdl/<VH_FILE> from each pymodel.hwdefs module with a VH_FILE.
+"""Writes hdl/<VH_BLOCK>/include/<VH_FILE> from each pymodel.hwdefs module with a VH_FILE:
+the header sits in the folder of the block whose RTL it describes (hdl/README.md), the
+module names that block (VH_BLOCK), and tb/rtl_files.py says where the folder is.
 
     python -m pymodel.hwdefs.gen_vh           # (re)write the headers
     python -m pymodel.hwdefs.gen_vh --check   # exit 1 if any header is stale
@@ -11,8 +13,13 @@ import sys
 from pathlib import Path
 
 from pymodel.hwdefs import header_modules
+from tb import rtl_files
 
-HDL = Path(__file__).resolve().parents[2] / "hdl"
+HDL = rtl_files.HDL
+
+
+class HeaderPlaceError(ValueError):
+    """A hwdefs module with a VH_FILE but no (or an unknown) VH_BLOCK."""
 
 
 def _literal(value: int) -> str:
@@ -39,16 +46,27 @@ def render(module_name: str) -> tuple[str, str]:
     return fname, "\n".join(lines)
 
 
+def header_path(module_name: str, hdl: Path = HDL) -> Path:
+    """Where the header of hwdefs module `module_name` goes: its block's include/."""
+    mod = importlib.import_module(f"pymodel.hwdefs.{module_name}")
+    block = getattr(mod, "VH_BLOCK", None)
+    if block not in rtl_files.BLOCKS:
+        raise HeaderPlaceError(f"pymodel/hwdefs/{module_name}.py: VH_BLOCK = {block!r} is not "
+                               f"one of the hdl/ blocks {rtl_files.BLOCKS}")
+    return rtl_files.header_path(block, mod.VH_FILE, hdl)
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
     for name in header_modules():
         fname, text = render(name)
-        path = HDL / fname
+        path = header_path(name)
         if check:
             if not path.exists() or path.read_text() != text:
                 stale.append(str(path))
         else:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
     if stale:
         print("stale generated headers (run `make gen`): " + ", ".join(stale), file=sys.stderr)

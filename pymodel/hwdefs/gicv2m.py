@@ -3,6 +3,7 @@ appendix; irq-gic-v2m.c names)."""
 
 VH_PREFIX = "V2M_"
 VH_FILE = "gicv2m_defs.vh"
+VH_BLOCK = "gic"  # the header goes to hdl/gic/include/ (hdl/README.md)
 
 MSI_TYPER = 0x008
 MSI_SETSPI_NS = 0x040

@@ -5,11 +5,12 @@ field positions are those drivers/irqchip/irq-gic-v3-its.c uses).
 Convention: <FIELD>_LSB is the lowest bit of a field, <FIELD>_W its width in bits,
 a single bit has just <FIELD>_BIT. Offsets of the control frame are from the ITS base;
 GITS_TRANSLATER is given both from the ITS base (as the kernel adds it) and as the
-offset inside the translation frame (what hdl/its_doorbell.v decodes on s_axi_*).
+offset inside the translation frame (what hdl/gic/rtl/its_doorbell.v decodes on s_axi_*).
 """
 
 VH_PREFIX = "ITS_"
 VH_FILE = "its_defs.vh"
+VH_BLOCK = "gic"  # the header goes to hdl/gic/include/ (hdl/README.md)
 
 TRANSLATION_FRAME_OFFSET = 0x1_0000   # second 64 KiB frame
 GITS_TRANSLATER = 0x1_0040            # from the ITS base, as irq-gic-v3-its.c adds it

@@ -4,6 +4,7 @@ them. Shared by pymodel.io_pgtable_arm, the SMMU walker RTL and the tests."""
 
 VH_PREFIX = "LPAE_"
 VH_FILE = "lpae_defs.vh"
+VH_BLOCK = "common"  # the header goes to hdl/common/include/ (hdl/README.md)
 
 GRANULE_SHIFT = 12
 BITS_PER_LEVEL = 9

@@ -1,13 +1,14 @@
 """ARM SMMUv2 register map (as an MMU-500 implements it and Linux's
 drivers/iommu/arm-smmu.c v4.9 programs it): offsets, field positions, encodings,
-plus the few implementation choices of hdl/smmu_tlb.v (docs/smmu.md lists every
-departure from the architecture). Shared by the RTL (hdl/smmu_defs.vh), the
+plus the few implementation choices of hdl/smmu_v2/rtl/smmu_tlb.v (docs/smmu.md lists every
+departure from the architecture). Shared by the RTL (hdl/smmu_core/include/smmu_defs.vh), the
 driver model (tb/arm_smmu_driver.py) and the tests.
 
 LPAE descriptor / TCR / MAIR bits live in pymodel.hwdefs.lpae, not here."""
 
 VH_PREFIX = "SMMU_"
 VH_FILE = "smmu_defs.vh"
+VH_BLOCK = "smmu_core"  # the header goes to hdl/smmu_core/include/ (hdl/README.md)
 
 # --- Address space: 128 KiB = global space (2^NUMPAGENDXB+1 pages) + as many
 # context-bank pages; 4 KiB pages (ID1.PAGESIZE = 0).

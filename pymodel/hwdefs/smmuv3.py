@@ -1,8 +1,8 @@
-"""ARM SMMUv3 (IHI 0070) programming interface as hdl/smmu_v3.v implements it and
+"""ARM SMMUv3 (IHI 0070) programming interface as hdl/smmu_v3/rtl/smmu_v3.v implements it and
 Linux 6.1's drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.{c,h} programs it: register
 offsets (pages 0 and 1), field positions, STE / CD / L1STD layouts, command and
 event-record encodings, plus the few implementation choices (IDR values) of the
-block. Shared by the RTL (hdl/smmuv3_defs.vh), the driver model
+block. Shared by the RTL (hdl/smmu_v3/include/smmuv3_defs.vh), the driver model
 (tb/arm_smmu_v3_driver.py), the reference (pymodel/smmuv3.py) and the tests.
 docs/smmuv3.md lists every departure from the architecture.
 
@@ -13,6 +13,7 @@ record qword 1, and so on."""
 
 VH_PREFIX = "SMMUV3_"
 VH_FILE = "smmuv3_defs.vh"
+VH_BLOCK = "smmu_v3"  # the header goes to hdl/smmu_v3/include/ (hdl/README.md)
 
 # --------------------------------------------------------------------- register space
 SPACE_ADDR_BITS = 17            # two 64 KiB pages
@@ -380,7 +381,7 @@ OVR_USE_INCOMING_MAX = 1
 
 # --------------------------------------------------------------------- implementation
 # Decoded configuration (STE + CD) as the configuration cache holds it, one bundle per
-# StreamID (hdl/smmu_v3_cfg.v -> hdl/smmu_v3_chan.v); not architectural.
+# StreamID (hdl/smmu_v3/rtl/smmu_v3_cfg.v -> hdl/smmu_v3/rtl/smmu_v3_chan.v); not architectural.
 CFGB_KIND_SHIFT = 0             # [1:0]
 CFGB_KIND_ABORT = 0             # STE.Config 0b0xx: terminate, no event
 CFGB_KIND_BYPASS = 1            # STE.Config 0b100

@@ -3,6 +3,7 @@ runs line up with a Linux guest booted there (hw/arm/virt.c memmap)."""
 
 VH_PREFIX = "SYS_"
 VH_FILE = "system_defs.vh"
+VH_BLOCK = "system"  # the header goes to hdl/system/include/ (hdl/README.md)
 
 GICV2M_BASE = 0x0802_0000      # VIRT_GIC_V2M: one 4 KiB MSI frame
 GICV2M_SIZE = 0x0000_1000

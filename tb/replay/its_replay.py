@@ -1,4 +1,4 @@
-"""Replays the ITS side of a real Linux boot against hdl/its_doorbell.v.
+"""Replays the ITS side of a real Linux boot against hdl/gic/rtl/its_doorbell.v.
 
 What comes from the capture, byte for byte: Linux's command queue (GITS_CBASER as Linux
 programmed it, the 32-byte commands in the queue memory at their guest-physical

@@ -1,4 +1,4 @@
-"""Replays the SMMU side of a real Linux boot against hdl/smmu_v3.v.
+"""Replays the SMMU side of a real Linux boot against hdl/smmu_v3/rtl/smmu_v3.v.
 
 From the capture: guest memory at its guest-physical addresses (Linux's stream table,
 CDs, page tables, command and event queues), every register write Linux's arm-smmu-v3

@@ -1,4 +1,4 @@
-"""Replays the GICv2m side of a captured boot (GIC=2) against hdl/gicv2m_frame.v.
+"""Replays the GICv2m side of a captured boot (GIC=2) against hdl/gic/rtl/gicv2m_frame.v.
 
 QEMU traces no GICv2m register access, so the capture holds, per MSI, the SMMU
 translation that reached MSI_SETSPI_NS and the SPI QEMU's GIC raised. The message data

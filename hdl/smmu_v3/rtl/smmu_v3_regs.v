@@ -6,7 +6,7 @@
 // CONS in page 1, EVENTQ_IRQ_CFGn) as Linux 6.1 arm-smmu-v3.c accesses them.
 // DATA_WIDTH 32 or 64: a 64-bit register takes one 64-bit access or two 32-bit halves;
 // each 32-bit word of an access acts when all four of its byte strobes are set.
-// The IDRs advertise exactly what hdl/smmu_v3.v implements (docs/smmuv3.md).
+// The IDRs advertise exactly what hdl/smmu_v3/rtl/smmu_v3.v implements (docs/smmuv3.md).
 // The queue indexes owned by hardware (CMDQ_CONS, EVENTQ_PROD) live in the queue
 // units; this file reads them and hands software writes over (taken while the queue
 // is disabled).
