@@ -21,9 +21,11 @@ and after are measured by the same run, interleaved, on the same machine:
                         sequence, so other cycles and, where timing decides, other
                         counts), the protocol checker sampling every clock
                         (SYSTEM_CHECKER=bundle)
-    after hdl           this tree's default: the gates, the checker in look mode
-                        (only the clocks the HDL filters pass): the same simulation
-                        as `after hdl bundle`, so the same counters
+    after hdl no memo   the gates, the checker in look mode (only the clocks the HDL
+                        filters pass), plain vvp (ICARUS_CAST_CACHE=0): the same
+                        simulation as `after hdl bundle`, so the same counters
+    after hdl           this tree's default: as `after hdl no memo`, vvp with the
+                        dynamic_cast memo preloaded (tb/icarus_cast_cache.py)
 --verilator adds both hdl variants on Verilator (its build made once, untimed).
 An untimed warm-up run per tree and simulator makes the builds and the compiled
 Python modules, so no timed run compiles source (PYTHONDONTWRITEBYTECODE is
@@ -61,7 +63,7 @@ def base_tree(commit: str) -> Path:
 
 
 def run_variant(name: str, tree: Path, seed: int, ops: int, sim: str, pause: str,
-                checker: str | None = None) -> dict:
+                checker: str | None = None, extra: dict | None = None) -> dict:
     stats = Path(tempfile.mkdtemp(prefix="speed-stats-"))
     env = dict(os.environ, SEED=str(seed), SYSTEM_RANDOM_OPS=str(ops), SIM=sim,
                SYSTEM_PAUSE=pause, SYSTEM_STATS_DIR=str(stats), SYSTEM_SMMU="3",
@@ -72,6 +74,7 @@ def run_variant(name: str, tree: Path, seed: int, ops: int, sim: str, pause: str
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if checker:
         env["SYSTEM_CHECKER"] = checker
+    env.update(extra or {})
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                            NODE], cwd=tree, env=env, capture_output=True, text=True)
     recs = [json.loads(p.read_text()) for p in stats.glob("*.json")]
@@ -95,23 +98,25 @@ def main() -> int:
     args = ap.parse_args()
     base = base_tree(args.base)
     try:
-        variants = [("before per-channel", base, "icarus", "per-channel", None),
-                    ("before shared", base, "icarus", "shared", None),
-                    ("after shared", ROOT, "icarus", "shared", None),
-                    ("after hdl bundle", ROOT, "icarus", "hdl", "bundle"),
-                    ("after hdl", ROOT, "icarus", "hdl", None)]
+        no_memo = {"ICARUS_CAST_CACHE": "0"}
+        variants = [("before per-channel", base, "icarus", "per-channel", None, None),
+                    ("before shared", base, "icarus", "shared", None, None),
+                    ("after shared", ROOT, "icarus", "shared", None, None),
+                    ("after hdl bundle", ROOT, "icarus", "hdl", "bundle", None),
+                    ("after hdl no memo", ROOT, "icarus", "hdl", None, no_memo),
+                    ("after hdl", ROOT, "icarus", "hdl", None, None)]
         if args.verilator:
-            variants += [("verilator hdl bundle", ROOT, "verilator", "hdl", "bundle"),
-                         ("verilator hdl", ROOT, "verilator", "hdl", None)]
+            variants += [("verilator hdl bundle", ROOT, "verilator", "hdl", "bundle", None),
+                         ("verilator hdl", ROOT, "verilator", "hdl", None, None)]
         # untimed warm-up: the builds (Verilator's is shared by its runs) and the
         # compiled Python modules of each tree
         for tree, sim in sorted({(v[1], v[2]) for v in variants}):
             run_variant("warm-up", tree, args.seed, 1, sim, "hdl" if tree == ROOT else "shared")
         runs: dict[str, list[dict]] = {v[0]: [] for v in variants}
         for _ in range(args.repeat):              # interleaved: load drifts hit all alike
-            for name, tree, sim, pause, checker in variants:
+            for name, tree, sim, pause, checker, extra in variants:
                 runs[name].append(run_variant(name, tree, args.seed, args.ops, sim, pause,
-                                              checker))
+                                              checker, extra))
     finally:
         shutil.rmtree(base, ignore_errors=True)
     rows = []
@@ -133,7 +138,8 @@ def main() -> int:
     for r in rows:
         print(f"  {r['name']:<20} " + ", ".join(f"{k}={v}" for k, v in sorted(r["counters"].items())))
     # the same pause sequence must give the same simulation and the same checks
-    groups = [("before per-channel", "before shared"), ("after hdl bundle", "after hdl")]
+    groups = [("before per-channel", "before shared"),
+              ("after hdl bundle", "after hdl no memo", "after hdl")]
     if args.verilator:
         groups.append(("verilator hdl bundle", "verilator hdl"))
     for group in groups:

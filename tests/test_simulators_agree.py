@@ -52,9 +52,11 @@ def child(sim: str, seed: int) -> None:
                testcase="random_system", seed=seed, parameters=RANDOM_PARAMS["default"])
 
 
-def run_on(sim: str, seed: int, stats_dir: Path) -> dict:
-    """The stats record (tb/system_regress.py) and transaction log of the run on `sim`."""
+def run_on(sim: str, seed: int, stats_dir: Path, extra_env: dict | None = None) -> dict:
+    """The stats record (tb/system_regress.py) and transaction log of the run on `sim`
+    (with extra_env in the child's environment)."""
     env = {k: v for k, v in os.environ.items() if k not in _DROP}
+    env.update(extra_env or {})
     env.update(SIM=sim, SYSTEM_SMMU="3", SYSTEM_RANDOM_OPS=str(AGREE_OPS),
                SYSTEM_STATS_DIR=str(stats_dir),
                PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests"), env.get("PYTHONPATH", "")]))
