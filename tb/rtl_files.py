@@ -81,16 +81,11 @@ def _layout(hdl: Path) -> dict[str, Path]:
 def path(name: str, hdl: Path = HDL) -> Path:
     """Where RTL file `name` ("smmu_ptw.v", "its_defs.vh") lives; a name with a slash
     is a path relative to hdl/ (testbench HDL: "../tb/hdl/tb_bp_gate.v")."""
-    if "/" in name:
-        return hdl / name
-    layout = _layout(hdl)
-    if name not in layout:
-        raise RtlFileError(f"no RTL file {name!r} in any hdl/<block>/{RTL} or {INCLUDE} "
-                           f"under {hdl}")
-    return layout[name]
+    return paths([name], hdl)[0]
 
 
 def paths(names: Iterable[str], hdl: Path = HDL) -> list[Path]:
+    """path() of each name, the tree read once."""
     layout = None
     out = []
     for n in names:
