@@ -33,11 +33,18 @@ dropped for all). Each variant runs --repeat times in turn; the table takes each
 variant's median.
 
     .venv/bin/python bench/system_speed.py [--seed N] [--ops N] [--repeat N] [--verilator]
+
+--callgrind counts instead of timing: each variant runs once under valgrind's callgrind
+(every process of the pytest run traced, the simulator's count taken: vvp, or the
+Verilator model), and the table gives instructions per simulated cycle. The count does
+not depend on the machine's load, which moves CPU seconds by up to +-30% here; a run
+takes about a minute per simulated 1 000 cycles. --only picks variants by name.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import shutil
@@ -62,8 +69,35 @@ def base_tree(commit: str) -> Path:
     return tree
 
 
+# the simulator processes of a traced run: Icarus's vvp, or the Verilator model (named
+# after its toplevel); the pytest process and the Icarus compiler are not counted
+SIMULATOR_PROGRAMS = ("vvp", "msi_system_tb")
+
+
+def simulator_instructions(out_dir: Path) -> int:
+    """Instructions the simulator process ran: the callgrind output of the one traced
+    process whose program is a simulator."""
+    counts = []
+    for f in glob.glob(str(out_dir / "cg.*")):
+        head = {}
+        with open(f, errors="replace") as fh:
+            for line in fh:
+                key, _, val = line.partition(":")
+                if key in ("cmd", "summary"):
+                    head[key] = val.strip()
+                if "summary" in head:
+                    break
+        prog = head.get("cmd", "").split(" ")[0]
+        if Path(prog).name in SIMULATOR_PROGRAMS and "summary" in head:
+            counts.append(int(head["summary"]))
+    if len(counts) != 1:
+        raise SystemExit(f"{out_dir}: {len(counts)} simulator processes traced, expected 1")
+    return counts[0]
+
+
 def run_variant(name: str, tree: Path, seed: int, ops: int, sim: str, pause: str,
-                checker: str | None = None, extra: dict | None = None) -> dict:
+                checker: str | None = None, extra: dict | None = None,
+                callgrind: bool = False) -> dict:
     stats = Path(tempfile.mkdtemp(prefix="speed-stats-"))
     env = dict(os.environ, SEED=str(seed), SYSTEM_RANDOM_OPS=str(ops), SIM=sim,
                SYSTEM_PAUSE=pause, SYSTEM_STATS_DIR=str(stats), SYSTEM_SMMU="3",
@@ -75,17 +109,27 @@ def run_variant(name: str, tree: Path, seed: int, ops: int, sim: str, pause: str
     if checker:
         env["SYSTEM_CHECKER"] = checker
     env.update(extra or {})
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           NODE], cwd=tree, env=env, capture_output=True, text=True)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", NODE]
+    traced = Path(tempfile.mkdtemp(prefix="speed-callgrind-")) if callgrind else None
+    if traced is not None:
+        cmd = ["valgrind", "--tool=callgrind", "--trace-children=yes",
+               "--trace-children-skip=*iverilog*,*ivl*,*ivlpp*,*/git",
+               f"--callgrind-out-file={traced}/cg.%p", *cmd]
+    proc = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
     recs = [json.loads(p.read_text()) for p in stats.glob("*.json")]
     shutil.rmtree(stats, ignore_errors=True)
+    instructions = None
+    if traced is not None:
+        instructions = simulator_instructions(traced) if proc.returncode == 0 else None
+        shutil.rmtree(traced, ignore_errors=True)
     if proc.returncode != 0 or len(recs) != 1:
         raise SystemExit(f"{name}: test failed or wrote {len(recs)} stats records\n"
                          + proc.stdout[-3000:])
     rec = recs[0]
     cycles = rec["sim_time_ns"] / CLOCK_PERIOD_NS
     return {"name": name, "cycles": cycles, "cpu_s": rec["cpu_s"],
-            "cycles_per_cpu_s": cycles / rec["cpu_s"], "counters": rec["counters"]}
+            "cycles_per_cpu_s": cycles / rec["cpu_s"], "counters": rec["counters"],
+            "instructions": instructions}
 
 
 def main() -> int:
@@ -95,7 +139,12 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per variant (median)")
     ap.add_argument("--base", default=BASE, help="the commit `before` runs from")
     ap.add_argument("--verilator", action="store_true", help="add SIM=verilator")
+    ap.add_argument("--callgrind", action="store_true",
+                    help="count the simulator's instructions (valgrind), one run per variant")
+    ap.add_argument("--only", default="", help="comma-separated variant names to run")
     args = ap.parse_args()
+    if args.callgrind and shutil.which("valgrind") is None:
+        raise SystemExit("--callgrind needs valgrind: apt-get install valgrind")
     base = base_tree(args.base)
     try:
         no_memo = {"ICARUS_CAST_CACHE": "0"}
@@ -108,6 +157,15 @@ def main() -> int:
         if args.verilator:
             variants += [("verilator hdl bundle", ROOT, "verilator", "hdl", "bundle", None),
                          ("verilator hdl", ROOT, "verilator", "hdl", None, None)]
+        if args.only:
+            keep = {n.strip() for n in args.only.split(",")}
+            unknown = keep - {v[0] for v in variants}
+            if unknown:
+                raise SystemExit(f"--only: no variant {sorted(unknown)}; "
+                                 f"variants: {[v[0] for v in variants]}")
+            variants = [v for v in variants if v[0] in keep]
+        if args.callgrind:
+            args.repeat = 1
         # untimed warm-up: the builds (Verilator's is shared by its runs) and the
         # compiled Python modules of each tree
         for tree, sim in sorted({(v[1], v[2]) for v in variants}):
@@ -116,7 +174,7 @@ def main() -> int:
         for _ in range(args.repeat):              # interleaved: load drifts hit all alike
             for name, tree, sim, pause, checker, extra in variants:
                 runs[name].append(run_variant(name, tree, args.seed, args.ops, sim, pause,
-                                              checker, extra))
+                                              checker, extra, args.callgrind))
     finally:
         shutil.rmtree(base, ignore_errors=True)
     rows = []
@@ -125,15 +183,28 @@ def main() -> int:
         rows.append({**rs[0], "cpu_s": statistics.median(r["cpu_s"] for r in rs),
                      "cycles_per_cpu_s": rate, "all": [r["cycles_per_cpu_s"] for r in rs]})
     ref = {r["name"]: r for r in rows}
-    print(f"system random test, SEED={args.seed}, {args.ops} ops/device, median of "
-          f"{args.repeat} ({NODE}); before = {args.base}, load {os.getloadavg()[0]:.1f}")
-    print(f"{'variant':<20} {'cycles':>7} {'CPU s':>6} {'cycles/CPU-s':>12} "
-          f"{'vs per-ch':>9} {'vs shared':>9}  runs")
-    for r in rows:
-        print(f"{r['name']:<20} {r['cycles']:>7.0f} {r['cpu_s']:>6.2f} {r['cycles_per_cpu_s']:>12.0f} "
-              f"{r['cycles_per_cpu_s'] / ref['before per-channel']['cycles_per_cpu_s']:>8.2f}x "
-              f"{r['cycles_per_cpu_s'] / ref['before shared']['cycles_per_cpu_s']:>8.2f}x  "
-              + " ".join(f"{x:.0f}" for x in r["all"]))
+    # ratios against the earliest variant run (before per-channel unless --only drops it)
+    base_row, shared_row = rows[0], ref.get("before shared", rows[0])
+    print(f"system random test, SEED={args.seed}, {args.ops} ops/device, "
+          + ("callgrind, one run each" if args.callgrind else f"median of {args.repeat}")
+          + f" ({NODE}); before = {args.base}, load {os.getloadavg()[0]:.1f}")
+    if args.callgrind:
+        print(f"{'variant':<20} {'cycles':>7} {'G instr':>8} {'M/cycle':>8} "
+              f"{'vs ' + base_row['name'][:12]:>16} {'vs ' + shared_row['name'][:12]:>16}")
+        per = {r["name"]: r["instructions"] / r["cycles"] for r in rows}
+        for r in rows:
+            print(f"{r['name']:<20} {r['cycles']:>7.0f} {r['instructions'] / 1e9:>8.2f} "
+                  f"{per[r['name']] / 1e6:>8.3f} {per[base_row['name']] / per[r['name']]:>15.2f}x "
+                  f"{per[shared_row['name']] / per[r['name']]:>15.2f}x")
+    else:
+        print(f"{'variant':<20} {'cycles':>7} {'CPU s':>6} {'cycles/CPU-s':>12} "
+              f"{'vs ' + base_row['name'][:12]:>16} {'vs ' + shared_row['name'][:12]:>16}  runs")
+        for r in rows:
+            print(f"{r['name']:<20} {r['cycles']:>7.0f} {r['cpu_s']:>6.2f} "
+                  f"{r['cycles_per_cpu_s']:>12.0f} "
+                  f"{r['cycles_per_cpu_s'] / base_row['cycles_per_cpu_s']:>15.2f}x "
+                  f"{r['cycles_per_cpu_s'] / shared_row['cycles_per_cpu_s']:>15.2f}x  "
+                  + " ".join(f"{x:.0f}" for x in r["all"]))
     print("checked (counters):")
     for r in rows:
         print(f"  {r['name']:<20} " + ", ".join(f"{k}={v}" for k, v in sorted(r["counters"].items())))
@@ -143,6 +214,9 @@ def main() -> int:
     if args.verilator:
         groups.append(("verilator hdl bundle", "verilator hdl"))
     for group in groups:
+        group = tuple(n for n in group if n in ref)
+        if len(group) < 2:
+            continue
         same = [ref[n]["counters"] for n in group]
         if any(c != same[0] for c in same):
             print(f"COUNTERS DIFFER between {', '.join(group)}: not the same checks")
