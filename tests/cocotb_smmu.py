@@ -104,9 +104,11 @@ async def registers_probe_reset_and_readback(dut):
     for i, off in enumerate(words):
         got = await drv.readl(drv.cb(0, off))
         assert got == 0x5A00_0000 | i << 12 | off, f"CB0 {off:#x} read {got:#x}"
-    # reserved offsets of a context bank (IHI 0062 "Translation context bank address
-    # space": 0x00C and 0x014-0x01C are Reserved, RAZ/WI): a write of all ones reads
-    # back 0 and leaves every stored word above (SCTLR, TCR2 beside them) as it was
+    # offsets of a context bank with no register behind them: 0x00C and 0x014-0x01C
+    # (Linux 6.1's arm-smmu.h has ACTLR 0x4, RESUME 0x8, TCR2 0x10, TTBR0 0x20 around
+    # them; the IHI 0062 text is not in this project's sources, so its wording is not
+    # quoted). The RTL makes them RAZ/WI: a write of all ones reads back 0 and leaves
+    # every stored word above (SCTLR, TCR2 beside them) as it was
     for off in (0x00C, 0x014, 0x01C):
         await drv.writel(drv.cb(0, off), 0xFFFF_FFFF)
         assert await drv.readl(drv.cb(0, off)) == 0, f"CB0 reserved {off:#x} not RAZ"
