@@ -47,7 +47,11 @@ def library(build_root: Path) -> Path:
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")    # parallel workers: rename wins
-    done = subprocess.run(_compile_command(cc, tmp), capture_output=True, text=True)
+    try:
+        done = subprocess.run(_compile_command(cc, tmp), capture_output=True, text=True)
+    except OSError as exc:
+        raise CastCacheBuildError(f"cannot run the C compiler {cc!r} ({exc}): apt-get "
+                                  f"install gcc, set $CC, or run with {ENV}=0") from exc
     if done.returncode != 0:
         tmp.unlink(missing_ok=True)
         raise CastCacheBuildError(f"{' '.join(_compile_command(cc, tmp))} failed "
