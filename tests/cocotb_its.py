@@ -76,9 +76,10 @@ async def registers_reset_and_probe(dut):
             f"write64({off:#x}) wrote {[hex(o) for o in tb.ctrl_writes[mark:]]}"
         got = await tb.read64(off)
         assert got == value, f"reg {off:#x}: wrote {value:#x} read {got:#x}"
-    # read-only registers ignore writes (GICv3 IHI 0069 "GITS_TYPER", "GITS_IIDR",
-    # "GITS_PIDR2": RO, so a write is ignored; section number not checked against the
-    # text, which this project cannot search): all ones to each,
+    # read-only registers ignore writes: Arm's register description of GITS_IIDR says
+    # "Accesses on this interface are RO", and the GIC-600 TRM's ITS control register
+    # summary (Arm 100336, Table 4-35) types GITS_IIDR, GITS_TYPER and the GITS_PIDRn
+    # RO (the IHI 0069 text itself is not in this project's sources): all ones to each,
     # then each reads its architected value again and CTLR/CBASER/BASER0 are unchanged
     for off in (H.GITS_TYPER, H.GITS_TYPER + 4, H.GITS_IIDR, H.GITS_PIDR2):
         await tb.write32(off, 0xFFFF_FFFF)
