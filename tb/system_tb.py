@@ -32,12 +32,19 @@ CHECKED_INSTANCES = (
 )
 
 
-def bundle_paths() -> tuple[list[str], list[str]]:
-    """(VALIDs, READYs and levels): paths below msi_system_top, most significant first."""
+def checked_ports() -> list[tuple[str, str, str, str]]:
+    """Every port the checker binds, in one order: (path below msi_system_top, "" for a
+    top port; module; prefix; kind). Both fast modes' HDL is laid out from this."""
     ports = [("", TOP_MODULE, p, k) for p, k in rtl_ports(TOP_MODULE)]
     for path, module, only in CHECKED_INSTANCES:
         ports += [(path, module, p, k) for p, k in rtl_ports(module) if only is None or p in only]
-    return bundle_split(f"{path}.{sig}" if path else sig for path, module, prefix, kind in ports
+    return ports
+
+
+def bundle_paths() -> tuple[list[str], list[str]]:
+    """(VALIDs, READYs and levels): paths below msi_system_top, most significant first."""
+    return bundle_split(f"{path}.{sig}" if path else sig
+                        for path, module, prefix, kind in checked_ports()
                         for sig in handshake_signals(module, prefix, kind))
 
 
@@ -45,11 +52,8 @@ def look_layout() -> list[tuple[str, str, str, str]]:
     """The checker's ports as render_look takes them: (label, module, prefix, kind),
     label the checker's port name (attach_checkers: "<path>.<prefix>" below
     msi_system_top for an instance's port)."""
-    out = [(p, TOP_MODULE, p, k) for p, k in rtl_ports(TOP_MODULE)]
-    for path, module, only in CHECKED_INSTANCES:
-        out += [(f"{path}.{p}", module, p, k) for p, k in rtl_ports(module)
-                if only is None or p in only]
-    return out
+    return [(f"{path}.{prefix}" if path else prefix, module, prefix, kind)
+            for path, module, prefix, kind in checked_ports()]
 
 
 # When tb/coverage.SmmuInternalMonitor samples something (its _steps), below the SMMU

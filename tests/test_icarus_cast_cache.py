@@ -96,4 +96,5 @@ def test_random_system_same_with_and_without_memo(tmp_path):
     assert memo["sim_time_ns"] == plain["sim_time_ns"]
     assert memo["counters"] == plain["counters"]
     assert memo["txlog_lines"] == plain["txlog_lines"], \
-        "transaction logs differ at " + first_difference(memo["txlog_lines"], plain["txlog_lines"])
+        "transaction logs differ at " + first_difference(memo["txlog_lines"], plain["txlog_lines"],
+                                                     ("with the memo", "plain vvp"))

@@ -72,11 +72,11 @@ def run_on(sim: str, seed: int, stats_dir: Path, extra_env: dict | None = None) 
     return rec
 
 
-def first_difference(a: list[str], b: list[str]) -> str:
+def first_difference(a: list[str], b: list[str], names=SIMULATORS) -> str:
     for i, (x, y) in enumerate(zip(a, b)):
         if x != y:
-            return f"line {i + 1}:\n  icarus:    {x}\n  verilator: {y}"
-    return f"{len(a)} lines on icarus, {len(b)} on verilator"
+            return f"line {i + 1}:\n  {names[0]}: {x}\n  {names[1]}: {y}"
+    return f"{len(a)} lines on {names[0]}, {len(b)} on {names[1]}"
 
 
 @pytest.mark.sim
