@@ -7,7 +7,7 @@ LFSRs' seed, loaded at reset) and tb_bp_thresh (pause probability x 256, 0 = off
 written once by tb/system_env.py instead of a pause coroutine per channel (issue 13);
 and what the protocol checker's fast modes read (tb/system_tb.py): the look filters
 (tb_chk_look, tb/hdl/tb_chk_look.v, and tb_chk_cycle) and the two bundle vectors
-(tb_chk_valid, tb_chk_other). The same look filters go into the checker's own test
+(tb_chk_valid, tb_chk_other; built only with TB_CHK_BUNDLE=1). The same look filters go into the checker's own test
 harness, tb/hdl/tb_protocol_bus.v, between its BEGIN/END look mode markers.
 
     python scripts/gen_system_tb.py           # rewrite both files where they changed
@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from tb.protocol_checker import render_look  # noqa: E402
 from tb import rtl_files  # noqa: E402
-from tb.system_tb import SMMU_MONITOR_LOOK, SMMU_PATH, bundle_paths, look_layout  # noqa: E402
+from tb.system_tb import (BUNDLE_SCOPE, SMMU_MONITOR_LOOK, SMMU_PATH, bundle_paths,  # noqa: E402
+                          look_layout)
 TOP = rtl_files.path("msi_system_top.v")
 OUT = ROOT / "tb" / "hdl" / "msi_system_tb.v"
 # ports whose channels a testbench model terminates (tb/system_env.py): cocotbext-axi
@@ -85,7 +86,10 @@ def render(text: str) -> str:
         *includes,
         "`default_nettype none",
         "",
-        "module msi_system_tb #(" + params_text.rstrip() + "\n) (",
+        "module msi_system_tb #(",
+        "    // 1: the protocol checker's bundle vectors (SYSTEM_CHECKER=bundle). Left out",
+        "    // otherwise: Icarus rebuilds a 512-bit concatenation on every VALID/READY change",
+        "    parameter TB_CHK_BUNDLE = 0," + params_text.rstrip() + "\n) (",
         "    input  wire [31:0] tb_bp_seed,",
         "    input  wire [7:0]  tb_bp_thresh," + ports_text.rstrip() + "\n);",
         "    // the DUT side of each gated channel",
@@ -111,10 +115,12 @@ def render(text: str) -> str:
     lines.append("    // the protocol checker watches, read by it once per clock (tb/system_tb.py)")
     lines.append("    /* verilator lint_off WIDTH */")
     lines.append("    /* verilator lint_off UNUSEDSIGNAL */   // read by Python only")
+    lines.append(f"    generate if (TB_CHK_BUNDLE) begin : {BUNDLE_SCOPE}")
     for name, sigs in (("tb_chk_valid", valid), ("tb_chk_other", other)):
-        lines.append(f"    wire [{BUNDLE_BITS}-1:0] {name} = {{")
-        lines.append(",\n".join(f"        u_dut.{sig}" for sig in sigs))
-        lines.append("    };")
+        lines.append(f"        wire [{BUNDLE_BITS}-1:0] {name} = {{")
+        lines.append(",\n".join(f"            u_dut.{sig}" for sig in sigs))
+        lines.append("        };")
+    lines.append("    end endgenerate")
     lines.append("    /* verilator lint_on UNUSEDSIGNAL */")
     lines.append("    /* verilator lint_on WIDTH */")
     lines += look_lines()

@@ -29,7 +29,7 @@ import cocotb
 from cocotb.triggers import Event, ReadWrite, RisingEdge
 from cocotbext.axi import stream
 
-_pending: dict[int, stream.StreamMonitor] = {}    # rank -> monitor, this time step
+_pending: dict[int, Event] = {}    # rank -> what to set (a monitor's wake_event), this time step
 _armed = Event()
 _ranks = itertools.count()
 _flusher = None
@@ -43,18 +43,28 @@ async def _flush() -> None:
         _armed.clear()
         woken = [_pending[r] for r in sorted(_pending)]
         _pending.clear()
-        for mon in woken:
-            mon.wake_event.set()
+        for event in woken:
+            event.set()
 
 
-def _note(mon: stream.StreamMonitor, rank: int) -> None:
-    _pending[rank] = mon
+def _note(event: Event, rank: int) -> None:
+    _pending[rank] = event
     _armed.set()
 
 
-def _rank(mon: stream.StreamMonitor) -> int:
-    """The monitor's place in the wake order: when its first helper started, that is
-    the order the models were made in (the same on every simulator)."""
+async def in_order(owner) -> None:
+    """Resume at this time step's ReadWrite, in owner's rank among everything noted in
+    this step: after a value-change trigger, which resumes in the simulator's order
+    (tb/source_stall.py's stalled sources)."""
+    event = Event()
+    _note(event, _rank(owner))
+    await event.wait()
+
+
+def _rank(mon) -> int:
+    """The monitor's (or source's) place in the wake order: when its first helper
+    started (a source: its first stall, on a clock edge), that is the order the models
+    were made in (the same on every simulator)."""
     if not hasattr(mon, "_wake_rank"):
         mon._wake_rank = next(_ranks)
     return mon._wake_rank
@@ -66,7 +76,7 @@ async def _watch(mon: stream.StreamMonitor, signal) -> None:
     edge = RisingEdge(signal)
     while True:
         await edge
-        _note(mon, rank)
+        _note(mon.wake_event, rank)
 
 
 def _run_valid_monitor(self):

@@ -34,11 +34,11 @@ from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam,
 from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.faulty_memory import FaultyMemory
-from tb import ordered_wake
+from tb import ordered_wake, source_stall
 from tb.monitors import AxiAddrMonitor, AxiAddrTap, StreamTap, ValidReadyMonitor
 from tb.pause import SharedPause, random_pauses
 from tb.protocol_checker import attach_checkers
-from tb.system_tb import CHECKED_INSTANCES, bundle_paths, look_labels, look_layout
+from tb.system_tb import BUNDLE_SCOPE, CHECKED_INSTANCES, bundle_paths, look_labels, look_layout
 from tb.system_regress import LAST_TX, quiet_bus_logs
 
 NUM_DEV_PORTS = 4
@@ -242,6 +242,8 @@ class SystemEnv:
         # order, so Icarus and Verilator run the same cycles, and testbench-only HDL (the
         # checker's look filters) cannot reorder the models either (tb/ordered_wake.py)
         ordered_wake.install()
+        # the bus models' sources sleep while VALID waits for READY (tb/source_stall.py)
+        source_stall.install()
         cocotb.start_soon(Clock(dut.clk, CLOCK_PERIOD_NS, unit="ns", impl="gpi").start(start_high=False))
         self.memory = MemoryImage()
         self.cpu = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil_cpu"), dut.clk, dut.rst)
@@ -282,7 +284,13 @@ class SystemEnv:
             self.checker.use_look(dut.tb_chk_look, look_labels(), look_layout(), dut.tb_chk_cycle)
         elif self.checker_mode == "bundle":     # every clock, VALIDs and READYs in two vectors
             valid, other = bundle_paths()
-            self.checker.use_bundle(dut.tb_chk_valid, valid, dut.tb_chk_other, other)
+            try:
+                vecs = getattr(dut, BUNDLE_SCOPE)
+            except AttributeError:
+                raise ValueError(f"SYSTEM_CHECKER=bundle: {dut._name} has no {BUNDLE_SCOPE} "
+                                 "(built without TB_CHK_BUNDLE=1: run it with the parameters "
+                                 "of tb.system_tb.wrapper_parameters)") from None
+            self.checker.use_bundle(vecs.tb_chk_valid, valid, vecs.tb_chk_other, other)
         self.devices = [DeviceModel(self, i) for i in range(NUM_DEV_PORTS)]
         # functional coverage (tb/coverage.py): ITS reference decisions, SMMU internals
         from tb import coverage

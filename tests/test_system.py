@@ -50,6 +50,10 @@ def run_system(*, smmu: int, smap=None, **kw):
     smap = replace(smap or SystemMap(), smmu_version=smmu)
     kw["parameters"] = {**kw.get("parameters", {}), "SMMU_VERSION": smmu}
     kw["extra_env"] = {**kw.get("extra_env", {}), "SYSTEM_MAP": smap.to_json()}
+    if kw.get("toplevel") == TB_TOP:     # what the checker mode needs built in
+        from tb.system_tb import wrapper_parameters
+        mode = kw["extra_env"].get("SYSTEM_CHECKER", os.environ.get("SYSTEM_CHECKER"))
+        kw["parameters"].update(wrapper_parameters(mode))
     if MUTANT:
         kw["parameters"] = {**kw.get("parameters", {}), "DEV1_SID": 0x0011}
         kw["repro_env"] = {"SYSTEM_MUTANT": "1"}
@@ -143,6 +147,23 @@ def test_checker_look_mode_checks_what_every_clock_checks(seed, tmp_path):
     assert seen["look"]["counters"]["transactions"] > 50, seen["look"]["counters"]
     for key in seen["bundle"]:
         assert seen["look"][key] == seen["bundle"][key], f"look and bundle modes differ in {key}"
+
+
+@pytest.mark.sim
+def test_bundle_mode_without_the_bundle_vectors_is_a_named_error(tmp_path):
+    """SYSTEM_CHECKER=bundle on an msi_system_tb built without TB_CHK_BUNDLE=1 (the
+    default build leaves the bundle vectors out) stops at the start with a ValueError
+    naming the parameter, not with a missing-handle error deep in the checker."""
+    from tb import system_regress
+    from tb.system_env import SystemMap
+    smap = SystemMap(smmu_version=3).to_json()
+    named = r"has no g_chk_bundle \(built without TB_CHK_BUNDLE=1"
+    with pytest.raises(pytest.fail.Exception, match=named):
+        system_regress.run_system(
+            toplevel=TB_TOP, sources=TB_SOURCES, test_module="cocotb_system",
+            testcase="random_system", seed=1, parameters={"SMMU_VERSION": 3},
+            extra_env={"SYSTEM_CHECKER": "bundle", "SYSTEM_STATS_DIR": str(tmp_path),
+                       "SYSTEM_RANDOM_OPS": "1", "SYSTEM_MAP": smap})
 
 
 # Another memory map, given to the RTL as parameters and to the kernel layer as the
