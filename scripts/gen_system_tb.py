@@ -7,8 +7,9 @@ LFSRs' seed, loaded at reset) and tb_bp_thresh (pause probability x 256, 0 = off
 written once by tb/system_env.py instead of a pause coroutine per channel (issue 13);
 and what the protocol checker's fast modes read (tb/system_tb.py): the look filters
 (tb_chk_look, tb/hdl/tb_chk_look.v, and tb_chk_cycle) and the two bundle vectors
-(tb_chk_valid, tb_chk_other; built only with TB_CHK_BUNDLE=1). The same look filters go into the checker's own test
-harness, tb/hdl/tb_protocol_bus.v, between its BEGIN/END look mode markers.
+(tb_chk_valid, tb_chk_other; built only with TB_CHK_BUNDLE=1). The same look filters
+go into the checker's own test harness, tb/hdl/tb_protocol_bus.v, between its BEGIN/END
+look mode markers.
 
     python scripts/gen_system_tb.py           # rewrite both files where they changed
     python scripts/gen_system_tb.py --check   # exit 1 if one is stale

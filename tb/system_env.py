@@ -246,23 +246,27 @@ class SystemEnv:
         source_stall.install()
         cocotb.start_soon(Clock(dut.clk, CLOCK_PERIOD_NS, unit="ns", impl="gpi").start(start_high=False))
         self.memory = MemoryImage()
-        self.cpu = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil_cpu"), dut.clk, dut.rst)
-        self.dev_axi = [AxiMaster(AxiBus.from_prefix(dut, f"s_axi_dev{i}"), dut.clk, dut.rst)
-                        for i in range(NUM_DEV_PORTS)]
+        # the RTL's names are exact: cocotb_bus's default case-insensitive lookup scans
+        # every handle of the toplevel per signal, about 2% of a system run's start-up
+        exact = {"case_insensitive": False}
+        self.cpu = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil_cpu", **exact),
+                                 dut.clk, dut.rst)
+        self.dev_axi = [AxiMaster(AxiBus.from_prefix(dut, f"s_axi_dev{i}", **exact),
+                                  dut.clk, dut.rst) for i in range(NUM_DEV_PORTS)]
         # the walker and DMA RAMs see the image through FaultyMemory, so a test can
         # make chosen addresses answer SLVERR (none by default)
         self.ptw_faults = FaultyMemory(self.memory)
         self.mem_faults = FaultyMemory(self.memory)
-        self.ptw_ram = AxiRamRead(AxiReadBus.from_prefix(dut, "m_axi_ptw"), dut.clk, dut.rst,
-                                  mem=self.ptw_faults)
-        self.its_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_its"), dut.clk, dut.rst,
+        self.ptw_ram = AxiRamRead(AxiReadBus.from_prefix(dut, "m_axi_ptw", **exact),
+                                  dut.clk, dut.rst, mem=self.ptw_faults)
+        self.its_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_its", **exact), dut.clk, dut.rst,
                               mem=self.memory)
-        self.mem_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_mem"), dut.clk, dut.rst,
+        self.mem_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_mem", **exact), dut.clk, dut.rst,
                               mem=self.mem_faults)
         # SMMUv3 configuration fetches, command queue reads and event records: the same
         # image (and the walker's injected read errors: F_STE_FETCH / F_CD_FETCH)
-        self.smmuq_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_smmuq"), dut.clk, dut.rst,
-                                mem=self.ptw_faults)
+        self.smmuq_ram = AxiRam(AxiBus.from_prefix(dut, "m_axi_smmuq", **exact),
+                                dut.clk, dut.rst, mem=self.ptw_faults)
         # every port of the top and every link inside it: the blocks' ports, less the
         # ones that are top ports (m_axi_ptw, m_axi_smmuq, m_axi_its, lpi, spi,
         # interrupts), and the two GICv2m links inside the interconnect (CPU bridge, PA
