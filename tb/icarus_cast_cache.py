@@ -35,7 +35,8 @@ def _compile_command(cc: str, out: Path) -> list[str]:
 
 def library(build_root: Path) -> Path:
     """The compiled memo under build_root/native/, built on first use; its name
-    carries a digest of the source and compiler, so an edit rebuilds it."""
+    carries a digest of the source and compiler, so an edit rebuilds it (and the
+    build removes the other digests' files)."""
     cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
     if not cc:
         raise CastCacheBuildError(f"no C compiler (cc or gcc, or $CC) to build {SOURCE.name}: "
@@ -58,6 +59,11 @@ def library(build_root: Path) -> Path:
                                   f"(exit {done.returncode}): {done.stderr.strip()}; "
                                   f"or run with {ENV}=0")
     os.replace(tmp, out)
+    # builds of older sources or other compilers would pile up in native/ until make
+    # clean; a vvp still running one keeps its mapping of the removed file
+    for stale in out.parent.glob("icarus_cast_cache-*.so"):
+        if stale != out:
+            stale.unlink(missing_ok=True)
     return out
 
 

@@ -83,6 +83,19 @@ def test_library_build_error_names_the_compiler(tmp_path, monkeypatch, cc):
     assert not list((tmp_path / "native").glob("*.so")), "a failed build left a library"
 
 
+def test_a_build_removes_the_other_digests_builds(tmp_path):
+    """native/ keeps one memo: a build (new source or compiler) removes older ones."""
+    stale = tmp_path / "native" / "icarus_cast_cache-000000000000.so"
+    stale.parent.mkdir()
+    stale.write_bytes(b"an older build")
+    other = tmp_path / "native" / "unrelated.so"
+    other.write_bytes(b"not a memo")
+    built = icarus_cast_cache.library(tmp_path)
+    assert sorted(p.name for p in (tmp_path / "native").iterdir()) == sorted(
+        [built.name, other.name])
+    assert icarus_cast_cache.library(tmp_path) == built     # the current one is reused
+
+
 @pytest.mark.sim
 def test_random_system_same_with_and_without_memo(tmp_path):
     # both children run Icarus (run_on sets SIM), also under SIM=verilator
