@@ -27,9 +27,9 @@ and after are measured by the same run, interleaved, on the same machine:
     after hdl           this tree's default: as `after hdl no memo`, vvp with the
                         dynamic_cast memo preloaded (tb/icarus_cast_cache.py)
 --verilator adds both hdl variants on Verilator (its build made once, untimed).
-An untimed warm-up run per tree and simulator makes the builds and the compiled
-Python modules, so no timed run compiles source (PYTHONDONTWRITEBYTECODE is
-dropped for all). Each variant runs --repeat times in turn; the table takes each
+An untimed warm-up run per tree, simulator and checker mode makes the builds and the
+compiled Python modules, so no timed or traced run compiles anything
+(PYTHONDONTWRITEBYTECODE is dropped for all). Each variant runs --repeat times in turn; the table takes each
 variant's median.
 
     .venv/bin/python bench/system_speed.py [--seed N] [--ops N] [--repeat N] [--verilator]
@@ -166,10 +166,12 @@ def main() -> int:
             variants = [v for v in variants if v[0] in keep]
         if args.callgrind:
             args.repeat = 1
-        # untimed warm-up: the builds (Verilator's is shared by its runs) and the
-        # compiled Python modules of each tree
-        for tree, sim in sorted({(v[1], v[2]) for v in variants}):
-            run_variant("warm-up", tree, args.seed, 1, sim, "hdl" if tree == ROOT else "shared")
+        # untimed warm-up: the builds (Verilator's is shared by its runs; the bundle
+        # checker is another parameter set, TB_CHK_BUNDLE) and the compiled Python
+        # modules of each tree, so no traced or timed run compiles anything
+        for tree, sim, checker in sorted({(v[1], v[2], v[4] or "") for v in variants}):
+            run_variant("warm-up", tree, args.seed, 1, sim, "hdl" if tree == ROOT else "shared",
+                        checker or None)
         runs: dict[str, list[dict]] = {v[0]: [] for v in variants}
         for _ in range(args.repeat):              # interleaved: load drifts hit all alike
             for name, tree, sim, pause, checker, extra in variants:
