@@ -29,7 +29,7 @@ import cocotb
 from cocotb.triggers import Event, ReadWrite, RisingEdge
 from cocotbext.axi import stream
 
-_pending: dict[int, Event] = {}    # rank -> what to set (a monitor's wake_event), this time step
+_pending: dict[int, Event] = {}    # rank -> what to set (a wake_event, in_order's), this step
 _armed = Event()
 _ranks = itertools.count()
 _flusher = None
@@ -57,14 +57,15 @@ async def in_order(owner) -> None:
     this step: after a value-change trigger, which resumes in the simulator's order
     (tb/source_stall.py's stalled sources)."""
     event = Event()
-    _note(event, _rank(owner))
+    _note(event, rank(owner))
     await event.wait()
 
 
-def _rank(mon) -> int:
-    """The monitor's (or source's) place in the wake order: when its first helper
-    started (a source: its first stall, on a clock edge), that is the order the models
-    were made in (the same on every simulator)."""
+def rank(mon) -> int:
+    """The monitor's (or source's) place in the wake order: when its first helper (a
+    source: its task) started, that is the order the models were made in (the same on
+    every simulator). Never first taken after a value-change trigger, which resumes in
+    the simulator's order."""
     if not hasattr(mon, "_wake_rank"):
         mon._wake_rank = next(_ranks)
     return mon._wake_rank
@@ -72,11 +73,11 @@ def _rank(mon) -> int:
 
 async def _watch(mon: stream.StreamMonitor, signal) -> None:
     """What cocotbext-axi's helper does on RisingEdge(signal), but noted, not woken."""
-    rank = _rank(mon)
+    place = rank(mon)
     edge = RisingEdge(signal)
     while True:
         await edge
-        _note(mon.wake_event, rank)
+        _note(mon.wake_event, place)
 
 
 def _run_valid_monitor(self):

@@ -62,6 +62,7 @@ async def run_sleeping_while_stalled(self) -> None:
 
     clock_edge_event = RisingEdge(self.clock)
     ready_rise = RisingEdge(self.ready) if has_ready else None
+    ordered_wake.rank(self)     # its place in in_order, taken in task-start order
 
     while True:
         await clock_edge_event

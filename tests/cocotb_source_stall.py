@@ -84,23 +84,19 @@ async def ready_pattern(dut, rng: random.Random, cycles: int) -> None:
     for _ in range(cycles):
         await RisingEdge(dut.clk)
         kind = rng.choice(("hold", "hold", "edge", "mid", "pulse", "dip"))
+        if kind == "hold":
+            continue
         if kind == "edge":                  # new value from this edge on
             set_ready(dut, rng.getrandbits(1))
         elif kind == "mid":                 # changes mid-cycle, held to the next edge
             await Timer(rng.choice((1, 3, 5, 7)), unit="ns")
             set_ready(dut, rng.getrandbits(1))
-        elif kind == "pulse":               # high between two edges, low at both
-            set_ready(dut, 0)
-            await Timer(2, unit="ns")
-            set_ready(dut, 1)
-            await Timer(5, unit="ns")
-            set_ready(dut, 0)
-        elif kind == "dip":                 # low between two edges, high at both
-            set_ready(dut, 1)
-            await Timer(3, unit="ns")
-            set_ready(dut, 0)
-            await Timer(3, unit="ns")
-            set_ready(dut, 1)
+        else:       # pulse: high between two edges, low at both; dip: the other way
+            at_edges = int(kind == "dip")
+            for value, after_ns in ((at_edges, 2), (1 - at_edges, 5)):
+                set_ready(dut, value)
+                await Timer(after_ns, unit="ns")
+            set_ready(dut, at_edges)
 
 
 async def record(dut, valid: str, ready: str, payload: str, log: list, stalls: list) -> None:
