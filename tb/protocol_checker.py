@@ -34,7 +34,9 @@ ReadOnly: the TB's ready sinks (tb.monitors.ReadySink) change READY on falling e
 after ReadOnly a VALID of the new cycle would be paired with the READY of the old one.
 
 Cost: one coroutine per checker (not per channel) samples every port on RisingEdge; a
-channel costs two signal reads per cycle, its payload is read only while VALID is high.
+channel costs two signal reads per cycle, its payload is read only while VALID is high,
+and of a transfer that fires at its first clock only the fields a rule reads (RULE_FIELDS;
+every field on a tapped channel): a payload no READY holds back cannot break PAYLOAD_CHANGED.
 Two faster modes for a testbench wrapper that carries the HDL for them (the system
 bench's tb/hdl/msi_system_tb.v, scripts/gen_system_tb.py):
   use_bundle  every clock, but every VALID and READY read as two vectors
@@ -135,10 +137,16 @@ def _hex(bits: str) -> str:
     return hex(int(bits, 2)) if _known(bits) else bits
 
 
+# The fields the rules read (CTRL_X's list). A transfer that fires at its first clock is
+# held by nobody, so only these are read from it (and every field of a tapped channel).
+RULE_FIELDS = frozenset({"id", "addr", "len", "size", "burst", "last"})
+UNREAD = "-"        # a payload entry not read (a field no rule reads, on such a transfer)
+
+
 class _Channel:
     """Handshake state of one valid/ready channel: VALID stability and payload holding."""
 
-    __slots__ = ("name", "valid", "ready", "fields", "signals", "pending", "held")
+    __slots__ = ("name", "valid", "ready", "fields", "signals", "pending", "held", "at_once")
 
     def __init__(self, name: str, valid: str, ready: str | None, fields: Sequence[str],
                  signals: Sequence[str]):
@@ -148,6 +156,12 @@ class _Channel:
         self.signals = tuple(signals)     # signal names, same order
         self.pending = False              # VALID high and READY low at the last sample
         self.held: tuple[str, ...] = ()
+        # what a transfer firing at its first clock reads: the signal, or None (UNREAD)
+        self.at_once = tuple(s if f in RULE_FIELDS else None for f, s in zip(fields, signals))
+
+    def read_all(self) -> None:
+        """Read every field of every transfer (a tap hands them on)."""
+        self.at_once = self.signals
 
     def reset(self) -> None:
         self.pending = False
@@ -163,7 +177,7 @@ class _Channel:
         if self.pending:
             if v != "1":
                 raise _Broken("VALID_DROPPED", f"{self.valid} fell before {self.ready}")
-            payload = tuple(read(s) for s in self.signals)
+            payload = tuple([read(s) for s in self.signals])
             if payload != self.held:
                 changed = [f"{s} {_hex(a)} -> {_hex(b)}"
                            for s, a, b in zip(self.signals, self.held, payload) if a != b]
@@ -171,7 +185,10 @@ class _Channel:
                               + ", ".join(changed))
             new = False
         elif v == "1":
-            payload = tuple(read(s) for s in self.signals)
+            if r == "1":            # fires now, so nothing is held: the rules' fields only
+                payload = tuple([read(s) if s else UNREAD for s in self.at_once])
+            else:
+                payload = tuple([read(s) for s in self.signals])
             new = True
         else:
             return False, False, ()
@@ -186,6 +203,10 @@ class _Channel:
             bits = payload[self.fields.index(name)]
         except ValueError:
             return default
+        if bits == UNREAD:
+            raise RuntimeError(f"a rule reads {self.signals[self.fields.index(name)]}, "
+                               "which is not in RULE_FIELDS (so not read on a transfer "
+                               "that fires at once)")
         if not _known(bits):
             raise _Broken("CTRL_X", f"{self.signals[self.fields.index(name)]} = {bits} "
                           "on a transfer")
@@ -940,6 +961,7 @@ class ProtocolChecker:
             if p.prefix == port:
                 if channel not in p.rules.channels:
                     raise ValueError(f"{port} has no channel {channel!r}")
+                p.rules.channels[channel].read_all()
                 p.taps.setdefault(channel, []).append(callback)
                 return
         raise ValueError(f"the checker has no port {port!r} ({', '.join(self.port_names)})")
