@@ -34,7 +34,7 @@ from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam,
 from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.faulty_memory import FaultyMemory
-from tb import ordered_wake, source_stall
+from tb import ordered_wake, sink_ready, source_stall
 from tb.monitors import AxiAddrMonitor, AxiAddrTap, StreamTap, ValidReadyMonitor
 from tb.pause import SharedPause, random_pauses
 from tb.protocol_checker import attach_checkers
@@ -242,8 +242,10 @@ class SystemEnv:
         # order, so Icarus and Verilator run the same cycles, and testbench-only HDL (the
         # checker's look filters) cannot reorder the models either (tb/ordered_wake.py)
         ordered_wake.install()
-        # the bus models' sources sleep while VALID waits for READY (tb/source_stall.py)
+        # the bus models' sources sleep while VALID waits for READY (tb/source_stall.py),
+        # their sinks write READY only when it changes (tb/sink_ready.py)
         source_stall.install()
+        sink_ready.install()
         cocotb.start_soon(Clock(dut.clk, CLOCK_PERIOD_NS, unit="ns", impl="gpi").start(start_high=False))
         self.memory = MemoryImage()
         # the RTL's names are exact: cocotb_bus's default case-insensitive lookup scans
