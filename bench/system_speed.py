@@ -34,6 +34,10 @@ variant's median.
 
     .venv/bin/python bench/system_speed.py [--seed N] [--ops N] [--repeat N] [--verilator]
 
+--profile runs this tree's variants once each with tb/resume_profile.py and prints
+where the simulator process's CPU time goes: the bus models' coroutine steps, the
+checker's, the test's and kernel model's, start-up, and the rest (the simulator itself).
+
 --callgrind counts instead of timing: each variant runs once under valgrind's callgrind
 (every process of the pytest run traced, the simulator's count taken: vvp, or the
 Verilator model), and the table gives instructions per simulated cycle. The count does
@@ -97,7 +101,7 @@ def simulator_instructions(out_dir: Path) -> int:
 
 def run_variant(name: str, tree: Path, seed: int, ops: int, sim: str, pause: str,
                 checker: str | None = None, extra: dict | None = None,
-                callgrind: bool = False) -> dict:
+                callgrind: bool = False, profile: bool = False) -> dict:
     stats = Path(tempfile.mkdtemp(prefix="speed-stats-"))
     env = dict(os.environ, SEED=str(seed), SYSTEM_RANDOM_OPS=str(ops), SIM=sim,
                SYSTEM_PAUSE=pause, SYSTEM_STATS_DIR=str(stats), SYSTEM_SMMU="3",
@@ -109,6 +113,8 @@ def run_variant(name: str, tree: Path, seed: int, ops: int, sim: str, pause: str
     if checker:
         env["SYSTEM_CHECKER"] = checker
     env.update(extra or {})
+    if profile:                     # tb/resume_profile.py, which SystemEnv installs
+        env["SYSTEM_RESUME_PROFILE"] = str(stats / "profile.json.out")
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", NODE]
     traced = Path(tempfile.mkdtemp(prefix="speed-callgrind-")) if callgrind else None
     if traced is not None:
@@ -117,6 +123,8 @@ def run_variant(name: str, tree: Path, seed: int, ops: int, sim: str, pause: str
                f"--callgrind-out-file={traced}/cg.%p", *cmd]
     proc = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
     recs = [json.loads(p.read_text()) for p in stats.glob("*.json")]
+    prof = stats / "profile.json.out"
+    steps = json.loads(prof.read_text()) if profile and prof.exists() else None
     shutil.rmtree(stats, ignore_errors=True)
     instructions = None
     if traced is not None:
@@ -129,7 +137,23 @@ def run_variant(name: str, tree: Path, seed: int, ops: int, sim: str, pause: str
     cycles = rec["sim_time_ns"] / CLOCK_PERIOD_NS
     return {"name": name, "cycles": cycles, "cpu_s": rec["cpu_s"],
             "cycles_per_cpu_s": cycles / rec["cpu_s"], "counters": rec["counters"],
-            "instructions": instructions}
+            "instructions": instructions, "profile": steps}
+
+
+def print_profiles(rows: list[dict]) -> None:
+    """Each variant's CPU time by part of the bench (tb/resume_profile.py groups)."""
+    for r in rows:
+        p = r["profile"]
+        if p is None:
+            raise SystemExit(f"{r['name']}: the simulation wrote no resume profile")
+        total = p["cpu_at_exit_s"]
+        print(f"{r['name']}: {total:.2f} CPU s, of it in coroutine steps {p['in_steps_s']:.2f} s")
+        lines = [(g, v["seconds"], v["steps"]) for g, v in p["groups"].items()]
+        lines.append(("start-up (CPU before the environment)", p["cpu_at_install_s"], 0))
+        lines.append(("the rest: the simulator, trigger dispatch, exit",
+                      total - p["in_steps_s"] - p["cpu_at_install_s"], 0))
+        for g, sec, n in sorted(lines, key=lambda x: -x[1]):
+            print(f"  {g:<48} {sec:6.2f} s {sec / total:6.1%}" + (f" {n:7d} steps" if n else ""))
 
 
 def main() -> int:
@@ -142,7 +166,12 @@ def main() -> int:
     ap.add_argument("--callgrind", action="store_true",
                     help="count the simulator's instructions (valgrind), one run per variant")
     ap.add_argument("--only", default="", help="comma-separated variant names to run")
+    ap.add_argument("--profile", action="store_true",
+                    help="where this tree's Python time goes (tb/resume_profile.py), one run "
+                         "per variant")
     args = ap.parse_args()
+    if args.profile and args.callgrind:
+        raise SystemExit("--profile times the steps: not under --callgrind")
     if args.callgrind and shutil.which("valgrind") is None:
         raise SystemExit("--callgrind needs valgrind: apt-get install valgrind")
     base = base_tree(args.base)
@@ -164,7 +193,9 @@ def main() -> int:
                 raise SystemExit(f"--only: no variant {sorted(unknown)}; "
                                  f"variants: {[v[0] for v in variants]}")
             variants = [v for v in variants if v[0] in keep]
-        if args.callgrind:
+        if args.profile:            # the base tree has no resume_profile
+            variants = [v for v in variants if v[1] == ROOT]
+        if args.callgrind or args.profile:
             args.repeat = 1
         # untimed warm-up: the builds (Verilator's is shared by its runs; the bundle
         # checker is another parameter set, TB_CHK_BUNDLE) and the compiled Python
@@ -176,7 +207,7 @@ def main() -> int:
         for _ in range(args.repeat):              # interleaved: load drifts hit all alike
             for name, tree, sim, pause, checker, extra in variants:
                 runs[name].append(run_variant(name, tree, args.seed, args.ops, sim, pause,
-                                              checker, extra, args.callgrind))
+                                              checker, extra, args.callgrind, args.profile))
     finally:
         shutil.rmtree(base, ignore_errors=True)
     rows = []
@@ -207,6 +238,8 @@ def main() -> int:
                   f"{r['cycles_per_cpu_s'] / base_row['cycles_per_cpu_s']:>15.2f}x "
                   f"{r['cycles_per_cpu_s'] / shared_row['cycles_per_cpu_s']:>15.2f}x  "
                   + " ".join(f"{x:.0f}" for x in r["all"]))
+    if args.profile:
+        print_profiles(rows)
     print("checked (counters):")
     for r in rows:
         print(f"  {r['name']:<20} " + ", ".join(f"{k}={v}" for k, v in sorted(r["counters"].items())))

@@ -22,6 +22,13 @@ simulator-dependent order on the next edges. That wait misses an edge in the sam
 time step after the rise; READY rises after the edge in every bench here (registered
 outputs, Python writes at edges), and a rise before it is a ReadyBeforeEdge error.
 
+It also drives a transfer's payload like cocotb_bus's Bus.drive, but writes only the
+signals whose value differs from the one the task last wrote (the first transfer
+after a task start writes all): an AW's cache, prot, size and burst, a W's strobes,
+an R's ID and response are the same beat after beat, and each write costs a
+scheduled write and the simulator a put_value. Only the source writes its payload
+signals; its reset handler writes only VALID.
+
 tests/cocotb_source_stall.py runs the library's loop, this one and a mutant side by
 side on one READY pattern (held, mid-cycle rises, pulses that fall before the edge,
 resets) and requires the same handshakes from this one, and different ones from the
@@ -36,14 +43,18 @@ import inspect
 
 from cocotb.triggers import RisingEdge
 from cocotb.utils import get_sim_time
+from cocotb_bus.bus import Bus
 from cocotbext.axi import stream
 
 from tb import ordered_wake
 
-# sha256 of the source text of cocotbext-axi 0.1.28's StreamSource._run
+# sha256 of the source text of cocotbext-axi 0.1.28's StreamSource._run and of
+# cocotb_bus 0.3.0's Bus.drive
 LIBRARY_RUN_SHA256 = "ae512d5f869857dfafe263c07e1389b43c469e34c9e12371f6be3f337e11ab90"
+LIBRARY_DRIVE_SHA256 = "fa80b0d65a5d658e64df1140bcb80842b6eb3f2ff54786af2ce5d26253bb7c39"
 
 library_run = stream.StreamSource._run       # kept for the side-by-side test
+_UNSET = object()
 
 
 class LibraryChanged(RuntimeError):
@@ -63,6 +74,7 @@ async def run_sleeping_while_stalled(self) -> None:
     clock_edge_event = RisingEdge(self.clock)
     ready_rise = RisingEdge(self.ready) if has_ready else None
     ordered_wake.rank(self)     # its place in in_order, taken in task-start order
+    driven: dict = {}           # payload signal -> the value this task last wrote
 
     while True:
         await clock_edge_event
@@ -73,7 +85,7 @@ async def run_sleeping_while_stalled(self) -> None:
 
         if (ready_sample and valid_sample) or (not valid_sample):
             if not self.queue.empty() and not self.pause:
-                self.bus.drive(self.queue.get_nowait())
+                drive_changed(self.bus, self.queue.get_nowait(), driven)
                 self.dequeue_event.set()
                 if has_valid:
                     self.valid.value = 1
@@ -100,8 +112,24 @@ async def run_sleeping_while_stalled(self) -> None:
                     "would take the edge after it (ordered_wake wakes it at ReadWrite)")
 
 
+def drive_changed(bus, obj, driven: dict) -> None:
+    """cocotb_bus Bus.drive(obj), except that a signal is written only when its value
+    differs from the one in `driven` (what this task last wrote), which it updates."""
+    for name, hdl in bus._signals.items():
+        if not hasattr(obj, name):
+            continue
+        val = getattr(obj, name)
+        if driven.get(name, _UNSET) != val:
+            hdl.value = val
+            driven[name] = val
+
+
 def library_run_digest() -> str:
     return hashlib.sha256(inspect.getsource(library_run).encode()).hexdigest()
+
+
+def library_drive_digest() -> str:
+    return hashlib.sha256(inspect.getsource(Bus.drive).encode()).hexdigest()
 
 
 def install() -> None:
@@ -113,4 +141,10 @@ def install() -> None:
             f"cocotbext-axi {getattr(stream, '__version__', '?')}: StreamSource._run "
             f"(sha256 {digest}) is not the 0.1.28 loop tb/source_stall.py mirrors; "
             "compare the two and update LIBRARY_RUN_SHA256, or pin cocotbext-axi==0.1.28")
+    digest = library_drive_digest()
+    if digest != LIBRARY_DRIVE_SHA256:
+        raise LibraryChanged(
+            f"cocotb_bus: Bus.drive (sha256 {digest}) is not the 0.3.0 one "
+            "tb/source_stall.py's drive_changed mirrors; compare the two and update "
+            "LIBRARY_DRIVE_SHA256, or pin cocotb-bus==0.3.0")
     stream.StreamSource._run = run_sleeping_while_stalled

@@ -34,7 +34,7 @@ from cocotbext.axi import (AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam,
 from pymodel.hwdefs import system as SYS
 from pymodel.memory import MemoryImage
 from tb.faulty_memory import FaultyMemory
-from tb import ordered_wake, sink_ready, source_stall
+from tb import ordered_wake, resume_profile, sink_ready, source_stall
 from tb.monitors import AxiAddrMonitor, AxiAddrTap, StreamTap, ValidReadyMonitor
 from tb.pause import SharedPause, random_pauses
 from tb.protocol_checker import attach_checkers
@@ -238,6 +238,8 @@ class SystemEnv:
             # the test's seed (the other modes draw nothing from it)
             dut.tb_bp_thresh.value = 0
             dut.tb_bp_seed.value = self.rng.getrandbits(32) if self.pause_mode == "hdl" else 1
+        if os.environ.get(resume_profile.ENV):      # where the Python time goes, at exit
+            resume_profile.install(os.environ[resume_profile.ENV])
         # the models' idle sinks wake in a fixed order, not in the simulator's callback
         # order, so Icarus and Verilator run the same cycles, and testbench-only HDL (the
         # checker's look filters) cannot reorder the models either (tb/ordered_wake.py)

@@ -6,7 +6,9 @@ seed, printed): held, raised or dropped at an edge or mid-cycle, pulses that ris
 fall between two edges, and resets in between. The AW source runs the library's loop,
 the AR source run_sleeping_while_stalled, the W source a mutant of it that takes the
 first edge after READY rises as a handshake without sampling READY. Each channel's
-handshakes (the edge, the payload) are recorded from the wires, not from the models.
+handshakes (the edge, the payload signals) are recorded from the wires, not from the
+models; frames repeat a field now and then, as the sleeping source writes only the
+payload signals that change.
 The AR channel must match the AW channel edge for edge; the W channel must not (the
 comparison can fail).
 """
@@ -99,9 +101,9 @@ async def ready_pattern(dut, rng: random.Random, cycles: int) -> None:
             set_ready(dut, at_edges)
 
 
-async def record(dut, valid: str, ready: str, payload: str, log: list, stalls: list) -> None:
-    """Every handshake on the wires, (edge number, payload), and every stalled edge
-    (VALID without READY) while out of reset."""
+async def record(dut, valid: str, ready: str, payload: tuple, log: list, stalls: list) -> None:
+    """Every handshake on the wires, (edge number, payload signals' values), and every
+    stalled edge (VALID without READY) while out of reset."""
     edge = 0
     while True:
         await RisingEdge(dut.clk)
@@ -109,7 +111,7 @@ async def record(dut, valid: str, ready: str, payload: str, log: list, stalls: l
         if dut.rst.value or not getattr(dut, valid).value:
             continue
         if getattr(dut, ready).value:
-            log.append((edge, int(getattr(dut, payload).value)))
+            log.append((edge, tuple(int(getattr(dut, p).value) for p in payload)))
         else:
             stalls.append(edge)
 
@@ -143,9 +145,13 @@ async def sleeping_source_hands_over_on_the_library_edges(dut):
     dut.rst.value = 0
     logs = {"aw": [], "ar": [], "w": []}
     stalls = {"aw": [], "ar": [], "w": []}
-    for ch, payload in (("aw", "m_axi_awaddr"), ("ar", "m_axi_araddr"), ("w", "m_axi_wdata")):
-        cocotb.start_soon(record(dut, f"m_axi_{ch}valid", f"m_axi_{ch}ready", payload,
-                                 logs[ch], stalls[ch]))
+    # the AW and AR payloads the same fields (the channels must match), W its own; a
+    # field repeats from frame to frame now and then (tb/source_stall.py writes only
+    # the signals that change)
+    for ch, fields in (("aw", ("addr", "id", "len", "size")), ("ar", ("addr", "id", "len", "size")),
+                       ("w", ("data", "strb"))):
+        cocotb.start_soon(record(dut, f"m_axi_{ch}valid", f"m_axi_{ch}ready",
+                                 tuple(f"m_axi_{ch}{f}" for f in fields), logs[ch], stalls[ch]))
     cycles = FRAMES * 6
     pattern = cocotb.start_soon(ready_pattern(dut, rng, cycles))
     cocotb.start_soon(resets(dut, rng, cycles))
@@ -153,12 +159,13 @@ async def sleeping_source_hands_over_on_the_library_edges(dut):
         # the same frame on each channel, bursts and idle gaps between them
         if rng.random() < 0.3:
             await ClockCycles(dut.clk, rng.randrange(1, 8))
-        value = rng.getrandbits(32)
-        sources["aw"].send_nowait(sources["aw"]._transaction_obj(awaddr=value, awid=0,
-                                                                 awlen=0, awsize=3, awburst=1))
-        sources["ar"].send_nowait(sources["ar"]._transaction_obj(araddr=value, arid=0,
-                                                                 arlen=0, arsize=3, arburst=1))
-        sources["w"].send_nowait(sources["w"]._transaction_obj(wdata=value, wstrb=0xFF, wlast=1))
+        value, id_ = rng.getrandbits(32), rng.choice((0, 0, 1))
+        len_, size, strb = rng.choice((0, 0, 3)), rng.choice((3, 3, 2)), rng.choice((0xFF, 0x0F))
+        sources["aw"].send_nowait(sources["aw"]._transaction_obj(
+            awaddr=value, awid=id_, awlen=len_, awsize=size, awburst=1))
+        sources["ar"].send_nowait(sources["ar"]._transaction_obj(
+            araddr=value, arid=id_, arlen=len_, arsize=size, arburst=1))
+        sources["w"].send_nowait(sources["w"]._transaction_obj(wdata=value, wstrb=strb, wlast=1))
     await wait_named(pattern, "the READY pattern's last cycle", timeout_us=cycles / 100 + 10)
     lib, sleeping, mutant = logs["aw"], logs["ar"], logs["w"]
     dut._log.info("handshakes: library %d, sleeping %d, mutant %d; stalled edges %d",

@@ -26,3 +26,16 @@ def test_the_digest_is_the_installed_library_loop():
     """The pinned cocotbext-axi's StreamSource._run is the loop tb/source_stall.py mirrors."""
     from tb import source_stall
     assert source_stall.library_run_digest() == source_stall.LIBRARY_RUN_SHA256
+
+
+def test_install_refuses_another_bus_drive(monkeypatch):
+    from tb import source_stall
+    monkeypatch.setattr(source_stall, "LIBRARY_DRIVE_SHA256", "0" * 64)
+    with pytest.raises(source_stall.LibraryChanged, match="Bus.drive"):
+        source_stall.install()
+
+
+def test_the_drive_digest_is_the_installed_bus_drive():
+    """The pinned cocotb_bus's Bus.drive is the one drive_changed mirrors."""
+    from tb import source_stall
+    assert source_stall.library_drive_digest() == source_stall.LIBRARY_DRIVE_SHA256
