@@ -23,6 +23,7 @@ from cocotbext.axi import AxiBus
 from cocotbext.axi.axi_channels import AxiARSink, AxiAWSink, AxiWSink
 
 from tb import ordered_wake, sink_ready
+from tb.protocol_bus import quiet_inputs, random_resets
 from tb.timeouts import wait_named
 
 CYCLES = 2000
@@ -106,23 +107,13 @@ async def consumer(dut, rng: random.Random, sinks: dict, taken: dict) -> None:
                     taken[ch].append(int(getattr(sink.recv_nowait(), CHANNELS[ch])))
 
 
-async def resets(dut, rng: random.Random, cycles: int) -> None:
-    for _ in range(4):
-        await ClockCycles(dut.clk, rng.randrange(cycles // 6, cycles // 5))
-        dut.rst.value = 1
-        await ClockCycles(dut.clk, rng.randrange(1, 4))
-        dut.rst.value = 0
-
-
 @cocotb.test()
 async def change_only_sink_drives_the_library_ready(dut):
     seed = cocotb.RANDOM_SEED
     rng = random.Random(seed)
     dut._log.info("sink_ready side-by-side: random seed %d (the runner's SEED reproduces it)",
                   seed)
-    for name in ("s_axi_awvalid", "s_axi_wvalid", "s_axi_arvalid", "m_axi_bvalid",
-                 "m_axi_rvalid", "s_axi_bready", "s_axi_rready"):
-        getattr(dut, name).value = 0
+    quiet_inputs(dut)
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
     ordered_wake.install()
     dut.rst.value = 1
@@ -142,7 +133,7 @@ async def change_only_sink_drives_the_library_ready(dut):
     for ch in sinks:
         cocotb.start_soon(record(dut, ch, readies[ch], beats[ch]))
     cocotb.start_soon(consumer(dut, random.Random(rng.getrandbits(32)), sinks, taken))
-    cocotb.start_soon(resets(dut, rng, CYCLES))
+    cocotb.start_soon(random_resets(dut, rng, 4, (CYCLES // 6, CYCLES // 5)))
     pattern = cocotb.start_soon(valid_pattern(dut, rng, CYCLES))
     await wait_named(pattern, "the VALID pattern's last cycle", timeout_us=CYCLES / 100 + 10)
     lib, change, mutant = beats["aw"], beats["ar"], beats["w"]

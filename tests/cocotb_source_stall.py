@@ -24,6 +24,7 @@ from cocotbext.axi import AxiBus
 from cocotbext.axi.axi_channels import AxiARSource, AxiAWSource, AxiWSource
 
 from tb import ordered_wake, source_stall
+from tb.protocol_bus import quiet_inputs, random_resets
 from tb.timeouts import wait_named
 
 FRAMES = 300
@@ -116,24 +117,13 @@ async def record(dut, valid: str, ready: str, payload: tuple, log: list, stalls:
             stalls.append(edge)
 
 
-async def resets(dut, rng: random.Random, cycles: int) -> None:
-    """A few resets while traffic is stalled and flowing."""
-    for _ in range(3):
-        await ClockCycles(dut.clk, rng.randrange(cycles // 5, cycles // 4))
-        dut.rst.value = 1
-        await ClockCycles(dut.clk, rng.randrange(1, 4))
-        dut.rst.value = 0
-
-
 @cocotb.test()
 async def sleeping_source_hands_over_on_the_library_edges(dut):
     seed = cocotb.RANDOM_SEED
     rng = random.Random(seed)
     dut._log.info("source_stall side-by-side: random seed %d (the runner's SEED reproduces it)",
                   seed)
-    for name in ("s_axi_awvalid", "s_axi_wvalid", "s_axi_arvalid", "m_axi_bvalid",
-                 "m_axi_rvalid", "s_axi_bready", "s_axi_rready", *READIES):
-        getattr(dut, name).value = 0
+    quiet_inputs(dut, READIES)
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
     ordered_wake.install()
     dut.rst.value = 1
@@ -154,7 +144,7 @@ async def sleeping_source_hands_over_on_the_library_edges(dut):
                                  tuple(f"m_axi_{ch}{f}" for f in fields), logs[ch], stalls[ch]))
     cycles = FRAMES * 6
     pattern = cocotb.start_soon(ready_pattern(dut, rng, cycles))
-    cocotb.start_soon(resets(dut, rng, cycles))
+    cocotb.start_soon(random_resets(dut, rng, 3, (cycles // 5, cycles // 4)))
     for i in range(FRAMES):
         # the same frame on each channel, bursts and idle gaps between them
         if rng.random() < 0.3:
