@@ -13,6 +13,7 @@ from cocotb.triggers import ClockCycles
 from cocotbext.axi import AxiBus, AxiMaster
 
 from tb.its_tb import WBeatTamper
+from tb import sink_ready
 from tb.pause import random_pauses
 from tb.monitors import ReadySink
 from tb.protocol_checker import attach_checkers
@@ -36,6 +37,7 @@ class V2mTB:
         logging.getLogger(f"cocotb.{dut._name}.s_axi").setLevel(logging.WARNING)
         dut.rst.value = 1           # in reset from the first clock edge (no X on VALIDs)
         cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
+        sink_ready.install()     # READY written only when it changes (tb/sink_ready.py)
         self.axi = AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.clk, dut.rst)
         self.checker = attach_checkers(dut, dut.clk, dut.rst)   # every port of gicv2m_frame
         self.axi_w = WBeatTamper(self.axi, random.Random(seed ^ 0x4D4D))

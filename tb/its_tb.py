@@ -28,6 +28,7 @@ from pymodel.memory import MemoryImage, TablePageAllocator
 from tb.faulty_memory import FaultyMemory
 from tb.pause import random_pauses
 from tb import coverage as cov
+from tb import sink_ready
 from tb.protocol_checker import attach_checkers
 from tb.monitors import ReadySink
 from tb.timeouts import WaitTimeout, wait_named
@@ -106,6 +107,7 @@ class ItsTB:
         for name in ("s_axil", "s_axi", "m_axi"):
             logging.getLogger(f"cocotb.{dut._name}.{name}").setLevel(logging.WARNING)
         self.ctrl = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
+        sink_ready.install()     # READY written only when it changes (tb/sink_ready.py)
         self.dev = AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.clk, dut.rst)
         self.dev_w = WBeatTamper(self.dev, random.Random(seed ^ 0x7E7E))
         # the ITS's memory port sees the image through FaultyMemory: tests inject

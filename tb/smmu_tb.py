@@ -28,6 +28,7 @@ from pymodel.hwdefs import smmu as S
 from pymodel.io_pgtable_arm import ArmLpaeS1
 from pymodel.memory import MemoryImage, TablePageAllocator
 from tb.arm_smmu_driver import ArmSmmuDriver, DeferredTlbOps
+from tb import sink_ready
 from tb.smmu_model import (Context, ContextFault, Outcome, PROT_NS, Sme,
                            SmmuState)
 from tb.faulty_memory import FaultyMemory
@@ -123,6 +124,7 @@ class SmmuTB:
         self.image = image if image is not None else MemoryImage()
         self.ptw_mem = FaultyMemory(self.image)
         self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
+        sink_ready.install()     # READY written only when it changes (tb/sink_ready.py)
         self.master = AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.clk, dut.rst)
         self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, mem=self.image)
         self.ptw = AxiRamRead(AxiReadBus.from_prefix(dut, "m_axi_ptw"), dut.clk, dut.rst,

@@ -24,13 +24,12 @@ from cocotb.triggers import ClockCycles
 from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiMaster, AxiRam, AxiReadBus
 from cocotbext.axi.axi_ram import AxiRamRead
 
-from pymodel.hwdefs import smmuv3 as V
 from pymodel.io_pgtable_arm import ArmLpaeS1
 from pymodel import kversion
 from pymodel.memory import MemoryImage, TablePageAllocator
-from pymodel.smmuv3 import (EventRecord, Forward, Smmuv3Config, Smmuv3Reference,
-                            Terminate)
+from pymodel.smmuv3 import EventRecord, Forward, Smmuv3Config, Smmuv3Reference
 from tb.arm_smmu_v3_driver import ArmSmmuMaster, ArmSmmuV3Driver
+from tb import sink_ready
 from tb.faulty_memory import FaultyMemory
 from tb.monitors import AxiAddrMonitor
 from tb.protocol_checker import attach_checkers
@@ -67,6 +66,7 @@ class Smmuv3TB:
         self.image = MemoryImage()
         self.ptw_mem = FaultyMemory(self.image)
         self.q_mem = FaultyMemory(self.image)
+        sink_ready.install()     # READY written only when it changes (tb/sink_ready.py)
         self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
         self.master = AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.clk, dut.rst)
         self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst, mem=self.image)
