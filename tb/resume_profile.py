@@ -42,9 +42,10 @@ GROUPS = (
                                      "tb/system_regress.py", "pymodel/")),
 )
 
+# keyed by (qualified name, source file): two coroutines of one name in different files
+# (different bench parts) stay apart
 _seconds: Counter = Counter()
 _steps: Counter = Counter()
-_where: dict[str, str] = {}
 _state: dict = {}
 
 
@@ -57,12 +58,10 @@ def group_of(path: str) -> str:
     return "other"
 
 
-def _key(coro) -> str:
+def _key(coro) -> tuple[str, str]:
     code = getattr(coro, "cr_code", None)
-    name = getattr(coro, "__qualname__", type(coro).__name__)
-    if name not in _where:
-        _where[name] = code.co_filename if code is not None else "?"
-    return name
+    return (getattr(coro, "__qualname__", type(coro).__name__),
+            code.co_filename if code is not None else "?")
 
 
 def install(path: str | os.PathLike) -> None:
@@ -89,8 +88,9 @@ def install(path: str | os.PathLike) -> None:
 
 def report() -> dict:
     """The totals so far: per coroutine and per group, seconds and steps."""
-    per = [{"coroutine": k, "file": _where.get(k, "?"), "group": group_of(_where.get(k, "?")),
-            "steps": _steps[k], "seconds": v / 1e9} for k, v in _seconds.most_common()]
+    per = [{"coroutine": name, "file": file, "group": group_of(file),
+            "steps": _steps[name, file], "seconds": v / 1e9}
+           for (name, file), v in _seconds.most_common()]
     groups: dict[str, dict] = {}
     for row in per:
         g = groups.setdefault(row["group"], {"steps": 0, "seconds": 0.0})

@@ -68,7 +68,7 @@ async def run_writing_ready_on_change(self) -> None:
         if has_ready:
             paused = self.full() or pause_sample
 
-            if driven is None or driven == paused:      # READY is `not paused`
+            if driven != (not paused):      # None the first time: always written
                 self.ready.value = not paused
                 driven = not paused
 
